@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "ratelimiter.h"
+#include "types.h"
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QObject>
+#include <QSet>
+#include <QString>
+
+#include <deque>
+#include <optional>
+
+class QTcpSocket;
+class QWebSocket;
+
+namespace confab::server {
+
+/// The signed-in identity of a connection.
+struct SessionUser
+{
+    qint64 id = 0;
+    UserInfo info;
+    QString token; ///< the token this session holds (revoked by logout); empty if none
+};
+
+/// One client connection: its WebSocket, its ordered output and its per-connection state.
+///
+/// Output: `sendFrame` writes pre-built WebSocket frames straight to the TCP socket (to its
+/// descriptor while nothing is queued, so no write notifier is armed), so the same bytes can
+/// go to many connections. Replies keep request order: a request reserves a slot when it is
+/// read, and replies leave in slot order whenever they are filled. Unsent bytes over the
+/// cap close the connection with 4008. Input: text frames are queued in `inbox` for the
+/// Router, which drains it (it may pause while a sign-in or a barrier request is pending).
+class Connection : public QObject
+{
+    Q_OBJECT
+public:
+    Connection(QWebSocket *socket, QTcpSocket *tcp, QString session, qint64 sendBufferCap,
+               const Limits &limits, qint64 nowMs, QObject *parent = nullptr);
+    ~Connection() override;
+
+    const QString &session() const { return m_session; }
+    QHostAddress peerAddress() const { return m_peerAddress; }
+    QString peerText() const;
+    qint64 connectedSinceMs() const { return m_connectedSinceMs; }
+    qint64 lastActivityMs() const { return m_lastActivityMs; }
+    void markActivity(qint64 nowMs) { m_lastActivityMs = nowMs; }
+
+    // ---- session state, owned by the Router ----
+    std::optional<SessionUser> user;
+    QString clientName;
+    QSet<QString> joined; ///< channels subscribed on this connection
+    bool helloPending = false;
+    int failedHellos = 0;
+    RateLimiter publishLimiter;
+    RateLimiter typingLimiter;
+    std::deque<qint64> badFrameTimes; ///< ms of recent bad frames
+    std::deque<QByteArray> inbox;     ///< received text frames not yet handled
+    bool isSignedIn() const { return user.has_value(); }
+    const QString &userName() const;
+
+    // ---- output ----
+    /// Writes one pre-built WebSocket frame.
+    void sendFrame(const QByteArray &frame);
+    /// Frames and sends one JSON text.
+    void sendJson(QByteArrayView json);
+    /// Reserves the next reply slot (in request order).
+    quint64 reserveReply();
+    /// Fills a slot with a reply's JSON; sends every filled slot at the front.
+    void fulfilReply(quint64 slot, const QByteArray &json);
+    bool hasPendingReplies() const { return !m_slots.empty(); }
+    qint64 unsentBytes() const;
+
+    /// Starts a close handshake with `code`; sends nothing more. Aborts if the peer does not
+    /// complete it soon.
+    void closeWith(int code, const QString &reason);
+    /// Drops the TCP connection at once (dead peer).
+    void abort();
+    bool isClosing() const { return m_closing; }
+    /// Sends a WebSocket ping (heartbeat).
+    void ping();
+
+signals:
+    void inboxGrew(confab::server::Connection *connection);
+    void repliesDrained(confab::server::Connection *connection);
+    void closed(confab::server::Connection *connection, int code);
+
+private:
+    void onText(const QString &text);
+    void onBinary();
+    void writeRaw(const QByteArray &frame);
+
+    struct ReplySlot
+    {
+        quint64 number;
+        QByteArray json;
+        bool ready = false;
+    };
+
+    QWebSocket *m_socket;
+    QTcpSocket *m_tcp;
+    QString m_session;
+    QHostAddress m_peerAddress;
+    quint16 m_peerPort = 0;
+    qint64 m_sendBufferCap;
+    qint64 m_connectedSinceMs;
+    qint64 m_lastActivityMs;
+    std::deque<ReplySlot> m_slots;
+    quint64 m_nextSlot = 1;
+    bool m_closing = false;
+    bool m_direct = false; ///< plain TCP: may write to the descriptor itself
+    bool m_closedEmitted = false;
+};
+
+} // namespace confab::server

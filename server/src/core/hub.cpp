@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "hub.h"
+
+#include "codec.h"
+#include "connection.h"
+#include "wsframe.h"
+
+namespace confab::server {
+
+void Hub::add(Connection *connection)
+{
+    m_connections.append(connection);
+    m_bySession.insert(connection->session(), connection);
+}
+
+void Hub::signedIn(Connection *connection)
+{
+    m_byUser[connection->userName()].append(connection);
+}
+
+void Hub::remove(Connection *connection)
+{
+    m_connections.removeOne(connection);
+    m_bySession.remove(connection->session());
+    if (connection->isSignedIn()) {
+        auto it = m_byUser.find(connection->userName());
+        if (it != m_byUser.end()) {
+            it->removeOne(connection);
+            if (it->isEmpty())
+                m_byUser.erase(it);
+        }
+    }
+    for (const QString &channel : std::as_const(connection->joined))
+        unsubscribe(channel, connection);
+}
+
+QList<Connection *> Hub::connectionsOf(const QString &user) const
+{
+    return m_byUser.value(user);
+}
+
+Connection *Hub::bySession(const QString &session) const
+{
+    return m_bySession.value(session);
+}
+
+void Hub::subscribe(const QString &channel, Connection *connection)
+{
+    auto &list = m_subscribers[channel];
+    if (!list.contains(connection))
+        list.append(connection);
+}
+
+void Hub::unsubscribe(const QString &channel, Connection *connection)
+{
+    auto it = m_subscribers.find(channel);
+    if (it == m_subscribers.end())
+        return;
+    it->removeOne(connection);
+    if (it->isEmpty())
+        m_subscribers.erase(it);
+}
+
+const QList<Connection *> &Hub::subscribers(const QString &channel) const
+{
+    static const QList<Connection *> none;
+    auto it = m_subscribers.constFind(channel);
+    return it == m_subscribers.cend() ? none : *it;
+}
+
+void Hub::broadcastMessage(const Message &message)
+{
+    m_lastSeq[message.channel] = message.seq;
+    ++m_messagesBroadcast;
+    const auto &list = subscribers(message.channel);
+    if (list.isEmpty())
+        return;
+    const QByteArray frame = makeTextFrame(encodeMsgEvent(message));
+    // Copy: a send may close a slow consumer, which must not disturb this loop.
+    const QList<Connection *> recipients = list;
+    for (Connection *connection : recipients)
+        connection->sendFrame(frame);
+}
+
+void Hub::sendToChannel(const QString &channel, QByteArrayView json, const Connection *except)
+{
+    const QList<Connection *> recipients = subscribers(channel);
+    if (recipients.isEmpty())
+        return;
+    const QByteArray frame = makeTextFrame(json);
+    for (Connection *connection : recipients) {
+        if (connection != except)
+            connection->sendFrame(frame);
+    }
+}
+
+const QSet<QString> &Hub::members(const QString &channel) const
+{
+    static const QSet<QString> none;
+    auto it = m_members.constFind(channel);
+    return it == m_members.cend() ? none : *it;
+}
+
+void Hub::setMembers(const QString &channel, QSet<QString> members)
+{
+    m_members.insert(channel, std::move(members));
+}
+
+void Hub::addMember(const QString &channel, const QString &user)
+{
+    auto it = m_members.find(channel);
+    if (it != m_members.end())
+        it->insert(user);
+}
+
+void Hub::removeMember(const QString &channel, const QString &user)
+{
+    auto it = m_members.find(channel);
+    if (it != m_members.end())
+        it->remove(user);
+}
+
+QList<Connection *> Hub::presenceAudience(const QString &user) const
+{
+    QList<Connection *> audience;
+    QSet<Connection *> seen;
+    for (auto it = m_subscribers.cbegin(); it != m_subscribers.cend(); ++it) {
+        if (!members(it.key()).contains(user))
+            continue;
+        for (Connection *connection : it.value()) {
+            if (!seen.contains(connection)) {
+                seen.insert(connection);
+                audience.append(connection);
+            }
+        }
+    }
+    return audience;
+}
+
+} // namespace confab::server

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "types.h"
+
+#include <QHash>
+#include <QList>
+#include <QSet>
+#include <QString>
+
+namespace confab::server {
+
+class Connection;
+
+/// Who is connected and who listens to what. Owns no sockets (the Transport parents the
+/// Connections). Single-threaded: the server's event loop.
+///
+/// Ordering contract: `lastSeq(channel)` is the newest seq that has been broadcast. Every
+/// committed message passes through broadcastMessage() exactly once, in seq order, so a
+/// join that sends catch-up up to lastSeq() and subscribes in the same event-loop turn sees
+/// every later message live, once.
+class Hub
+{
+public:
+    void add(Connection *connection);
+    /// Forgets a connection everywhere (its subscriptions too).
+    void remove(Connection *connection);
+    const QList<Connection *> &connections() const { return m_connections; }
+    QList<Connection *> connectionsOf(const QString &user) const;
+    Connection *bySession(const QString &session) const;
+    /// Users with at least one signed-in connection.
+    int signedInUsers() const { return int(m_byUser.size()); }
+    void signedIn(Connection *connection);
+
+    void subscribe(const QString &channel, Connection *connection);
+    void unsubscribe(const QString &channel, Connection *connection);
+    const QList<Connection *> &subscribers(const QString &channel) const;
+    /// Channels with at least one subscriber.
+    QList<QString> activeChannels() const { return m_subscribers.keys(); }
+
+    qint64 lastSeq(const QString &channel) const { return m_lastSeq.value(channel, 0); }
+    void setLastSeq(const QString &channel, qint64 seq) { m_lastSeq[channel] = seq; }
+
+    /// Encodes the `msg` event once and writes the same bytes to every subscriber.
+    void broadcastMessage(const Message &message);
+    /// Sends one JSON frame to every subscriber of `channel` except `except`.
+    void sendToChannel(const QString &channel, QByteArrayView json, const Connection *except);
+
+    /// Members of a channel, cached (the Router loads them from the store on first use).
+    bool hasMembers(const QString &channel) const { return m_members.contains(channel); }
+    const QSet<QString> &members(const QString &channel) const;
+    void setMembers(const QString &channel, QSet<QString> members);
+    void addMember(const QString &channel, const QString &user);
+    void removeMember(const QString &channel, const QString &user);
+
+    /// Connections that should see `user`'s presence: subscribers of a channel `user` is a
+    /// member of. Each connection once.
+    QList<Connection *> presenceAudience(const QString &user) const;
+
+    qint64 messagesBroadcast() const { return m_messagesBroadcast; }
+
+private:
+    QList<Connection *> m_connections;
+    QHash<QString, Connection *> m_bySession;
+    QHash<QString, QList<Connection *>> m_byUser;
+    QHash<QString, QList<Connection *>> m_subscribers;
+    QHash<QString, qint64> m_lastSeq;
+    QHash<QString, QSet<QString>> m_members;
+    qint64 m_messagesBroadcast = 0;
+};
+
+} // namespace confab::server

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "types.h"
+
+#include <QHostAddress>
+#include <QString>
+#include <QStringList>
+
+namespace confab::server {
+
+/// Every setting of confabd. Defaults are PROTOCOL.md's; each can be set in the INI config
+/// file (`[section] key = value`) and by a flag `--section-key VALUE`.
+struct ServerConfig
+{
+    // [server]
+    QHostAddress listenAddress = QHostAddress::LocalHost;
+    quint16 listenPort = 8765; ///< 0 picks a free port
+    QString dataDir;           ///< holds confab.db; default $XDG_DATA_HOME/confab
+    bool openRegistration = false;
+    QString tlsCertificate; ///< PEM files; TLS (wss://) when both are set
+    QString tlsKey;
+
+    // [limits]
+    Limits limits;
+    qint64 sendBufferBytes = 8 * 1024 * 1024; ///< unsent bytes per connection before 4008
+
+    // [timing]
+    int helloTimeoutMs = 10000;
+    int heartbeatMs = 15000;
+    int presenceGraceMs = 10000;
+    int typingExpiryMs = 6000;
+    int groupCommitMs = 2;
+    int tokenTtlDays = 30;
+
+    // [auth]
+    quint32 kdfMemoryKiB = 19 * 1024;
+    quint32 kdfIterations = 2;
+    int maxFailures = 5;     ///< failed sign-ins per user or address within the window
+    int failureWindowS = 60; ///< before further attempts are throttled
+
+    QString databasePath() const;
+    static QString defaultDataDir();
+};
+
+/// Reads a config file and command-line flags into a ServerConfig (flags win).
+/// On a bad file, key or value: returns false with a sentence naming it in `error`.
+class ServerConfigLoader
+{
+public:
+    /// Flag names this loader understands, as `--section-key`, for --help.
+    static QStringList flagHelp();
+    /// Every setting as `section.key`, e.g. "timing.heartbeat_ms".
+    static QStringList keys();
+    /// The flag of a setting: "timing.heartbeat_ms" -> "timing-heartbeat-ms".
+    static QString flagName(const QString &sectionKey);
+    static bool loadFile(const QString &path, ServerConfig *config, QString *error);
+    /// Applies one `section.key` setting from its text value.
+    static bool apply(const QString &sectionKey, const QString &value, ServerConfig *config,
+                      QString *error);
+};
+
+} // namespace confab::server

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+// confabd: the Confab server. Reads its settings, starts the server, prints one
+// "listening on" line when it accepts connections, and stops gracefully on SIGTERM/SIGINT.
+
+#include "server.h"
+#include "serverconfig.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+using confab::server::ServerConfig;
+using confab::server::ServerConfigLoader;
+
+namespace {
+
+int signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] auto written = ::write(signalPipe[1], &byte, 1);
+}
+
+/// Turns SIGTERM and SIGINT into a call on the event loop (the only safe place to act).
+void installSignalHandlers(QObject *context, std::function<void()> handler)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, context);
+    QObject::connect(notifier, &QSocketNotifier::activated, context, [handler] {
+        char byte;
+        [[maybe_unused]] auto read = ::read(signalPipe[0], &byte, 1);
+        handler();
+    });
+    struct sigaction action = {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+}
+
+int fail(const QString &message)
+{
+    std::fprintf(stderr, "confabd: %s\n", qPrintable(message));
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"confabd"_s);
+    QCoreApplication::setApplicationVersion(u"0.3.0"_s);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Confab server: real-time chat and presence over WebSockets.\n\n"
+        "Every setting of the config file can also be given as a flag:\n"_s +
+        ServerConfigLoader::flagHelp().join(u'\n'));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption configOption(u"config"_s, u"INI config file."_s, u"FILE"_s);
+    const QCommandLineOption listenOption(u"listen"_s, u"Address to listen on (127.0.0.1:8765)."_s,
+                                          u"HOST:PORT"_s);
+    const QCommandLineOption dataOption(u"data"_s, u"Data directory."_s, u"DIR"_s);
+    const QCommandLineOption registrationOption(u"open-registration"_s,
+                                                u"Let anyone create an account."_s);
+    const QCommandLineOption certOption(u"tls-cert"_s, u"PEM certificate (enables wss://)."_s,
+                                        u"FILE"_s);
+    const QCommandLineOption keyOption(u"tls-key"_s, u"PEM private key."_s, u"FILE"_s);
+    parser.addOptions(
+        {configOption, listenOption, dataOption, registrationOption, certOption, keyOption});
+    QList<QCommandLineOption> settingOptions;
+    for (const QString &key : ServerConfigLoader::keys()) {
+        QCommandLineOption option(ServerConfigLoader::flagName(key), QString(), u"VALUE"_s);
+        option.setFlags(QCommandLineOption::HiddenFromHelp);
+        settingOptions.append(option);
+        parser.addOption(option);
+    }
+    parser.process(app);
+
+    ServerConfig config;
+    QString error;
+    if (parser.isSet(configOption) &&
+        !ServerConfigLoader::loadFile(parser.value(configOption), &config, &error))
+        return fail(error);
+    const QStringList keys = ServerConfigLoader::keys();
+    for (int i = 0; i < keys.size(); ++i) {
+        if (parser.isSet(settingOptions[i]) &&
+            !ServerConfigLoader::apply(keys[i], parser.value(settingOptions[i]), &config, &error))
+            return fail(error);
+    }
+    const std::pair<const QCommandLineOption &, const char *> shortcuts[] = {
+        {listenOption, "server.listen"},
+        {dataOption, "server.data"},
+        {certOption, "server.tls_cert"},
+        {keyOption, "server.tls_key"}};
+    for (const auto &[option, key] : shortcuts) {
+        if (parser.isSet(option) &&
+            !ServerConfigLoader::apply(QString::fromLatin1(key), parser.value(option), &config,
+                                       &error))
+            return fail(error);
+    }
+    if (parser.isSet(registrationOption))
+        config.openRegistration = true;
+
+    confab::server::Server server(config);
+    if (!server.start(&error))
+        return fail(error);
+    std::printf("listening on %s\n", qPrintable(server.url().toString()));
+    std::fflush(stdout);
+
+    QObject::connect(&server, &confab::server::Server::stopped, &app, &QCoreApplication::quit);
+    installSignalHandlers(&app, [&server] { server.stop(); });
+    return app.exec();
+}

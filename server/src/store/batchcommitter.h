@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "database.h"
+#include "messagewriter.h"
+
+#include <QHash>
+
+#include <vector>
+
+namespace confab::store {
+
+/// The writer thread's half of MessageWriter: one connection, the per-channel seq counters,
+/// and the commit of one batch as one transaction. Used by one thread only.
+class BatchCommitter
+{
+public:
+    /// Opens the database and loads each channel's last seq and the last message number.
+    bool open(const QString &path, QString *error);
+    /// Stores the jobs in one transaction; one outcome per job, in order. When the
+    /// transaction fails every job gets `internal` and the counters are handed back.
+    QList<PublishOutcome> commit(const std::vector<PublishJob> &jobs);
+    /// Caps the file at its current size (true) or lifts the cap (false).
+    void setGrowthBlocked(bool blocked);
+
+private:
+    /// The channel's newest seq; nullopt when it does not exist (or, with `*error` set, on failure).
+    std::optional<qint64> lastSeq(qint64 channelId, QString *error);
+    QList<PublishOutcome> failAll(const std::vector<PublishJob> &jobs, const QString &why);
+
+    Database m_db;
+    QHash<qint64, qint64> m_lastSeq; // channel id → newest committed seq
+    qint64 m_lastNumber = 0;         // newest message rowid, the source of `mid`
+    qint64 m_defaultMaxPages = 0;
+    bool m_growthBlocked = false;
+};
+
+} // namespace confab::store

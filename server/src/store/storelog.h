@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QLoggingCategory>
+
+// The store's one logging category ("confab.store"). Messages never carry tokens or hashes.
+Q_DECLARE_LOGGING_CATEGORY(lcStore)

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Typed frames of protocol v1 (docs/protocol.md). Requests carry `id`, a positive integer
+// unique on its connection; notifications and events carry none. The list of frame types is
+// append-only: new types go at the end of each variant.
+
+#include "errorcode.h"
+#include "types.h"
+
+#include <QJsonObject>
+
+#include <optional>
+#include <variant>
+
+namespace confab {
+
+using RequestId = qint64; ///< 1 .. 2^53-1 (exactly representable in JSON numbers)
+
+// ---- client -> server --------------------------------------------------------------------
+
+/// `hello`: sign in with a token, or with user + password.
+struct HelloRequest
+{
+    RequestId id = 0;
+    int version = 1;
+    QString token;    ///< set for token sign-in
+    QString user;     ///< set with password for password sign-in
+    QString password;
+    QString client;   ///< free-form client name, e.g. "confab-desktop/0.3"
+    friend bool operator==(const HelloRequest &, const HelloRequest &) = default;
+};
+
+struct RegisterRequest
+{
+    RequestId id = 0;
+    QString user;
+    QString password;
+    QString display;
+    friend bool operator==(const RegisterRequest &, const RegisterRequest &) = default;
+};
+
+struct LogoutRequest
+{
+    RequestId id = 0;
+    friend bool operator==(const LogoutRequest &, const LogoutRequest &) = default;
+};
+
+/// `join`: at most one of `since`, `rewindCount`, `rewindSeconds` is set.
+struct JoinRequest
+{
+    RequestId id = 0;
+    QString channel;
+    std::optional<qint64> since;
+    std::optional<qint64> rewindCount;
+    std::optional<qint64> rewindSeconds;
+    friend bool operator==(const JoinRequest &, const JoinRequest &) = default;
+};
+
+struct LeaveRequest
+{
+    RequestId id = 0;
+    QString channel;
+    friend bool operator==(const LeaveRequest &, const LeaveRequest &) = default;
+};
+
+struct PublishRequest
+{
+    RequestId id = 0;
+    QString channel;
+    QString cid;
+    QString text;
+    friend bool operator==(const PublishRequest &, const PublishRequest &) = default;
+};
+
+/// `history`: exactly one of `before` / `after` is set.
+struct HistoryRequest
+{
+    RequestId id = 0;
+    QString channel;
+    std::optional<qint64> before;
+    std::optional<qint64> after;
+    int limit = 50;
+    friend bool operator==(const HistoryRequest &, const HistoryRequest &) = default;
+};
+
+struct ChannelsRequest
+{
+    RequestId id = 0;
+    friend bool operator==(const ChannelsRequest &, const ChannelsRequest &) = default;
+};
+
+struct CreateRequest
+{
+    RequestId id = 0;
+    QString channel;
+    QString topic;
+    bool isPrivate = false;
+    friend bool operator==(const CreateRequest &, const CreateRequest &) = default;
+};
+
+struct InviteRequest
+{
+    RequestId id = 0;
+    QString channel;
+    QString user;
+    friend bool operator==(const InviteRequest &, const InviteRequest &) = default;
+};
+
+/// `typing` from a client: a notification, no id and no reply.
+struct TypingNotice
+{
+    QString channel;
+    bool active = false;
+    friend bool operator==(const TypingNotice &, const TypingNotice &) = default;
+};
+
+/// `presence` from a client: sets the user's own status (`offline` is not settable).
+struct PresenceRequest
+{
+    RequestId id = 0;
+    PresenceStatus status = PresenceStatus::Online;
+    QString text;
+    friend bool operator==(const PresenceRequest &, const PresenceRequest &) = default;
+};
+
+struct AdminWatchRequest
+{
+    RequestId id = 0;
+    friend bool operator==(const AdminWatchRequest &, const AdminWatchRequest &) = default;
+};
+
+struct AdminUnwatchRequest
+{
+    RequestId id = 0;
+    friend bool operator==(const AdminUnwatchRequest &, const AdminUnwatchRequest &) = default;
+};
+
+struct AdminStatsRequest
+{
+    RequestId id = 0;
+    friend bool operator==(const AdminStatsRequest &, const AdminStatsRequest &) = default;
+};
+
+/// `admin.kick`: exactly one of `user` / `session` is set.
+struct AdminKickRequest
+{
+    RequestId id = 0;
+    QString user;
+    QString session;
+    friend bool operator==(const AdminKickRequest &, const AdminKickRequest &) = default;
+};
+
+enum class AdminUserAction { Add, Disable, Enable, SetRole, ResetPassword };
+QLatin1StringView adminUserActionName(AdminUserAction action);
+std::optional<AdminUserAction> adminUserActionFromName(QStringView name);
+
+/// `admin.user`: `action` says which of the optional fields are required
+/// (add: password, display optional, role optional; role: role; password: password).
+struct AdminUserRequest
+{
+    RequestId id = 0;
+    AdminUserAction action = AdminUserAction::Add;
+    QString user;
+    QString password;
+    QString display;
+    std::optional<Role> role;
+    friend bool operator==(const AdminUserRequest &, const AdminUserRequest &) = default;
+};
+
+using ClientFrame =
+    std::variant<HelloRequest, RegisterRequest, LogoutRequest, JoinRequest, LeaveRequest,
+                 PublishRequest, HistoryRequest, ChannelsRequest, CreateRequest, InviteRequest,
+                 TypingNotice, PresenceRequest, AdminWatchRequest, AdminUnwatchRequest,
+                 AdminStatsRequest, AdminKickRequest, AdminUserRequest>;
+
+/// The `id` of a request frame; nullopt for a notification (`typing`).
+std::optional<RequestId> requestId(const ClientFrame &frame);
+/// The wire type of a frame, e.g. "admin.kick".
+QLatin1StringView frameType(const ClientFrame &frame);
+/// The ClientFrame alternative (variant index) of a wire type; nullopt for an unknown type.
+std::optional<std::size_t> clientFrameIndex(QStringView type);
+
+// ---- server -> client --------------------------------------------------------------------
+
+/// `reply`: exactly one of `ok` (an object, possibly empty) or `error`.
+/// Typed views of the `ok` objects are in replies.h.
+struct Reply
+{
+    RequestId id = 0;
+    QJsonObject ok;
+    std::optional<Error> error;
+    friend bool operator==(const Reply &, const Reply &) = default;
+};
+
+/// `msg`: a message of a joined channel.
+struct MsgEvent
+{
+    Message message;
+    friend bool operator==(const MsgEvent &, const MsgEvent &) = default;
+};
+
+/// `synced`: the end of a join's catch-up. Messages from `firstSeq` to `lastSeq` were sent;
+/// `firstSeq` = `lastSeq` + 1 when none were.
+struct SyncedEvent
+{
+    QString channel;
+    qint64 firstSeq = 0;
+    qint64 lastSeq = 0;
+    friend bool operator==(const SyncedEvent &, const SyncedEvent &) = default;
+};
+
+struct TypingEvent
+{
+    TypingState state;
+    friend bool operator==(const TypingEvent &, const TypingEvent &) = default;
+};
+
+struct PresenceEvent
+{
+    Presence presence;
+    friend bool operator==(const PresenceEvent &, const PresenceEvent &) = default;
+};
+
+enum class AdminPresenceKind { Connect, Disconnect, Status };
+QLatin1StringView adminPresenceKindName(AdminPresenceKind kind);
+std::optional<AdminPresenceKind> adminPresenceKindFromName(QStringView name);
+
+/// `admin.presence`: a connect, disconnect or status change, to admin watchers.
+/// `connection` is set for connect and disconnect.
+struct AdminPresenceEvent
+{
+    AdminPresenceKind kind = AdminPresenceKind::Status;
+    Presence presence;
+    std::optional<ConnectionInfo> connection;
+    friend bool operator==(const AdminPresenceEvent &, const AdminPresenceEvent &) = default;
+};
+
+enum class ByeReason { Shutdown, Kicked, Replaced };
+QLatin1StringView byeReasonName(ByeReason reason);
+std::optional<ByeReason> byeReasonFromName(QStringView name);
+
+/// `bye`: sent right before a planned close.
+struct ByeEvent
+{
+    ByeReason reason = ByeReason::Shutdown;
+    std::optional<qint64> retryMs;
+    friend bool operator==(const ByeEvent &, const ByeEvent &) = default;
+};
+
+using ServerFrame = std::variant<Reply, MsgEvent, SyncedEvent, TypingEvent, PresenceEvent,
+                                 AdminPresenceEvent, ByeEvent>;
+
+} // namespace confab
