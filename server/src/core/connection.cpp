@@ -36,6 +36,8 @@ Connection::Connection(QWebSocket *socket, QTcpSocket *tcp, QString session, qin
     , m_lastActivityMs(nowMs)
 {
     m_socket->setParent(this);
+    if (m_tcp)
+        m_tcp->setParent(this);
     m_socket->setMaxAllowedIncomingFrameSize(quint64(limits.frame));
     m_socket->setMaxAllowedIncomingMessageSize(quint64(limits.frame));
     m_direct = m_tcp && !qobject_cast<QSslSocket *>(m_tcp) && m_tcp->socketDescriptor() != -1;

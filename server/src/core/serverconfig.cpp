@@ -185,7 +185,10 @@ QStringList ServerConfigLoader::flagHelp()
 bool ServerConfigLoader::apply(const QString &sectionKey, const QString &value,
                                ServerConfig *config, QString *error)
 {
+    // Accepts "timing.heartbeat_ms" and the flag form "timing-heartbeat-ms".
     QString key = sectionKey;
+    if (const auto dash = key.indexOf(u'-'); !key.contains(u'.') && dash > 0)
+        key[dash] = u'.';
     key.replace(u'-', u'_');
     for (const Setting &setting : settings()) {
         if (setting.key != key)

@@ -55,6 +55,11 @@ bool loadTls(const QString &certPath, const QString &keyPath, QSslConfiguration 
     return true;
 }
 
+QString peerKey(const QHostAddress &address, quint16 port)
+{
+    return address.toString() + u'|' + QString::number(port);
+}
+
 } // namespace
 
 Transport::Transport(Options options, QObject *parent)
@@ -119,17 +124,25 @@ QUrl Transport::url() const
 
 void Transport::acceptPending()
 {
-    while (QTcpSocket *socket = m_tcpServer->nextPendingConnection())
+    while (QTcpSocket *socket = m_tcpServer->nextPendingConnection()) {
+        const QString peer = peerKey(socket->peerAddress(), socket->peerPort());
+        m_handshaking.insert(peer, socket);
+        connect(socket, &QObject::destroyed, this, [this, peer, socket] {
+            if (m_handshaking.value(peer) == socket)
+                m_handshaking.remove(peer);
+        });
         m_wsServer->handleConnection(socket);
+    }
 }
 
 void Transport::adoptUpgraded()
 {
     while (QWebSocket *ws = m_wsServer->nextPendingConnection()) {
         const QString path = ws->requestUrl().path();
-        // QWebSocket keeps the socket it was given as its child (true in Qt 6.4; covered by
-        // the transport test): we write pre-built frames to it.
-        auto *tcp = ws->findChild<QTcpSocket *>(QString(), Qt::FindDirectChildrenOnly);
+        // QWebSocket goes on using the socket it was given (true in Qt 6.4, undocumented;
+        // covered by tst_transport): we write pre-built frames to that same socket, and
+        // the Connection owns it from now on.
+        QTcpSocket *tcp = m_handshaking.take(peerKey(ws->peerAddress(), ws->peerPort()));
         const QString session = u"s"_s + QString::number(m_nextSession++, 36) + u'-' +
                                 QString::number(QRandomGenerator::global()->generate(), 36);
         auto *connection =

@@ -3,11 +3,13 @@
 
 #include "types.h"
 
+#include <QHash>
 #include <QHostAddress>
 #include <QObject>
 #include <QUrl>
 
 class QTcpServer;
+class QTcpSocket;
 class QWebSocketServer;
 
 namespace confab::server {
@@ -17,7 +19,8 @@ class Connection;
 /// The only code that touches QWebSocketServer. Accepts TCP (or TLS) connections on its own
 /// server socket and hands each to QWebSocketServer::handleConnection for the handshake
 /// (subprotocol `confab.v1`, path `/ws`); each upgraded socket becomes a Connection that
-/// keeps the TCP socket for pre-built frame writes.
+/// keeps the TCP socket for pre-built frame writes (found again by its peer address and
+/// port: QWebSocket keeps the pointer but offers no way to get it).
 class Transport : public QObject
 {
     Q_OBJECT
@@ -53,6 +56,7 @@ private:
     QWebSocketServer *m_wsServer = nullptr;
     bool m_tls = false;
     quint64 m_nextSession = 1;
+    QHash<QString, QTcpSocket *> m_handshaking; ///< by peer "address:port"
 };
 
 } // namespace confab::server

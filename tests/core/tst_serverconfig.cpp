@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "serverconfig.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <gtest/gtest.h>
+
+using namespace Qt::StringLiterals;
+using confab::server::ServerConfig;
+using confab::server::ServerConfigLoader;
+
+TEST(ServerConfig, DefaultsAreTheProtocolDefaults)
+{
+    const ServerConfig config;
+    EXPECT_EQ(config.listenPort, 8765);
+    EXPECT_EQ(config.limits.frame, 65536);
+    EXPECT_EQ(config.limits.text, 16384);
+    EXPECT_EQ(config.limits.catchup, 1000);
+    EXPECT_EQ(config.heartbeatMs, 15000);
+    EXPECT_EQ(config.presenceGraceMs, 10000);
+    EXPECT_EQ(config.typingExpiryMs, 6000);
+    EXPECT_EQ(config.helloTimeoutMs, 10000);
+    EXPECT_EQ(config.sendBufferBytes, 8 * 1024 * 1024);
+}
+
+TEST(ServerConfig, FileSetsEverySection)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"confabd.ini"_s);
+    QFile file(path);
+    ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+    file.write("[server]\nlisten = 0.0.0.0:9000\nopen_registration = true\n"
+               "[limits]\ncatchup = 10\n[timing]\nheartbeat_ms = 500\n[auth]\nmax_failures = 3\n");
+    file.close();
+    ServerConfig config;
+    QString error;
+    ASSERT_TRUE(ServerConfigLoader::loadFile(path, &config, &error)) << error.toStdString();
+    EXPECT_EQ(config.listenAddress, QHostAddress(u"0.0.0.0"_s));
+    EXPECT_EQ(config.listenPort, 9000);
+    EXPECT_TRUE(config.openRegistration);
+    EXPECT_EQ(config.limits.catchup, 10);
+    EXPECT_EQ(config.heartbeatMs, 500);
+    EXPECT_EQ(config.maxFailures, 3);
+}
+
+TEST(ServerConfig, BadValuesAndUnknownKeysAreNamed)
+{
+    ServerConfig config;
+    QString error;
+    EXPECT_FALSE(ServerConfigLoader::apply(u"timing.heartbeat_ms"_s, u"soon"_s, &config, &error));
+    EXPECT_TRUE(error.contains(u"timing.heartbeat_ms"_s)) << error.toStdString();
+    EXPECT_FALSE(ServerConfigLoader::apply(u"timing.nope"_s, u"1"_s, &config, &error));
+    EXPECT_TRUE(error.contains(u"timing.nope"_s));
+    EXPECT_FALSE(ServerConfigLoader::apply(u"server.listen"_s, u"localhost"_s, &config, &error));
+    EXPECT_EQ(config.heartbeatMs, 15000) << "a bad value changed the config";
+}
+
+TEST(ServerConfig, FlagNamesFollowTheKeys)
+{
+    EXPECT_EQ(ServerConfigLoader::flagName(u"timing.heartbeat_ms"_s), u"timing-heartbeat-ms"_s);
+    ServerConfig config;
+    QString error;
+    ASSERT_TRUE(ServerConfigLoader::apply(u"timing-heartbeat-ms"_s, u"700"_s, &config, &error));
+    EXPECT_EQ(config.heartbeatMs, 700);
+}
+
+TEST(ServerConfig, MissingFileIsAnError)
+{
+    ServerConfig config;
+    QString error;
+    EXPECT_FALSE(ServerConfigLoader::loadFile(u"/nonexistent/confabd.ini"_s, &config, &error));
+    EXPECT_FALSE(error.isEmpty());
+}
