@@ -5,6 +5,7 @@
 #include "messagewriter.h"
 
 #include <QHash>
+#include <QSqlQuery>
 
 #include <vector>
 
@@ -24,7 +25,21 @@ public:
     void setGrowthBlocked(bool blocked);
 
 private:
-    /// The channel's newest seq; nullopt when it does not exist (or, with `*error` set, on failure).
+    /// The batch's prepared statements, prepared once per transaction.
+    struct Statements
+    {
+        QSqlQuery findDup;
+        QSqlQuery insert;
+        QSqlQuery bumpLastSeq;
+        bool prepare(QSqlDatabase &db, QString *error);
+    };
+
+    /// Stores one job (or finds its original, or answers not_found) into `*outcome`;
+    /// false with `*error` when the database failed and the batch must be rolled back.
+    bool apply(const PublishJob &job, qint64 ts, Statements &statements, PublishOutcome *outcome,
+               QString *error);
+    /// The channel's newest seq; nullopt when it does not exist (or, with `*error` set, on
+    /// failure).
     std::optional<qint64> lastSeq(qint64 channelId, QString *error);
     QList<PublishOutcome> failAll(const std::vector<PublishJob> &jobs, const QString &why);
 

@@ -26,13 +26,15 @@ struct ChannelRecord
 class ChannelRepository
 {
 public:
-    explicit ChannelRepository(Database &db) : m_db(db) {}
+    explicit ChannelRepository(Database &db)
+        : m_db(db)
+    {}
 
     /// Creates a channel with `creator` as its first member (no member when empty).
     /// A taken name fails with error "channel 'x' already exists" and `*conflict` = true.
-    std::optional<ChannelRecord> create(const QString &name, const QString &topic,
-                                        bool isPrivate, const QString &creator,
-                                        QString *error, bool *conflict = nullptr);
+    std::optional<ChannelRecord> create(const QString &name, const QString &topic, bool isPrivate,
+                                        const QString &creator, QString *error,
+                                        bool *conflict = nullptr);
     /// Finds or creates the private direct channel `dm:a:b` with both users as members.
     std::optional<ChannelRecord> ensureDirect(const QString &name, QString *error);
     std::optional<ChannelRecord> find(const QString &name) const;
@@ -49,9 +51,8 @@ public:
 
 private:
     /// Inserts the channel and its members in one transaction.
-    std::optional<ChannelRecord> insert(const QString &name, const QString &topic,
-                                        bool isPrivate, const QStringList &members,
-                                        QString *error, bool *conflict);
+    std::optional<ChannelRecord> insert(const QString &name, const QString &topic, bool isPrivate,
+                                        const QStringList &members, QString *error, bool *conflict);
 
     Database &m_db;
 };

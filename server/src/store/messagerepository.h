@@ -14,14 +14,15 @@ class Database;
 class MessageRepository
 {
 public:
-    explicit MessageRepository(Database &db) : m_db(db) {}
+    explicit MessageRepository(Database &db)
+        : m_db(db)
+    {}
 
     /// Messages with seq in [fromSeq, toSeq], at most `limit`, the OLDEST first.
     QList<Message> range(qint64 channelId, const QString &channel, qint64 fromSeq, qint64 toSeq,
                          int limit) const;
     /// The newest `limit` messages with seq <= `toSeq` (ascending order).
-    QList<Message> newest(qint64 channelId, const QString &channel, qint64 toSeq,
-                          int limit) const;
+    QList<Message> newest(qint64 channelId, const QString &channel, qint64 toSeq, int limit) const;
     /// Messages with seq < `before` (newest `limit` of them, ascending); `*more` when older exist.
     QList<Message> before(qint64 channelId, const QString &channel, qint64 before, int limit,
                           bool *more) const;

@@ -18,6 +18,8 @@
 
 namespace confab::store {
 
+class BatchCommitter;
+
 /// A publish waiting to be made durable.
 struct PublishJob
 {
@@ -82,7 +84,7 @@ private:
     };
 
     void threadMain();
-    void runBatches(class BatchCommitter &committer);
+    void runBatches(BatchCommitter &committer);
     void rejectAfterStop(QList<PublishOutcome> outcomes);
 
     const QString m_path;

@@ -7,6 +7,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QString>
+#include <QStringDecoder>
 #include <QVariant>
 
 #include <initializer_list>
@@ -29,6 +30,30 @@ inline bool exec(QSqlQuery &query, const QString &statement,
     return ok;
 }
 
-inline qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+inline qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+/// QSQLITE binds a null QString as SQL NULL; NOT NULL text columns get "" instead.
+inline QString notNull(const QString &text)
+{
+    return text.isNull() ? QStringLiteral("") : text;
+}
+
+/// Message text is stored as its UTF-8 bytes (a BLOB), because SQLite's UTF-16 conversion
+/// and QString::fromUtf8 both drop a leading BOM, and the contract is byte-exact.
+inline QByteArray textToBlob(const QString &text)
+{
+    const QByteArray bytes = text.toUtf8();
+    return bytes.isNull() ? QByteArray("", 0) : bytes;
+}
+
+inline QString textFromBlob(const QByteArray &bytes)
+{
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless |
+                                                     QStringDecoder::Flag::ConvertInitialBom);
+    return decoder.decode(bytes);
+}
 
 } // namespace confab::store::sql

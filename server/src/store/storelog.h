@@ -4,4 +4,6 @@
 #include <QLoggingCategory>
 
 // The store's one logging category ("confab.store"). Messages never carry tokens or hashes.
+namespace confab::store {
 Q_DECLARE_LOGGING_CATEGORY(lcStore)
+}

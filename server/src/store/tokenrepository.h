@@ -15,7 +15,9 @@ class Database;
 class TokenRepository
 {
 public:
-    explicit TokenRepository(Database &db) : m_db(db) {}
+    explicit TokenRepository(Database &db)
+        : m_db(db)
+    {}
 
     /// Makes a new random token (256 bits, base64url) for `userId`, valid for `ttlMs`.
     /// Returns the token in clear (the only time it exists in clear), nullopt on error.

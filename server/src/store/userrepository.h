@@ -28,7 +28,9 @@ struct UserRecord
 class UserRepository
 {
 public:
-    explicit UserRepository(Database &db) : m_db(db) {}
+    explicit UserRepository(Database &db)
+        : m_db(db)
+    {}
 
     /// Adds a user. Fails (returns nullopt, error "user 'x' already exists") on a taken name.
     std::optional<UserRecord> add(const UserInfo &info, const QString &passwordHash,
@@ -41,8 +43,7 @@ public:
     qint64 count() const;
 
 private:
-    bool update(const QString &name, const QString &column, const QVariant &value,
-                QString *error);
+    bool update(const QString &name, const QString &column, const QVariant &value, QString *error);
 
     Database &m_db;
 };

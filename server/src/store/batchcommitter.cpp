@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "batchcommitter.h"
+
+#include "sqlutil.h"
+#include "storelog.h"
+
+using namespace Qt::StringLiterals;
+
+namespace confab::store {
+
+bool BatchCommitter::open(const QString &path, QString *error)
+{
+    if (!m_db.open(path, error))
+        return false;
+    QSqlQuery query(m_db.sql());
+    QString why;
+    // max() guards against a last_seq that lags its messages: seq must never be reused.
+    if (!sql::exec(query,
+                   u"SELECT c.id, max(c.last_seq, coalesce((SELECT max(m.seq) FROM messages m "
+                   u"WHERE m.channel_id = c.id), 0)) FROM channels c"_s,
+                   {}, &why)) {
+        *error = u"cannot load channel seqs from %1: %2"_s.arg(path, why);
+        return false;
+    }
+    while (query.next())
+        m_lastSeq.insert(query.value(0).toLongLong(), query.value(1).toLongLong());
+    if (!sql::exec(query, u"SELECT coalesce(max(rowid), 0) FROM messages"_s, {}, &why) ||
+        !query.next()) {
+        *error = u"cannot load message numbers from %1: %2"_s.arg(path, why);
+        return false;
+    }
+    m_lastNumber = query.value(0).toLongLong();
+    if (!sql::exec(query, u"PRAGMA max_page_count"_s, {}, &why) || !query.next()) {
+        *error = u"cannot read max_page_count of %1: %2"_s.arg(path, why);
+        return false;
+    }
+    m_defaultMaxPages = query.value(0).toLongLong();
+    return true;
+}
+
+void BatchCommitter::setGrowthBlocked(bool blocked)
+{
+    if (blocked == m_growthBlocked)
+        return;
+    QSqlQuery query(m_db.sql());
+    // SQLite raises a limit below the current size to the current size.
+    const qint64 pages = blocked ? 1 : m_defaultMaxPages;
+    if (sql::exec(query, u"PRAGMA max_page_count = %1"_s.arg(pages)))
+        m_growthBlocked = blocked;
+}
+
+std::optional<qint64> BatchCommitter::lastSeq(qint64 channelId, QString *error)
+{
+    if (auto it = m_lastSeq.constFind(channelId); it != m_lastSeq.constEnd())
+        return *it;
+    // A channel created after open(): its seq starts where the database says.
+    QSqlQuery query(m_db.sql());
+    if (!sql::exec(query, u"SELECT last_seq FROM channels WHERE id = ?"_s, {channelId}, error))
+        return std::nullopt;
+    if (!query.next())
+        return std::nullopt;
+    const qint64 seq = query.value(0).toLongLong();
+    m_lastSeq.insert(channelId, seq);
+    return seq;
+}
+
+bool BatchCommitter::Statements::prepare(QSqlDatabase &db, QString *error)
+{
+    findDup = QSqlQuery(db);
+    insert = QSqlQuery(db);
+    bumpLastSeq = QSqlQuery(db);
+    const std::pair<QSqlQuery *, QString> statements[] = {
+        {&findDup, u"SELECT c.name, m.seq, m.mid, m.ts, m.text FROM messages m "
+                   u"JOIN channels c ON c.id = m.channel_id WHERE m.sender = ? AND m.cid = ?"_s},
+        {&insert, u"INSERT INTO messages(rowid, channel_id, seq, mid, cid, sender, ts, text) "
+                  u"VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_s},
+        {&bumpLastSeq, u"UPDATE channels SET last_seq = ? WHERE id = ?"_s},
+    };
+    for (const auto &[query, text] : statements) {
+        if (!query->prepare(text)) {
+            *error = query->lastError().text();
+            return false;
+        }
+    }
+    return true;
+}
+
+QList<PublishOutcome> BatchCommitter::commit(const std::vector<PublishJob> &jobs)
+{
+    Transaction tx(m_db);
+    if (!tx.isActive())
+        return failAll(jobs, tx.error());
+    const QHash<qint64, qint64> seqBefore = m_lastSeq; // implicitly shared: cheap to keep
+    const qint64 numberBefore = m_lastNumber;
+    auto handBack = [&](const QString &why) {
+        tx.rollback();
+        m_lastSeq = seqBefore;
+        m_lastNumber = numberBefore;
+        return failAll(jobs, why);
+    };
+
+    Statements statements;
+    QString why;
+    if (!statements.prepare(m_db.sql(), &why))
+        return handBack(why);
+    const qint64 ts = sql::nowMs();
+    QList<PublishOutcome> outcomes;
+    outcomes.reserve(qsizetype(jobs.size()));
+    QHash<qint64, qint64> touched; // channel id → its new last seq
+    for (const PublishJob &job : jobs) {
+        PublishOutcome outcome;
+        outcome.ticket = job.ticket;
+        if (!apply(job, ts, statements, &outcome, &why))
+            return handBack(why);
+        if (!outcome.dup && !outcome.error)
+            touched.insert(job.channelId, outcome.message.seq);
+        outcomes.append(outcome);
+    }
+    for (auto it = touched.cbegin(); it != touched.cend(); ++it) {
+        statements.bumpLastSeq.addBindValue(it.value());
+        statements.bumpLastSeq.addBindValue(it.key());
+        if (!statements.bumpLastSeq.exec())
+            return handBack(statements.bumpLastSeq.lastError().text());
+    }
+    if (!tx.commit())
+        return handBack(tx.error());
+    return outcomes;
+}
+
+bool BatchCommitter::apply(const PublishJob &job, qint64 ts, Statements &statements,
+                           PublishOutcome *outcome, QString *error)
+{
+    error->clear();
+    QSqlQuery &findDup = statements.findDup;
+    findDup.addBindValue(sql::notNull(job.from));
+    findDup.addBindValue(sql::notNull(job.cid));
+    if (!findDup.exec()) {
+        *error = findDup.lastError().text();
+        return false;
+    }
+    if (findDup.next()) {
+        // (from, cid) seen before, maybe earlier in this very batch: the original wins.
+        outcome->dup = true;
+        outcome->message = Message{findDup.value(0).toString(),
+                                   findDup.value(1).toLongLong(),
+                                   findDup.value(2).toString(),
+                                   job.cid,
+                                   job.from,
+                                   findDup.value(3).toLongLong(),
+                                   sql::textFromBlob(findDup.value(4).toByteArray())};
+        findDup.finish();
+        return true;
+    }
+    findDup.finish();
+
+    const auto last = lastSeq(job.channelId, error);
+    if (!last) {
+        if (!error->isEmpty())
+            return false;
+        outcome->error =
+            Error{ErrorCode::NotFound, u"channel '%1' does not exist"_s.arg(job.channel), {}};
+        return true;
+    }
+    const qint64 number = m_lastNumber + 1;
+    outcome->message = Message{
+        job.channel, *last + 1, QString::number(number, 36), job.cid, job.from, ts, job.text};
+    QSqlQuery &insert = statements.insert;
+    for (const QVariant &value :
+         {QVariant(number), QVariant(job.channelId), QVariant(outcome->message.seq),
+          QVariant(outcome->message.mid), QVariant(sql::notNull(job.cid)),
+          QVariant(sql::notNull(job.from)), QVariant(ts), QVariant(sql::textToBlob(job.text))}) {
+        insert.addBindValue(value);
+    }
+    if (!insert.exec()) {
+        *error = insert.lastError().text();
+        return false;
+    }
+    m_lastNumber = number;
+    m_lastSeq.insert(job.channelId, outcome->message.seq);
+    return true;
+}
+
+QList<PublishOutcome> BatchCommitter::failAll(const std::vector<PublishJob> &jobs,
+                                              const QString &why)
+{
+    qCWarning(lcStore) << "a batch of" << jobs.size() << "messages was not stored:" << why;
+    QList<PublishOutcome> outcomes;
+    outcomes.reserve(qsizetype(jobs.size()));
+    for (const PublishJob &job : jobs) {
+        PublishOutcome outcome;
+        outcome.ticket = job.ticket;
+        outcome.error = Error{ErrorCode::Internal, u"the message could not be stored"_s, {}};
+        outcomes.append(outcome);
+    }
+    return outcomes;
+}
+
+} // namespace confab::store

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "database.h"
+
+#include "sqlutil.h"
+#include "storelog.h"
+
+#include <QAtomicInteger>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <iterator>
+#include <span>
+
+using namespace Qt::StringLiterals;
+
+namespace confab::store {
+
+// Debug output (every open) only on request: QT_LOGGING_RULES="confab.store.debug=true".
+Q_LOGGING_CATEGORY(lcStore, "confab.store", QtInfoMsg)
+
+namespace {
+
+/// 'Cnfb': marks the file as Confab's, so another application's SQLite file is refused.
+constexpr qint64 kApplicationId = 0x436e6662;
+
+// The ordered schema migrations. Step N brings user_version from N-1 to N. Append only:
+// a released step is never edited, a change is a new step.
+constexpr const char *kSchemaV1[] = {
+    R"(CREATE TABLE users(
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        display TEXT NOT NULL,
+        role TEXT NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin')),
+        pw_hash TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_ms INTEGER NOT NULL))",
+    // Only the SHA-256 of a token is kept: a leaked database file opens no session.
+    R"(CREATE TABLE tokens(
+        hash BLOB PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL) WITHOUT ROWID)",
+    "CREATE INDEX tokens_by_user ON tokens(user_id)",
+    R"(CREATE TABLE channels(
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        topic TEXT NOT NULL DEFAULT '',
+        private INTEGER NOT NULL DEFAULT 0,
+        created_ms INTEGER NOT NULL,
+        last_seq INTEGER NOT NULL DEFAULT 0))",
+    R"(CREATE TABLE members(
+        channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+        user_name TEXT NOT NULL,
+        PRIMARY KEY (channel_id, user_name)) WITHOUT ROWID)",
+    "CREATE INDEX members_by_user ON members(user_name)",
+    // The rowid is the global message number the writer turns into `mid`. `text` holds the
+    // UTF-8 bytes as a BLOB: byte-exact, a leading BOM included.
+    R"(CREATE TABLE messages(
+        channel_id INTEGER NOT NULL REFERENCES channels(id),
+        seq INTEGER NOT NULL,
+        mid TEXT NOT NULL,
+        cid TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        text BLOB NOT NULL,
+        PRIMARY KEY (channel_id, seq)))",
+    "CREATE UNIQUE INDEX messages_by_sender_cid ON messages(sender, cid)",
+    "CREATE INDEX messages_by_ts ON messages(channel_id, ts)",
+};
+
+struct Migration
+{
+    std::span<const char *const> statements;
+};
+
+constexpr Migration kMigrations[] = {
+    {kSchemaV1},
+};
+constexpr int kSchemaVersion = 1;
+static_assert(std::size(kMigrations) == kSchemaVersion,
+              "one migration step per schema version: bump kSchemaVersion with each new step");
+
+QAtomicInteger<quint64> s_connectionCounter;
+
+/// Reads a single integer (a PRAGMA or a count); nullopt and `*error` on failure.
+std::optional<qint64> readInteger(QSqlDatabase &db, const QString &statement, QString *error)
+{
+    QSqlQuery query(db);
+    if (!sql::exec(query, statement, {}, error))
+        return std::nullopt;
+    if (!query.next()) {
+        *error = query.lastError().isValid() ? query.lastError().text() : u"no result"_s;
+        return std::nullopt;
+    }
+    return query.value(0).toLongLong();
+}
+
+} // namespace
+
+Database::~Database()
+{
+    close();
+}
+
+int Database::schemaVersion()
+{
+    return kSchemaVersion;
+}
+
+bool Database::open(const QString &path, QString *error)
+{
+    close();
+    QString why;
+    if (!checkHeader(path, &why)) {
+        *error = why;
+        return false;
+    }
+    m_connectionName = u"confab.store.%1"_s.arg(++s_connectionCounter);
+    m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
+    if (!m_db.isValid()) {
+        *error = u"the Qt SQLite driver (QSQLITE) is not available"_s;
+        close();
+        return false;
+    }
+    m_db.setDatabaseName(path);
+    m_db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(busyTimeoutMs));
+    if (!m_db.open()) {
+        *error = u"cannot open database %1: %2"_s.arg(path, m_db.lastError().text());
+        close();
+        return false;
+    }
+    m_path = path;
+    if (!configureAndMigrate(&why)) {
+        *error = why;
+        close();
+        return false;
+    }
+    qCDebug(lcStore) << "opened" << path << "schema version" << kSchemaVersion;
+    return true;
+}
+
+bool Database::checkHeader(const QString &path, QString *error) const
+{
+    const QFileInfo info(path);
+    if (!info.exists())
+        return true; // SQLite creates it
+    if (!info.isFile()) {
+        *error = u"database %1 is not a regular file"_s.arg(path);
+        return false;
+    }
+    if (info.size() == 0)
+        return true; // an empty file is an empty SQLite database
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = u"cannot read database %1: %2"_s.arg(path, file.errorString());
+        return false;
+    }
+    // Checked before SQLite sees the file, so a stranger's file is never rewritten.
+    if (file.read(16) != QByteArrayView("SQLite format 3\0", 16)) {
+        *error = u"%1 is not a SQLite database (wrong header); refusing to touch it"_s.arg(path);
+        return false;
+    }
+    return true;
+}
+
+bool Database::configureAndMigrate(QString *error)
+{
+    QSqlQuery query(m_db);
+    QString why;
+    // Read-only checks first: nothing is written to a file we are going to refuse.
+    const auto appId = readInteger(m_db, u"PRAGMA application_id"_s, &why);
+    const auto version = appId ? readInteger(m_db, u"PRAGMA user_version"_s, &why) : std::nullopt;
+    const auto tables =
+        version ? readInteger(m_db, u"SELECT count(*) FROM sqlite_master"_s, &why) : std::nullopt;
+    if (!tables) {
+        *error = u"database %1 is corrupt or unreadable: %2"_s.arg(m_path, why);
+        return false;
+    }
+    if ((*appId != 0 && *appId != kApplicationId) || (*version == 0 && *tables > 0)) {
+        *error = u"%1 is a SQLite database of another application, not Confab's"_s.arg(m_path);
+        return false;
+    }
+    if (*version > kSchemaVersion) {
+        *error = u"database %1 has schema version %2, newer than this build supports (%3); "
+                 u"upgrade Confab"_s.arg(m_path)
+                     .arg(*version)
+                     .arg(kSchemaVersion);
+        return false;
+    }
+
+    const QString pragmas[] = {
+        u"PRAGMA busy_timeout = %1"_s.arg(busyTimeoutMs),
+        u"PRAGMA foreign_keys = ON"_s,
+        u"PRAGMA synchronous = FULL"_s,
+    };
+    for (const QString &pragma : pragmas) {
+        if (!sql::exec(query, pragma, {}, &why)) {
+            *error = u"cannot configure database %1: %2"_s.arg(m_path, why);
+            return false;
+        }
+    }
+    if (!sql::exec(query, u"PRAGMA journal_mode = WAL"_s, {}, &why) || !query.next() ||
+        query.value(0).toString() != u"wal"_s) {
+        *error = u"cannot switch database %1 to WAL mode: %2"_s.arg(
+            m_path, why.isEmpty() ? u"the file system refuses it"_s : why);
+        return false;
+    }
+    query.finish();
+    return migrate(int(*version), error) && ensureGeneralChannel(error);
+}
+
+bool Database::migrate(int fromVersion, QString *error)
+{
+    for (int target = fromVersion + 1; target <= kSchemaVersion; ++target) {
+        Transaction tx(*this);
+        if (!tx.isActive()) {
+            *error = u"cannot migrate database %1: %2"_s.arg(m_path, tx.error());
+            return false;
+        }
+        // Another process (confabctl, a second server) may have migrated meanwhile.
+        QString why;
+        const auto current = readInteger(m_db, u"PRAGMA user_version"_s, &why);
+        if (!current) {
+            *error = u"cannot migrate database %1: %2"_s.arg(m_path, why);
+            return false;
+        }
+        if (*current >= target)
+            continue;
+        QSqlQuery query(m_db);
+        for (const char *statement : kMigrations[target - 1].statements) {
+            if (!sql::exec(query, QString::fromUtf8(statement), {}, &why)) {
+                *error = u"migration to schema version %1 failed: %2"_s.arg(target).arg(why);
+                return false;
+            }
+        }
+        // PRAGMA values cannot be bound; these are our own integers.
+        if (!sql::exec(query, u"PRAGMA user_version = %1"_s.arg(target), {}, &why) ||
+            !sql::exec(query, u"PRAGMA application_id = %1"_s.arg(kApplicationId), {}, &why) ||
+            !tx.commit()) {
+            *error = u"migration to schema version %1 failed: %2"_s.arg(target).arg(
+                why.isEmpty() ? tx.error() : why);
+            return false;
+        }
+        qCInfo(lcStore) << "migrated" << m_path << "to schema version" << target;
+    }
+    return true;
+}
+
+bool Database::ensureGeneralChannel(QString *error)
+{
+    QSqlQuery query(m_db);
+    QString why;
+    if (!sql::exec(query, u"SELECT 1 FROM channels WHERE name = 'general'"_s, {}, &why)) {
+        *error = u"cannot read channels of %1: %2"_s.arg(m_path, why);
+        return false;
+    }
+    if (query.next())
+        return true;
+    query.finish();
+    if (!sql::exec(query,
+                   u"INSERT OR IGNORE INTO channels(name, topic, private, created_ms) "
+                   u"VALUES ('general', 'General discussion', 0, ?)"_s,
+                   {sql::nowMs()}, &why)) {
+        *error = u"cannot create channel general in %1: %2"_s.arg(m_path, why);
+        return false;
+    }
+    return true;
+}
+
+void Database::close()
+{
+    if (m_connectionName.isEmpty())
+        return;
+    m_db.close();
+    m_db = QSqlDatabase(); // the last handle must be gone before removeDatabase()
+    QSqlDatabase::removeDatabase(m_connectionName);
+    m_connectionName.clear();
+    m_path.clear();
+}
+
+bool Database::isOpen() const
+{
+    return m_db.isOpen();
+}
+
+qint64 Database::sizeBytes() const
+{
+    if (m_path.isEmpty())
+        return 0;
+    return QFileInfo(m_path).size() + QFileInfo(m_path + u"-wal"_s).size();
+}
+
+Transaction::Transaction(Database &db)
+    : m_db(db)
+{
+    QSqlQuery query(m_db.sql());
+    m_active = sql::exec(query, u"BEGIN IMMEDIATE"_s, {}, &m_error);
+}
+
+Transaction::~Transaction()
+{
+    rollback();
+}
+
+bool Transaction::commit()
+{
+    if (!m_active)
+        return false;
+    QSqlQuery query(m_db.sql());
+    if (!sql::exec(query, u"COMMIT"_s, {}, &m_error)) {
+        rollback(); // e.g. SQLITE_FULL at commit: the transaction must still end
+        return false;
+    }
+    m_active = false;
+    return true;
+}
+
+void Transaction::rollback()
+{
+    if (!m_active)
+        return;
+    m_active = false;
+    QSqlQuery query(m_db.sql());
+    QString why;
+    // Fails harmlessly when SQLite already rolled back by itself (some I/O errors do).
+    if (!sql::exec(query, u"ROLLBACK"_s, {}, &why))
+        qCDebug(lcStore) << "rollback:" << why;
+}
+
+} // namespace confab::store
