@@ -18,7 +18,9 @@ using namespace Qt::StringLiterals;
 namespace confab::server {
 
 namespace {
-constexpr int closeGraceMs = 2000; // a peer that does not finish the close handshake is dropped
+// A slow consumer gets time to read what is queued (bounded by the cap) and then the 4008
+// close frame, so it learns why and resumes with `since`.
+constexpr int slowConsumerGraceMs = 30000;
 } // namespace
 
 Connection::Connection(QWebSocket *socket, QTcpSocket *tcp, QString session, qint64 sendBufferCap,
@@ -95,7 +97,7 @@ void Connection::sendFrame(const QByteArray &frame)
     if (unsentBytes() > m_sendBufferCap) {
         qCInfo(lcNet) << "slow consumer" << m_session << "has" << unsentBytes()
                       << "unsent bytes - closing 4008";
-        closeWith(4008, u"slow consumer: resume with since"_s);
+        closeWith(4008, u"slow consumer: resume with since"_s, slowConsumerGraceMs);
     }
 }
 
@@ -151,14 +153,14 @@ void Connection::fulfilReply(quint64 slot, const QByteArray &json)
         emit repliesDrained(this);
 }
 
-void Connection::closeWith(int code, const QString &reason)
+void Connection::closeWith(int code, const QString &reason, int graceMs)
 {
     if (m_closing)
         return;
     m_closing = true;
     inbox.clear();
     m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
-    QTimer::singleShot(closeGraceMs, this, [this] {
+    QTimer::singleShot(graceMs, this, [this] {
         if (m_socket->state() != QAbstractSocket::UnconnectedState)
             m_socket->abort();
     });

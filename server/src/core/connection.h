@@ -74,9 +74,9 @@ public:
     bool hasPendingReplies() const { return !m_slots.empty(); }
     qint64 unsentBytes() const;
 
-    /// Starts a close handshake with `code`; sends nothing more. Aborts if the peer does not
-    /// complete it soon.
-    void closeWith(int code, const QString &reason);
+    /// Starts a close handshake with `code`; sends nothing more. Aborts if the peer has not
+    /// completed it within `graceMs`.
+    void closeWith(int code, const QString &reason, int graceMs = 2000);
     /// Drops the TCP connection at once (dead peer).
     void abort();
     bool isClosing() const { return m_closing; }

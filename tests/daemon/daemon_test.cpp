@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: Apache-2.0
+// End-to-end tests of the real binaries: confabd spawned with QProcess on a free port and a
+// temporary data directory, accounts made with confabctl, clients over real sockets.
+// Crash durability (SIGKILL), graceful shutdown (SIGTERM), TLS, and the command line.
+
+#include "testclient.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslSocket>
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+
+#include <signal.h>
+
+using namespace Qt::StringLiterals;
+using namespace confab::test;
+
+namespace {
+
+const QString password = u"password1"_s;
+
+QProcessEnvironment fastKdfEnvironment()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"CONFAB_KDF_MEMORY_KIB"_s, u"64"_s);
+    env.insert(u"CONFAB_KDF_ITERATIONS"_s, u"1"_s);
+    return env;
+}
+
+/// Runs confabctl to completion; returns its exit code (-1 when it did not finish).
+int runCtl(const QStringList &args, const QByteArray &stdinData, QString *output)
+{
+    QProcess ctl;
+    ctl.setProcessEnvironment(fastKdfEnvironment());
+    ctl.start(QStringLiteral(CONFABCTL_PATH), args);
+    if (!ctl.waitForStarted(5000))
+        return -1;
+    ctl.write(stdinData);
+    ctl.closeWriteChannel();
+    if (!ctl.waitForFinished(15000)) {
+        ctl.kill();
+        ctl.waitForFinished(2000);
+        return -1;
+    }
+    if (output)
+        *output = QString::fromUtf8(ctl.readAllStandardOutput() + ctl.readAllStandardError());
+    return ctl.exitStatus() == QProcess::NormalExit ? ctl.exitCode() : -1;
+}
+
+/// One confabd process. Killed (SIGKILL) on destruction if still running.
+class Daemon
+{
+public:
+    ~Daemon()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(5000);
+        }
+    }
+
+    /// Starts confabd and waits for its `listening on` line. Use with ASSERT_NO_FATAL_FAILURE.
+    void start(const QString &dataDir, const QStringList &extraArgs = {})
+    {
+        QStringList args{u"--listen"_s,
+                         u"127.0.0.1:0"_s,
+                         u"--data"_s,
+                         dataDir,
+                         u"--auth-kdf-memory-kib"_s,
+                         u"64"_s,
+                         u"--auth-kdf-iterations"_s,
+                         u"1"_s,
+                         u"--timing-group-commit-ms"_s,
+                         u"2"_s};
+        args += extraArgs;
+        m_stdout.clear();
+        m_stderr.clear();
+        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process,
+                         [this] { m_stdout += m_process.readAllStandardOutput(); });
+        QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process,
+                         [this] { m_stderr += m_process.readAllStandardError(); });
+        m_process.setProcessEnvironment(fastKdfEnvironment());
+        m_process.start(QStringLiteral(CONFABD_PATH), args);
+        ASSERT_TRUE(m_process.waitForStarted(5000)) << m_process.errorString().toStdString();
+        ASSERT_TRUE(waitUntil(
+            [this] { return m_stdout.contains('\n') || m_process.state() == QProcess::NotRunning; },
+            15000))
+            << "confabd printed no line; stderr: " << errorOutput().toStdString();
+        const QString line = QString::fromUtf8(m_stdout.left(m_stdout.indexOf('\n')));
+        static const QRegularExpression re(u"^listening on (wss?://[^/\\s]+/ws)$"_s);
+        const auto match = re.match(line);
+        ASSERT_TRUE(match.hasMatch()) << "first line: '" << line.toStdString()
+                                      << "'; stderr: " << errorOutput().toStdString();
+        m_url = QUrl(match.captured(1));
+        ASSERT_TRUE(m_url.isValid());
+        ASSERT_NE(m_url.port(), 0);
+    }
+
+    QUrl url() const { return m_url; }
+    QProcess &process() { return m_process; }
+    QString stdoutText() const { return QString::fromUtf8(m_stdout); }
+    QString errorOutput() const { return QString::fromUtf8(m_stderr); }
+
+    bool waitForExit(int timeoutMs)
+    {
+        return waitUntil([this] { return m_process.state() == QProcess::NotRunning; }, timeoutMs);
+    }
+
+private:
+    QProcess m_process;
+    QByteArray m_stdout;
+    QByteArray m_stderr;
+    QUrl m_url;
+};
+
+class DaemonTest : public ::testing::Test
+{
+protected:
+    void SetUp() override
+    {
+        ASSERT_TRUE(dataDir.isValid());
+        addUser(u"alice"_s);
+    }
+
+    void addUser(const QString &name, bool admin = false)
+    {
+        QStringList args{u"--data"_s, dataDir.path(), u"user"_s, u"add"_s, name};
+        if (admin)
+            args << u"--admin"_s;
+        QString output;
+        ASSERT_EQ(runCtl(args << u"--password-stdin"_s, password.toUtf8() + "\n", &output), 0)
+            << "confabctl: " << output.toStdString();
+    }
+
+    std::unique_ptr<TestClient> signIn(const QUrl &url, const QString &user = u"alice"_s)
+    {
+        auto client = std::make_unique<TestClient>();
+        if (!client->open(url)) {
+            ADD_FAILURE() << "cannot connect to " << url.toString().toStdString();
+            return nullptr;
+        }
+        const auto reply = client->hello(user, password);
+        if (!reply || !isOk(*reply)) {
+            ADD_FAILURE() << "hello failed: "
+                          << (reply ? dump(*reply).toStdString() : std::string("no reply"));
+            return nullptr;
+        }
+        return client;
+    }
+
+    /// Every message of `channel` via history, paging forward.
+    static QList<QJsonObject> fullHistory(TestClient *client, const QString &channel)
+    {
+        QList<QJsonObject> all;
+        qint64 after = 0;
+        for (int page = 0; page < 100; ++page) {
+            const auto reply = client->request(QJsonObject{{"t"_L1, "history"_L1},
+                                                           {"channel"_L1, channel},
+                                                           {"after"_L1, after},
+                                                           {"limit"_L1, 200}});
+            if (!reply || !isOk(*reply)) {
+                ADD_FAILURE() << "history failed: "
+                              << (reply ? dump(*reply).toStdString() : std::string("no reply"));
+                return all;
+            }
+            const QJsonObject ok = reply->value("ok"_L1).toObject();
+            for (const QJsonValue &v : ok.value("messages"_L1).toArray())
+                all.append(v.toObject());
+            if (!ok.value("more"_L1).toBool() || all.isEmpty())
+                return all;
+            after = all.last().value("seq"_L1).toInteger();
+        }
+        return all;
+    }
+
+    /// Flags that let a test pipeline hundreds of publishes.
+    static QStringList noRateLimit()
+    {
+        return {u"--limits-rate-per-s"_s, u"100000"_s, u"--limits-burst"_s, u"100000"_s};
+    }
+
+    QTemporaryDir dataDir;
+};
+
+struct Acked
+{
+    QString cid;
+    QString text;
+    qint64 seq = 0;
+    QString mid;
+    qint64 ts = 0;
+};
+
+TEST_F(DaemonTest, EveryAcknowledgedPublishSurvivesSigkill)
+{
+    std::map<qint64, Acked> acked; // by seq
+    QList<Acked> sentOrder;
+    {
+        Daemon daemon;
+        ASSERT_NO_FATAL_FAILURE(daemon.start(dataDir.path(), noRateLimit()));
+        auto alice = signIn(daemon.url());
+        ASSERT_TRUE(alice);
+        ASSERT_TRUE(alice->joinSynced(u"general"_s));
+        std::map<qint64, Acked> byId;
+        QList<qint64> ids;
+        for (int i = 0; i < 200; ++i) {
+            Acked a{newCid(), u"burst message %1 ✓"_s.arg(i), 0, {}, 0};
+            const qint64 id = alice->sendPublish(u"general"_s, a.text, a.cid);
+            byId[id] = a;
+            ids.append(id);
+        }
+        for (qint64 id : ids) {
+            const auto reply = alice->waitForReply(id);
+            ASSERT_TRUE(reply) << "no ack for " << id;
+            ASSERT_TRUE(isOk(*reply)) << dump(*reply).toStdString();
+            const QJsonObject ok = reply->value("ok"_L1).toObject();
+            Acked a = byId[id];
+            a.seq = ok.value("seq"_L1).toInteger();
+            a.mid = ok.value("mid"_L1).toString();
+            a.ts = ok.value("ts"_L1).toInteger();
+            acked[a.seq] = a;
+            sentOrder.append(a);
+        }
+        // Right after the last ack: no chance for a graceful anything.
+        ::kill(daemon.process().processId(), SIGKILL);
+        ASSERT_TRUE(daemon.waitForExit(5000));
+        EXPECT_EQ(daemon.process().exitStatus(), QProcess::CrashExit);
+    }
+    ASSERT_EQ(acked.size(), 200u);
+    EXPECT_EQ(acked.begin()->first, 1);
+    EXPECT_EQ(acked.rbegin()->first, 200);
+
+    Daemon daemon;
+    ASSERT_NO_FATAL_FAILURE(daemon.start(dataDir.path(), noRateLimit()));
+    auto alice = signIn(daemon.url());
+    ASSERT_TRUE(alice);
+    const QList<QJsonObject> history = fullHistory(alice.get(), u"general"_s);
+    ASSERT_EQ(history.size(), 200);
+    for (const QJsonObject &m : history) {
+        const qint64 seq = m.value("seq"_L1).toInteger();
+        ASSERT_TRUE(acked.count(seq)) << "unexpected seq " << seq;
+        const Acked &a = acked[seq];
+        EXPECT_EQ(m.value("mid"_L1).toString(), a.mid) << "seq " << seq;
+        EXPECT_EQ(m.value("cid"_L1).toString(), a.cid) << "seq " << seq;
+        EXPECT_EQ(m.value("ts"_L1).toInteger(), a.ts) << "seq " << seq;
+        EXPECT_EQ(m.value("text"_L1).toString(), a.text) << "seq " << seq;
+        EXPECT_EQ(m.value("from"_L1).toString(), u"alice"_s);
+    }
+    // The sequence continues with no gap, and a resent cid is still a duplicate.
+    const auto next = alice->publish(u"general"_s, u"after the crash"_s);
+    ASSERT_TRUE(next && isOk(*next)) << (next ? dump(*next).toStdString() : "");
+    EXPECT_EQ(next->value("ok"_L1).toObject().value("seq"_L1).toInteger(), 201);
+    const Acked &resent = sentOrder.at(57);
+    const auto dup = alice->publish(u"general"_s, resent.text, resent.cid);
+    ASSERT_TRUE(dup && isOk(*dup));
+    EXPECT_TRUE(dup->value("ok"_L1).toObject().value("dup"_L1).toBool());
+    EXPECT_EQ(dup->value("ok"_L1).toObject().value("seq"_L1).toInteger(), resent.seq);
+    EXPECT_EQ(dup->value("ok"_L1).toObject().value("mid"_L1).toString(), resent.mid);
+}
+
+TEST_F(DaemonTest, SigkillWithPublishesInFlightKeepsTheAckedOnesAndAGaplessSequence)
+{
+    std::map<QString, Acked> ackedByCid;
+    {
+        Daemon daemon;
+        ASSERT_NO_FATAL_FAILURE(daemon.start(dataDir.path(), noRateLimit()));
+        auto alice = signIn(daemon.url());
+        ASSERT_TRUE(alice);
+        ASSERT_TRUE(alice->joinSynced(u"general"_s));
+        std::map<qint64, Acked> byId;
+        QList<qint64> ids;
+        for (int i = 0; i < 400; ++i) {
+            Acked a{newCid(), u"in flight %1"_s.arg(i), 0, {}, 0};
+            const qint64 id = alice->sendPublish(u"general"_s, a.text, a.cid);
+            byId[id] = a;
+            ids.append(id);
+        }
+        // Kill once the first 100 are acknowledged, the rest still in flight.
+        for (int i = 0; i < 100; ++i) {
+            const auto reply = alice->waitForReply(ids.at(i));
+            ASSERT_TRUE(reply && isOk(*reply))
+                << (reply ? dump(*reply).toStdString() : std::string("no reply"));
+        }
+        ::kill(daemon.process().processId(), SIGKILL);
+        // Acks that made it out before the kill count too.
+        for (const QJsonObject &f : alice->receivedOf(u"reply"_s)) {
+            const qint64 id = f.value("id"_L1).toInteger();
+            if (!byId.count(id) || !isOk(f))
+                continue;
+            Acked a = byId[id];
+            a.seq = f.value("ok"_L1).toObject().value("seq"_L1).toInteger();
+            a.mid = f.value("ok"_L1).toObject().value("mid"_L1).toString();
+            a.ts = f.value("ok"_L1).toObject().value("ts"_L1).toInteger();
+            ackedByCid[a.cid] = a;
+        }
+        ASSERT_TRUE(daemon.waitForExit(5000));
+    }
+    ASSERT_GE(ackedByCid.size(), 100u);
+    RecordProperty("acked_before_kill", int(ackedByCid.size()));
+
+    Daemon daemon;
+    ASSERT_NO_FATAL_FAILURE(daemon.start(dataDir.path(), noRateLimit()));
+    auto alice = signIn(daemon.url());
+    ASSERT_TRUE(alice);
+    const QList<QJsonObject> history = fullHistory(alice.get(), u"general"_s);
+    ASSERT_GE(history.size(), qsizetype(ackedByCid.size()));
+    for (qsizetype i = 0; i < history.size(); ++i)
+        ASSERT_EQ(history.at(i).value("seq"_L1).toInteger(), i + 1) << "gap in the stored seqs";
+    std::map<QString, QJsonObject> storedByCid;
+    for (const QJsonObject &m : history)
+        storedByCid[m.value("cid"_L1).toString()] = m;
+    for (const auto &[cid, a] : ackedByCid) {
+        ASSERT_TRUE(storedByCid.count(cid)) << "acknowledged message seq " << a.seq << " lost";
+        EXPECT_EQ(storedByCid[cid].value("seq"_L1).toInteger(), a.seq);
+        EXPECT_EQ(storedByCid[cid].value("mid"_L1).toString(), a.mid);
+    }
+    const auto next = alice->publish(u"general"_s, u"continues"_s);
+    ASSERT_TRUE(next && isOk(*next));
+    EXPECT_EQ(next->value("ok"_L1).toObject().value("seq"_L1).toInteger(), history.size() + 1);
+}
+
+TEST_F(DaemonTest, SigtermSendsByeShutdownAndExitsZeroWithinFiveSeconds)
+{
+    Daemon daemon;
+    ASSERT_NO_FATAL_FAILURE(daemon.start(dataDir.path()));
+    auto alice = signIn(daemon.url());
+    ASSERT_TRUE(alice);
+    ASSERT_TRUE(alice->joinSynced(u"general"_s));
+    const auto published = alice->publish(u"general"_s, u"before shutdown"_s);
+    ASSERT_TRUE(published && isOk(*published));
+    QElapsedTimer elapsed;
+    elapsed.start();
+    daemon.process().terminate();
+    const auto bye = alice->waitFor(u"bye"_s, {}, 5000);
+    ASSERT_TRUE(bye) << "no bye before the shutdown";
+    EXPECT_EQ(bye->value("reason"_L1).toString(), u"shutdown"_s);
+    ASSERT_TRUE(daemon.waitForExit(5000)) << "confabd still running 5 s after SIGTERM";
+    EXPECT_LE(elapsed.elapsed(), 5000);
+    EXPECT_EQ(daemon.process().exitStatus(), QProcess::NormalExit);
+    EXPECT_EQ(daemon.process().exitCode(), 0) << daemon.errorOutput().toStdString();
+    EXPECT_TRUE(alice->waitForDisconnected(2000));
+    // Exactly one line on stdout.
+    EXPECT_EQ(daemon.stdoutText().count(u'\n'), 1) << daemon.stdoutText().toStdString();
+
+    // A clean restart keeps the data.
+    Daemon again;
+    ASSERT_NO_FATAL_FAILURE(again.start(dataDir.path()));
+    auto back = signIn(again.url());
+    ASSERT_TRUE(back);
+    const QList<QJsonObject> history = fullHistory(back.get(), u"general"_s);
+    ASSERT_EQ(history.size(), 1);
+    EXPECT_EQ(history.first().value("text"_L1).toString(), u"before shutdown"_s);
+}
+
+TEST_F(DaemonTest, TlsServesWssWithTheGivenCertificate)
+{
+    QTemporaryDir certDir;
+    ASSERT_TRUE(certDir.isValid());
+    const QString cert = certDir.filePath(u"cert.pem"_s);
+    const QString key = certDir.filePath(u"key.pem"_s);
+    QProcess openssl;
+    openssl.start(u"openssl"_s, {u"req"_s, u"-x509"_s, u"-newkey"_s, u"rsa:2048"_s, u"-nodes"_s,
+                                 u"-subj"_s, u"/CN=localhost"_s, u"-days"_s, u"1"_s, u"-addext"_s,
+                                 u"subjectAltName=DNS:localhost,IP:127.0.0.1"_s, u"-keyout"_s, key,
+                                 u"-out"_s, cert});
+    ASSERT_TRUE(openssl.waitForFinished(30000));
+    ASSERT_EQ(openssl.exitCode(), 0) << openssl.readAllStandardError().toStdString();
+
+    Daemon daemon;
+    ASSERT_NO_FATAL_FAILURE(
+        daemon.start(dataDir.path(), {u"--tls-cert"_s, cert, u"--tls-key"_s, key}));
+    ASSERT_EQ(daemon.url().scheme(), u"wss"_s);
+
+    QFile certFile(cert);
+    ASSERT_TRUE(certFile.open(QIODevice::ReadOnly));
+    const QList<QSslCertificate> trusted = QSslCertificate::fromData(certFile.readAll());
+    ASSERT_EQ(trusted.size(), 1);
+    QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+    ssl.setCaCertificates(trusted); // trust exactly this certificate, verify everything else
+    ssl.setPeerVerifyMode(QSslSocket::VerifyPeer);
+
+    TestClient client;
+    client.setSslConfiguration(ssl);
+    QUrl url = daemon.url();
+    url.setHost(u"127.0.0.1"_s);
+    ASSERT_TRUE(client.open(url)) << "TLS connection failed; stderr: "
+                                  << daemon.errorOutput().toStdString();
+    const auto hello = client.hello(u"alice"_s, password);
+    ASSERT_TRUE(hello);
+    EXPECT_TRUE(isOk(*hello)) << dump(*hello).toStdString();
+    const auto synced = client.joinSynced(u"general"_s);
+    ASSERT_TRUE(synced);
+    const auto published = client.publish(u"general"_s, u"over TLS"_s);
+    ASSERT_TRUE(published && isOk(*published));
+    EXPECT_TRUE(client.waitFor(u"msg"_s));
+
+    // A client that does not trust the certificate is refused.
+    TestClient untrusting;
+    EXPECT_FALSE(untrusting.open(url, 5000)) << "the handshake succeeded without trust";
+}
+
+TEST_F(DaemonTest, VersionAndHelpExitZero)
+{
+    QProcess version;
+    version.start(QStringLiteral(CONFABD_PATH), {u"--version"_s});
+    ASSERT_TRUE(version.waitForFinished(10000));
+    EXPECT_EQ(version.exitStatus(), QProcess::NormalExit);
+    EXPECT_EQ(version.exitCode(), 0);
+    const QString versionText = QString::fromUtf8(version.readAllStandardOutput());
+    EXPECT_TRUE(versionText.contains(u"0.3"_s)) << versionText.toStdString();
+
+    QProcess help;
+    help.start(QStringLiteral(CONFABD_PATH), {u"--help"_s});
+    ASSERT_TRUE(help.waitForFinished(10000));
+    EXPECT_EQ(help.exitStatus(), QProcess::NormalExit);
+    EXPECT_EQ(help.exitCode(), 0);
+    const QString helpText = QString::fromUtf8(help.readAllStandardOutput());
+    for (const QString &flag : {u"--config"_s, u"--listen"_s, u"--data"_s, u"--open-registration"_s,
+                                u"--tls-cert"_s, u"--tls-key"_s, u"--timing-heartbeat-ms"_s,
+                                u"--auth-kdf-memory-kib"_s, u"--limits-catchup"_s})
+        EXPECT_TRUE(helpText.contains(flag)) << "--help lacks " << flag.toStdString();
+}
+
+TEST_F(DaemonTest, BadFlagExitsNonZeroWithAMessage)
+{
+    for (const QStringList &args :
+         {QStringList{u"--no-such-flag"_s}, QStringList{u"--timing-heartbeat-ms"_s, u"soon"_s},
+          QStringList{u"--listen"_s, u"not-an-address"_s}}) {
+        QProcess bad;
+        bad.start(QStringLiteral(CONFABD_PATH), args + QStringList{u"--data"_s, dataDir.path()});
+        ASSERT_TRUE(bad.waitForFinished(10000)) << args.join(u' ').toStdString();
+        EXPECT_EQ(bad.exitStatus(), QProcess::NormalExit);
+        EXPECT_NE(bad.exitCode(), 0) << args.join(u' ').toStdString();
+        const QString err = QString::fromUtf8(bad.readAllStandardError());
+        EXPECT_FALSE(err.trimmed().isEmpty()) << "no message for " << args.join(u' ').toStdString();
+        EXPECT_FALSE(QString::fromUtf8(bad.readAllStandardOutput()).contains(u"listening on"_s));
+    }
+}
+
+TEST_F(DaemonTest, AccountMadeWithConfabctlSignsInAndAdminRoleIsKept)
+{
+    ASSERT_NO_FATAL_FAILURE(addUser(u"boss"_s, true));
+    Daemon daemon;
+    ASSERT_NO_FATAL_FAILURE(daemon.start(dataDir.path()));
+    auto boss = signIn(daemon.url(), u"boss"_s);
+    ASSERT_TRUE(boss);
+    EXPECT_EQ(boss->helloOk().value("user"_L1).toObject().value("role"_L1).toString(), u"admin"_s);
+    const auto stats = boss->request(QJsonObject{{"t"_L1, "admin.stats"_L1}});
+    ASSERT_TRUE(stats);
+    EXPECT_TRUE(isOk(*stats)) << dump(*stats).toStdString();
+    auto alice = signIn(daemon.url());
+    ASSERT_TRUE(alice);
+    EXPECT_EQ(alice->helloOk().value("user"_L1).toObject().value("role"_L1).toString(), u"user"_s);
+}
+
+} // namespace
