@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The client engine's front door: one signed-in account on one server, with its local
+// database in `dataDir`. It wires the connection, the token store, the outbox and its
+// sender, the message cache, typing and idle tracking to the models the UI shows.
+//
+// Contract:
+// - start() opens the local database and shows cached channels and messages at once,
+//   before any network answer; resumeSession() then signs in with the saved token.
+// - After every (re)connection: `hello`, then `join` of every channel with `since` = its
+//   synced seq; Online once each join's catch-up ended with `synced`.
+// - sendMessage() writes to the outbox first (the message shows as pending at once), then
+//   the sender delivers it whenever Online, exactly once (the server dedups by cid).
+// - Models are owned here and live as long as this object.
+
+#include "clock.h"
+#include "connection.h"
+#include "localdatabase.h"
+#include "messagecache.h"
+#include "outbox.h"
+#include "tokenstore.h"
+
+#include <QHash>
+#include <QObject>
+#include <QSet>
+
+#include <memory>
+
+namespace confab::client {
+
+class AdminPresenceModel;
+class ChannelListModel;
+class ConnectionStatus;
+class IdleMonitor;
+class MemberModel;
+class MessageModel;
+class OutboxSender;
+class TypingBoard;
+class TypingNotifier;
+
+struct ChatClientOptions
+{
+    ConnectionOptions connection;
+    ClockFn clock = steadyClock();
+    qint64 awayAfterMs = 5 * 60 * 1000;
+    int maxCachedPerChannel = MessageCache::defaultMaxPerChannel;
+};
+
+class ChatClient : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(QString user READ user NOTIFY userChanged)
+    Q_PROPERTY(bool away READ isAway NOTIFY awayChanged)
+public:
+    using Options = ChatClientOptions;
+
+    explicit ChatClient(const QString &dataDir, Options options = {}, QObject *parent = nullptr);
+    ~ChatClient() override;
+
+    /// Opens the local database (a corrupt one is moved aside and rebuilt).
+    bool start(QString *error = nullptr);
+    QString dataDir() const { return m_dataDir; }
+
+    // ---- session ----
+    /// Signs in with a password (sent once; the token from the reply is kept, mode 0600).
+    void signIn(const QUrl &url, const QString &user, const QString &password);
+    /// Signs in with the saved token; false when there is none.
+    bool resumeSession();
+    bool hasSavedSession() const;
+    /// Revokes the token on the server (when connected), deletes it, goes Offline.
+    void logout();
+    /// Goes Offline without revoking anything.
+    void disconnectFromServer();
+    void retryNow();
+    QString user() const { return m_me.name; }
+
+    // ---- channels and messages ----
+    /// Adds the channel to the joined list (and joins it now when signed in).
+    void joinChannel(const QString &channel);
+    /// Queues a message; returns its cid (empty if it could not be queued).
+    QString sendMessage(const QString &channel, const QString &text);
+    bool retry(const QString &cid);
+    bool discard(const QString &cid);
+    void markRead(const QString &channel);
+    /// Deletes every cached message (the outbox stays).
+    void wipeCache();
+    void setMaxCachedPerChannel(int max);
+
+    // ---- typing and presence ----
+    void setDraft(const QString &channel, const QString &text);
+    /// The user did something: resets the idle timer (and returns from away).
+    void userActivity();
+    bool isAway() const;
+    /// Starts the admin presence view (`admin.watch`).
+    void watchAdmin();
+
+    // ---- parts ----
+    Connection *connection() const { return m_connection; }
+    ConnectionStatus *connectionStatus() const { return m_status; }
+    ChannelListModel *channelListModel() const { return m_channels; }
+    AdminPresenceModel *adminPresenceModel() const { return m_admin; }
+    MessageModel *messageModel(const QString &channel);
+    MemberModel *memberModel(const QString &channel);
+    TypingBoard *typingBoard() const { return m_typingBoard; }
+    TypingNotifier *typingNotifier() const { return m_typingNotifier; }
+    IdleMonitor *idleMonitor() const { return m_idle; }
+    Outbox *outbox() const { return m_outbox.get(); }
+    MessageCache *cache() const { return m_cache.get(); }
+    OutboxSender *outboxSender() const { return m_sender; }
+
+Q_SIGNALS:
+    void userChanged();
+    void awayChanged();
+    void signedOut();
+    /// A message was stored (live, caught up or acknowledged).
+    void messageReceived(const confab::Message &message);
+    /// A queued message was accepted by the server.
+    void messageDelivered(const QString &cid, qint64 seq);
+    void messageFailed(const QString &cid, const QString &reason);
+    void channelSynced(const QString &channel);
+
+private:
+    void onSignedIn(const HelloOk &hello);
+    void onEvent(const ServerFrame &frame);
+    void onMessages(const QList<Message> &messages, bool live);
+    void onSynced(const SyncedEvent &synced);
+    void sendJoin(const QString &channel);
+    void finishSync(const QString &channel);
+    void updateQueued();
+    void sendPresence();
+    bool fetchHistory(const QString &channel, qint64 before, int limit,
+                      std::function<void(std::optional<QList<Message>>)> done);
+    QString displayName(const QString &user) const;
+
+    QString m_dataDir;
+    Options m_options;
+    std::unique_ptr<LocalDatabase> m_db;
+    std::unique_ptr<MessageCache> m_cache;
+    std::unique_ptr<Outbox> m_outbox;
+    TokenStore m_tokens;
+    Connection *m_connection;
+    OutboxSender *m_sender = nullptr;
+    TypingNotifier *m_typingNotifier;
+    TypingBoard *m_typingBoard;
+    IdleMonitor *m_idle;
+    ConnectionStatus *m_status;
+    ChannelListModel *m_channels;
+    AdminPresenceModel *m_admin;
+    QHash<QString, MessageModel *> m_messageModels;
+    QHash<QString, MemberModel *> m_memberModels;
+    QHash<QString, Presence> m_presence;
+    QHash<QString, QList<Member>> m_memberLists; ///< last join reply's members per channel
+    QHash<QString, qint64> m_joinSince;          ///< channel -> since of the join in progress
+    QSet<QString> m_syncing;                     ///< joins whose catch-up has not ended yet
+    UserInfo m_me;
+    bool m_adminWatch = false;
+};
+
+} // namespace confab::client

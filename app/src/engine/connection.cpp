@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "connection.h"
+
+#include "codec.h"
+#include "errortext.h"
+
+#include <QDeadlineTimer>
+#include <QLoggingCategory>
+#include <QNetworkInformation>
+#include <QSslError>
+#include <QWebSocketHandshakeOptions>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace confab::client {
+
+Q_LOGGING_CATEGORY(lcNet, "confab.client.net")
+
+namespace {
+
+const QString subprotocol = u"confab.v1"_s;
+
+void setRequestId(ClientFrame &frame, RequestId id)
+{
+    std::visit(
+        [id](auto &f) {
+            if constexpr (requires { f.id; })
+                f.id = id;
+        },
+        frame);
+}
+
+} // namespace
+
+Connection::Connection(Options options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_backoff(m_options.backoff)
+{
+    m_retryTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, [this] {
+        m_countdownTimer.stop();
+        setSecondsToRetry(0);
+        connectSocket();
+    });
+    m_countdownTimer.setInterval(1000);
+    connect(&m_countdownTimer, &QTimer::timeout, this, [this] {
+        const qint64 left = m_retryDeadlineMs - QDeadlineTimer::current().deadline();
+        setSecondsToRetry(int(std::max<qint64>(0, (left + 999) / 1000)));
+    });
+    connect(&m_heartbeatTimer, &QTimer::timeout, this, &Connection::checkLiveness);
+    m_handshakeTimer.setSingleShot(true);
+    connect(&m_handshakeTimer, &QTimer::timeout, this,
+            [this] { dropConnection(u"no answer to the handshake or hello in time"_s); });
+}
+
+Connection::~Connection()
+{
+    m_wantOpen = false;
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+    }
+}
+
+void Connection::open(const QUrl &url, const Credentials &credentials)
+{
+    close();
+    m_url = url;
+    m_credentials = credentials;
+    m_stopOnClose = false;
+    m_byeRetryMs = -1;
+    m_backoff.reset();
+    setError(QString());
+    if (!url.isValid() || url.host().isEmpty() ||
+        (url.scheme() != "ws"_L1 && url.scheme() != "wss"_L1)) {
+        stopWithError(errortext::wrongUrl(url));
+        return;
+    }
+    m_wantOpen = true;
+    if (m_options.watchReachability)
+        watchNetwork();
+    connectSocket();
+}
+
+void Connection::close()
+{
+    m_wantOpen = false;
+    m_retryTimer.stop();
+    m_countdownTimer.stop();
+    setSecondsToRetry(0);
+    if (m_socket) {
+        QWebSocket *socket = m_socket;
+        socket->close(QWebSocketProtocol::CloseCodeNormal);
+        dropConnection(u"closed by the user"_s);
+    }
+    setState(State::Offline);
+}
+
+void Connection::retryNow()
+{
+    if (m_state == State::WaitingToRetry) {
+        m_retryTimer.stop();
+        m_countdownTimer.stop();
+        setSecondsToRetry(0);
+        connectSocket();
+    } else if (m_state == State::Offline && m_url.isValid() && !m_credentials.token.isEmpty()) {
+        open(m_url, m_credentials);
+    }
+}
+
+void Connection::setOnline()
+{
+    if (m_state == State::Syncing)
+        setState(State::Online);
+}
+
+void Connection::connectSocket()
+{
+    if (m_socket)
+        dropConnection(u"replaced by a new attempt"_s);
+    m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
+    m_nextId = 1;
+    QWebSocket *socket = m_socket;
+    // Incoming frames over the announced limit are the server's bug, not ours: allow 16 MiB.
+    socket->setMaxAllowedIncomingMessageSize(16 * 1024 * 1024);
+    connect(socket, &QWebSocket::connected, this, &Connection::onConnected);
+    connect(socket, &QWebSocket::textMessageReceived, this, &Connection::onTextMessage);
+    connect(socket, &QWebSocket::binaryMessageReceived, this,
+            [] { qCWarning(lcNet) << "ignoring a binary frame"; });
+    connect(socket, &QWebSocket::pong, this, &Connection::touch);
+    connect(socket, &QWebSocket::disconnected, this, [this, socket] {
+        if (socket == m_socket)
+            onDisconnected();
+    });
+    connect(socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), this,
+            [this, socket](QAbstractSocket::SocketError error) {
+                if (socket == m_socket)
+                    onSocketError(error);
+            });
+    connect(socket, &QWebSocket::sslErrors, this, [this, socket](const QList<QSslError> &errors) {
+        // Not ignored: the system trust store decides. Keep the reason for the error text.
+        if (socket == m_socket && !errors.isEmpty())
+            setError(errortext::certificate(errors.first().errorString()));
+    });
+
+    setState(State::Connecting);
+    m_handshakeTimer.start(m_options.handshakeTimeoutMs);
+    QWebSocketHandshakeOptions handshake;
+    handshake.setSubprotocols({subprotocol});
+    qCDebug(lcNet) << "connecting to" << m_url.toDisplayString();
+    socket->open(m_url, handshake);
+}
+
+void Connection::onConnected()
+{
+    const QString accepted = m_socket->subprotocol();
+    if (!accepted.isEmpty() && accepted != subprotocol) {
+        qCWarning(lcNet) << "server chose subprotocol" << accepted;
+        m_stopOnClose = true;
+        setError(errortext::versionMismatch());
+        dropConnection(u"subprotocol mismatch"_s);
+        return;
+    }
+    if (accepted.isEmpty())
+        qCWarning(lcNet) << "server accepted no subprotocol; trying confab.v1 anyway";
+    m_lastHeard.start();
+    m_heartbeatTimer.start(std::max(100, m_options.defaultHeartbeatMs / 2));
+    setState(State::Authenticating);
+
+    HelloRequest hello;
+    hello.client = m_options.clientName;
+    if (!m_credentials.token.isEmpty()) {
+        hello.token = m_credentials.token;
+    } else {
+        hello.user = m_credentials.user;
+        hello.password = m_credentials.password;
+    }
+    const RequestId id = m_nextId++;
+    hello.id = id;
+    m_pending.insert(id, [this](const std::optional<Reply> &reply) { onHelloReply(reply); });
+    send(hello);
+}
+
+void Connection::onHelloReply(const std::optional<Reply> &reply)
+{
+    if (!reply)
+        return; // the connection ended first; onDisconnected decides what's next
+    if (reply->error) {
+        const ErrorCode code = reply->error->code;
+        if (code == ErrorCode::Unauthorized || code == ErrorCode::Forbidden) {
+            const bool wasToken = !m_credentials.token.isEmpty();
+            m_stopOnClose = true;
+            setError(wasToken ? errortext::sessionExpired() : errortext::badCredentials());
+            // Never retry a password: clear it from memory once refused.
+            m_credentials.password.clear();
+            dropConnection(u"credentials refused"_s);
+            Q_EMIT credentialsRejected(wasToken);
+        } else if (code == ErrorCode::Unsupported || code == ErrorCode::BadRequest) {
+            m_stopOnClose = true;
+            setError(errortext::versionMismatch());
+            dropConnection(u"hello refused"_s);
+        } else {
+            setError(reply->error->message);
+            dropConnection(u"hello failed"_s);
+        }
+        return;
+    }
+    const auto hello = HelloOk::fromJson(reply->ok);
+    if (!hello) {
+        m_stopOnClose = true;
+        setError(errortext::versionMismatch());
+        dropConnection(u"unreadable hello reply"_s);
+        return;
+    }
+    m_hello = *hello;
+    m_handshakeTimer.stop();
+    m_heartbeatTimer.start(std::max(100, m_hello.heartbeatMs / 2));
+    m_credentials.password.clear();
+    if (!m_hello.token.isEmpty())
+        m_credentials.token = m_hello.token;
+    m_backoff.sessionStarted();
+    m_byeRetryMs = -1;
+    setError(QString());
+    setState(State::Syncing);
+    qCInfo(lcNet) << "signed in as" << m_hello.user.name << "session" << m_hello.session;
+    Q_EMIT signedIn(m_hello);
+}
+
+void Connection::onTextMessage(const QString &text)
+{
+    touch();
+    auto parsed = parseServerFrame(text.toUtf8());
+    if (auto *error = std::get_if<ProtocolError>(&parsed)) {
+        qCWarning(lcNet) << "ignoring an unreadable frame:" << error->error.message;
+        return;
+    }
+    ServerFrame &frame = std::get<ServerFrame>(parsed);
+    if (auto *reply = std::get_if<Reply>(&frame)) {
+        const auto handler = m_pending.take(reply->id);
+        if (handler)
+            handler(*reply);
+        else
+            qCWarning(lcNet) << "reply to unknown request" << reply->id;
+        return;
+    }
+    if (auto *bye = std::get_if<ByeEvent>(&frame)) {
+        handleBye(*bye);
+        return;
+    }
+    Q_EMIT eventReceived(frame);
+}
+
+void Connection::handleBye(const ByeEvent &bye)
+{
+    qCInfo(lcNet) << "server says bye:" << byeReasonName(bye.reason) << "retry_ms"
+                  << bye.retryMs.value_or(-1);
+    if (bye.reason == ByeReason::Kicked) {
+        m_stopOnClose = true;
+        setError(errortext::kicked());
+    } else {
+        m_byeRetryMs = bye.retryMs.value_or(0);
+    }
+}
+
+void Connection::onSocketError(QAbstractSocket::SocketError error)
+{
+    // Keep a certificate explanation from sslErrors; otherwise say what happened.
+    if (error != QAbstractSocket::SslHandshakeFailedError || m_errorString.isEmpty())
+        setError(errortext::socketError(m_url, error, m_socket->errorString()));
+    qCDebug(lcNet) << "socket error" << error << m_socket->errorString();
+    if (m_socket->state() == QAbstractSocket::UnconnectedState)
+        onDisconnected();
+}
+
+void Connection::onDisconnected()
+{
+    if (!m_socket)
+        return;
+    const int code = m_socket->closeCode();
+    qCInfo(lcNet) << "disconnected, close code" << code << m_socket->closeReason();
+    if (m_state == State::Connecting && m_errorString.isEmpty())
+        setError(errortext::unreachable(m_url)); // refused before any error was reported
+    if (code == 4002) {                          // kicked, even if the bye was lost
+        m_stopOnClose = true;
+        setError(errortext::kicked());
+    }
+    dropConnection(u"disconnected"_s);
+}
+
+void Connection::dropConnection(const QString &why)
+{
+    QWebSocket *socket = m_socket;
+    if (!socket)
+        return;
+    qCDebug(lcNet) << "dropping connection:" << why;
+    m_socket = nullptr;
+    socket->disconnect(this);
+    if (socket->state() != QAbstractSocket::UnconnectedState &&
+        socket->state() != QAbstractSocket::ClosingState)
+        socket->abort();
+    socket->deleteLater();
+    m_heartbeatTimer.stop();
+    m_handshakeTimer.stop();
+
+    const bool wasSignedIn = isSignedIn();
+    if (wasSignedIn)
+        m_backoff.sessionEnded();
+    if (!m_wantOpen || m_stopOnClose) {
+        m_wantOpen = false;
+        setState(State::Offline);
+    } else {
+        scheduleRetry(std::max<qint64>(0, m_byeRetryMs));
+    }
+    failPending();
+    if (wasSignedIn)
+        Q_EMIT sessionEnded();
+}
+
+void Connection::scheduleRetry(qint64 minimumMs)
+{
+    const qint64 delay = std::max(m_backoff.nextDelayMs(), minimumMs);
+    m_byeRetryMs = -1;
+    m_retryDeadlineMs = QDeadlineTimer::current().deadline() + delay;
+    qCDebug(lcNet) << "retrying in" << delay << "ms";
+    m_retryTimer.start(int(delay));
+    m_countdownTimer.start();
+    setSecondsToRetry(int((delay + 999) / 1000));
+    setState(State::WaitingToRetry);
+}
+
+void Connection::stopWithError(const QString &error)
+{
+    m_wantOpen = false;
+    setError(error);
+    setState(State::Offline);
+}
+
+void Connection::failPending()
+{
+    // Handlers may send again (they see a signed-out engine and are refused).
+    const auto pending = std::exchange(m_pending, {});
+    QList<RequestId> ids = pending.keys();
+    std::sort(ids.begin(), ids.end());
+    for (RequestId id : ids)
+        pending.value(id)(std::nullopt);
+}
+
+void Connection::touch()
+{
+    m_lastHeard.start();
+}
+
+void Connection::checkLiveness()
+{
+    if (!m_socket)
+        return;
+    const int heartbeat = isSignedIn() && m_hello.heartbeatMs > 0 ? m_hello.heartbeatMs
+                                                                  : m_options.defaultHeartbeatMs;
+    if (m_lastHeard.isValid() && m_lastHeard.elapsed() > 2 * qint64(heartbeat)) {
+        qCWarning(lcNet) << "no frame for" << m_lastHeard.elapsed() << "ms; reconnecting";
+        dropConnection(u"silent connection"_s);
+        return;
+    }
+    m_socket->ping();
+}
+
+bool Connection::request(ClientFrame frame, ReplyHandler handler)
+{
+    if (!isSignedIn() || !m_socket)
+        return false;
+    const RequestId id = m_nextId++;
+    setRequestId(frame, id);
+    m_pending.insert(id, std::move(handler));
+    send(frame);
+    return true;
+}
+
+bool Connection::notify(const ClientFrame &frame)
+{
+    if (!isSignedIn() || !m_socket)
+        return false;
+    send(frame);
+    return true;
+}
+
+void Connection::send(const ClientFrame &frame)
+{
+    m_socket->sendTextMessage(QString::fromUtf8(encodeClientFrame(frame)));
+}
+
+void Connection::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    qCDebug(lcNet) << "state" << state;
+    Q_EMIT stateChanged(state);
+}
+
+void Connection::setError(const QString &error)
+{
+    if (m_errorString == error)
+        return;
+    m_errorString = error;
+    Q_EMIT errorStringChanged(error);
+}
+
+void Connection::setSecondsToRetry(int seconds)
+{
+    if (m_secondsToRetry == seconds)
+        return;
+    m_secondsToRetry = seconds;
+    Q_EMIT secondsToRetryChanged(seconds);
+}
+
+void Connection::watchNetwork()
+{
+    static bool tried = false;
+    if (!tried) {
+        tried = true;
+        if (!QNetworkInformation::loadDefaultBackend())
+            qCInfo(lcNet) << "no network information backend; retrying on timers only";
+    }
+    auto *info = QNetworkInformation::instance();
+    if (!info)
+        return;
+    connect(info, &QNetworkInformation::reachabilityChanged, this,
+            &Connection::onReachabilityChanged, Qt::UniqueConnection);
+}
+
+void Connection::onReachabilityChanged(QNetworkInformation::Reachability reachability)
+{
+    if (reachability == QNetworkInformation::Reachability::Online ||
+        reachability == QNetworkInformation::Reachability::Site) {
+        qCInfo(lcNet) << "network is back";
+        if (m_state == State::WaitingToRetry)
+            retryNow();
+    }
+}
+
+} // namespace confab::client

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The connection engine: the only code touching the QWebSocket. It owns the connection's
+// state machine, signs in with `hello`, matches replies to requests by id, watches the
+// connection's liveness and reconnects with backoff.
+//
+// States: Offline (not trying; `errorString` says why when it stopped on an error),
+// Connecting (TCP/TLS/WebSocket handshake), Authenticating (`hello` sent), Syncing (signed
+// in; the owner re-joins its channels and calls setOnline() when catch-up is done), Online,
+// WaitingToRetry (`secondsToRetry` counts down).
+//
+// Contract:
+// - Requests get ids 1, 2, … per connection; each reply handler runs exactly once: with the
+//   reply, or with nullopt when the connection ended first. Handlers run on this object's
+//   thread, in the order the server answers (it answers in order).
+// - Events (frames without id) are emitted by eventReceived in arrival order.
+// - Liveness: the engine pings every heartbeat_ms; any frame or pong counts as life. A
+//   connection silent for 2×heartbeat_ms is dropped and retried.
+// - `bye`: `retry_ms` is the least wait before the next attempt; `kicked` stops retrying.
+// - Wrong credentials, a wrong URL or a protocol mismatch stop retrying (Offline + reason);
+//   an unreachable server is retried with backoff. retryNow() and regained network
+//   reachability retry at once.
+
+#include "backoff.h"
+#include "frames.h"
+#include "replies.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QNetworkInformation>
+#include <QObject>
+#include <QTimer>
+#include <QUrl>
+#include <QWebSocket>
+
+#include <functional>
+#include <optional>
+
+namespace confab::client {
+
+struct ConnectionOptions
+{
+    BackoffPolicy backoff;
+    QString clientName = QStringLiteral("confab-desktop/0.3");
+    /// Retry at once when QNetworkInformation reports the network back.
+    bool watchReachability = true;
+    /// Until the server announces its heartbeat_ms (hello reply).
+    int defaultHeartbeatMs = 15000;
+    /// Deadline of the WebSocket handshake and of the `hello` reply.
+    int handshakeTimeoutMs = 15000;
+};
+
+class Connection : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(int secondsToRetry READ secondsToRetry NOTIFY secondsToRetryChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
+public:
+    enum class State { Offline, Connecting, Authenticating, Syncing, Online, WaitingToRetry };
+    Q_ENUM(State)
+
+    struct Credentials
+    {
+        QString token; ///< token sign-in when set
+        QString user;
+        QString password;
+    };
+
+    using Options = ConnectionOptions;
+
+    using ReplyHandler = std::function<void(const std::optional<Reply> &)>;
+
+    explicit Connection(Options options = {}, QObject *parent = nullptr);
+    ~Connection() override;
+
+    State state() const { return m_state; }
+    int secondsToRetry() const { return m_secondsToRetry; }
+    QString errorString() const { return m_errorString; }
+    QUrl url() const { return m_url; }
+    /// The hello reply of the current session (valid from Syncing on).
+    const HelloOk &session() const { return m_hello; }
+
+    /// Starts connecting to `url` and keeps the connection up until close().
+    void open(const QUrl &url, const Credentials &credentials);
+    /// Closes normally and stops retrying.
+    void close();
+    /// Tries now instead of waiting (no effect unless WaitingToRetry or Offline with a URL).
+    void retryNow();
+    /// Signed in and caught up: Syncing -> Online.
+    void setOnline();
+    /// Replaces the credentials used for the next attempts (e.g. token after a password).
+    void setCredentials(const Credentials &credentials) { m_credentials = credentials; }
+
+    /// Sends a request (its id is set here). False when not signed in (the handler is not
+    /// kept then). `hello` is sent by the engine itself.
+    bool request(ClientFrame frame, ReplyHandler handler);
+    /// Sends a notification (`typing`); false when not signed in.
+    bool notify(const ClientFrame &frame);
+    bool isSignedIn() const { return m_state == State::Syncing || m_state == State::Online; }
+
+Q_SIGNALS:
+    void stateChanged(confab::client::Connection::State state);
+    void secondsToRetryChanged(int seconds);
+    void errorStringChanged(const QString &error);
+    /// `hello` succeeded: state is Syncing. `hello.token` is set after a password sign-in.
+    void signedIn(const confab::HelloOk &hello);
+    /// The server refused the credentials; no retry until open() is called again.
+    void credentialsRejected(bool wasToken);
+    void eventReceived(const confab::ServerFrame &frame);
+    /// A signed-in session ended (replies in flight were answered with nullopt).
+    void sessionEnded();
+
+private:
+    void connectSocket();
+    void onConnected();
+    void onTextMessage(const QString &text);
+    void onDisconnected();
+    void onSocketError(QAbstractSocket::SocketError error);
+    void onHelloReply(const std::optional<Reply> &reply);
+    void handleBye(const ByeEvent &bye);
+    void dropConnection(const QString &why);
+    void scheduleRetry(qint64 minimumMs = 0);
+    void stopWithError(const QString &error);
+    void setState(State state);
+    void setError(const QString &error);
+    void setSecondsToRetry(int seconds);
+    void touch();
+    void checkLiveness();
+    void failPending();
+    void send(const ClientFrame &frame);
+    void watchNetwork();
+    void onReachabilityChanged(QNetworkInformation::Reachability reachability);
+
+    Options m_options;
+    QUrl m_url;
+    Credentials m_credentials;
+    QWebSocket *m_socket = nullptr;
+    State m_state = State::Offline;
+    int m_secondsToRetry = 0;
+    QString m_errorString;
+    HelloOk m_hello;
+    Backoff m_backoff;
+    RequestId m_nextId = 1;
+    QHash<RequestId, ReplyHandler> m_pending;
+    QTimer m_retryTimer;     ///< fires the next attempt
+    QTimer m_countdownTimer; ///< updates secondsToRetry every second
+    QTimer m_heartbeatTimer; ///< pings and checks liveness
+    QTimer m_handshakeTimer; ///< deadline of the handshake and hello
+    QElapsedTimer m_lastHeard;
+    qint64 m_retryDeadlineMs = 0;
+    qint64 m_byeRetryMs = -1;   ///< retry_ms of the last bye, for the next schedule
+    bool m_stopOnClose = false; ///< the next disconnect must not retry (kicked, fatal error)
+    bool m_wantOpen = false;
+};
+
+} // namespace confab::client

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "errortext.h"
+
+using namespace Qt::StringLiterals;
+
+namespace confab::client::errortext {
+
+namespace {
+QString hostPort(const QUrl &url)
+{
+    return url.port() > 0 ? u"%1:%2"_s.arg(url.host()).arg(url.port()) : url.host();
+}
+} // namespace
+
+QString unreachable(const QUrl &url)
+{
+    return u"Cannot reach the server at %1. Check the address and your network."_s.arg(
+        hostPort(url));
+}
+
+QString wrongUrl(const QUrl &url)
+{
+    return u"“%1” is not a Confab server address. It looks like wss://host:port/ws."_s.arg(
+        url.toDisplayString());
+}
+
+QString versionMismatch()
+{
+    return u"The server speaks a different protocol version. Update the app or the server."_s;
+}
+
+QString badCredentials()
+{
+    return u"The user name or password is wrong."_s;
+}
+
+QString sessionExpired()
+{
+    return u"Your session has ended. Sign in again."_s;
+}
+
+QString certificate(const QString &detail)
+{
+    return u"The server's certificate is not trusted (%1). The connection was not made."_s.arg(
+        detail);
+}
+
+QString kicked()
+{
+    return u"An administrator disconnected you."_s;
+}
+
+QString socketError(const QUrl &url, QAbstractSocket::SocketError error, const QString &detail)
+{
+    switch (error) {
+    case QAbstractSocket::ConnectionRefusedError:
+    case QAbstractSocket::HostNotFoundError:
+    case QAbstractSocket::NetworkError:
+    case QAbstractSocket::SocketTimeoutError:
+    case QAbstractSocket::RemoteHostClosedError:
+    case QAbstractSocket::TemporaryError:
+        return unreachable(url);
+    case QAbstractSocket::SslHandshakeFailedError:
+        return certificate(detail);
+    default:
+        return u"The connection to %1 failed: %2."_s.arg(hostPort(url), detail);
+    }
+}
+
+QString sendFailed(const Error &error)
+{
+    switch (error.code) {
+    case ErrorCode::Forbidden:
+        return u"You may not write in this channel."_s;
+    case ErrorCode::TooLarge:
+        return u"The message is too long."_s;
+    case ErrorCode::BadRequest:
+        return u"The server refused this message as malformed."_s;
+    case ErrorCode::NotFound:
+        return u"The channel no longer exists."_s;
+    default:
+        return error.message.isEmpty() ? u"The message could not be sent."_s : error.message;
+    }
+}
+
+} // namespace confab::client::errortext

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "channellistmodel.h"
+
+#include "validation.h"
+
+#include <QDateTime>
+
+#include <algorithm>
+
+namespace confab::client {
+
+ChannelListModel::ChannelListModel(QObject *parent)
+    : QAbstractListModel(parent)
+{}
+
+int ChannelListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_entries.size());
+}
+
+QVariant ChannelListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Entry &e = m_entries.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+    case NameRole:
+        return e.name;
+    case TopicRole:
+        return e.topic;
+    case UnreadCountRole:
+        return e.unread;
+    case LastMessageTextRole:
+        return e.last.text;
+    case LastMessageAuthorRole:
+        return e.last.from;
+    case LastMessageTimeRole:
+        return e.last.seq > 0 ? QDateTime::fromMSecsSinceEpoch(e.last.ts) : QDateTime();
+    case MentionedRole:
+        return e.mentioned;
+    case TypingUsersRole:
+        return e.typing;
+    case IsDirectRole:
+        return rules::isDirectChannelName(e.name);
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> ChannelListModel::roleNames() const
+{
+    return {{NameRole, "name"},
+            {TopicRole, "topic"},
+            {UnreadCountRole, "unreadCount"},
+            {LastMessageTextRole, "lastMessageText"},
+            {LastMessageAuthorRole, "lastMessageAuthor"},
+            {LastMessageTimeRole, "lastMessageTime"},
+            {MentionedRole, "mentioned"},
+            {TypingUsersRole, "typingUsers"},
+            {IsDirectRole, "isDirect"}};
+}
+
+int ChannelListModel::rowOf(const QString &channel) const
+{
+    const auto it = std::lower_bound(m_entries.cbegin(), m_entries.cend(), channel,
+                                     [](const Entry &e, const QString &n) { return e.name < n; });
+    return it != m_entries.cend() && it->name == channel ? int(it - m_entries.cbegin()) : -1;
+}
+
+QStringList ChannelListModel::names() const
+{
+    QStringList names;
+    for (const Entry &e : m_entries)
+        names.append(e.name);
+    return names;
+}
+
+void ChannelListModel::upsert(const QString &channel, const QString &topic)
+{
+    if (const int row = rowOf(channel); row >= 0) {
+        if (m_entries[row].topic != topic) {
+            m_entries[row].topic = topic;
+            changed(row, {TopicRole});
+        }
+        return;
+    }
+    const auto it = std::lower_bound(m_entries.cbegin(), m_entries.cend(), channel,
+                                     [](const Entry &e, const QString &n) { return e.name < n; });
+    const int row = int(it - m_entries.cbegin());
+    beginInsertRows({}, row, row);
+    Entry entry;
+    entry.name = channel;
+    entry.topic = topic;
+    m_entries.insert(row, entry);
+    endInsertRows();
+}
+
+void ChannelListModel::remove(const QString &channel)
+{
+    const int row = rowOf(channel);
+    if (row < 0)
+        return;
+    beginRemoveRows({}, row, row);
+    m_entries.removeAt(row);
+    endRemoveRows();
+}
+
+void ChannelListModel::messageArrived(const Message &message, bool unread, bool mentionsMe)
+{
+    const int row = rowOf(message.channel);
+    if (row < 0)
+        return;
+    Entry &e = m_entries[row];
+    QList<int> roles;
+    if (message.seq >= e.last.seq) {
+        e.last = message;
+        roles << LastMessageTextRole << LastMessageAuthorRole << LastMessageTimeRole;
+    }
+    if (unread) {
+        ++e.unread;
+        roles << UnreadCountRole;
+        if (mentionsMe && !e.mentioned) {
+            e.mentioned = true;
+            roles << MentionedRole;
+        }
+    }
+    if (!roles.isEmpty())
+        changed(row, roles);
+}
+
+void ChannelListModel::setUnread(const QString &channel, int count, bool mentioned)
+{
+    const int row = rowOf(channel);
+    if (row < 0)
+        return;
+    m_entries[row].unread = count;
+    m_entries[row].mentioned = mentioned;
+    changed(row, {UnreadCountRole, MentionedRole});
+}
+
+void ChannelListModel::markRead(const QString &channel)
+{
+    setUnread(channel, 0, false);
+}
+
+void ChannelListModel::setTyping(const QString &channel, const QStringList &users)
+{
+    const int row = rowOf(channel);
+    if (row < 0 || m_entries[row].typing == users)
+        return;
+    m_entries[row].typing = users;
+    changed(row, {TypingUsersRole});
+}
+
+void ChannelListModel::changed(int row, const QList<int> &roles)
+{
+    Q_EMIT dataChanged(index(row), index(row), roles);
+}
+
+} // namespace confab::client

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The channels the user is in, sorted by name, with what a sidebar shows: topic, unread
+// count, last message, whether the user was mentioned, and who is typing. Fed by
+// ChatClient; every change is a single-row insert, remove or dataChanged.
+
+#include "types.h"
+
+#include <QAbstractListModel>
+#include <QStringList>
+
+namespace confab::client {
+
+class ChannelListModel : public QAbstractListModel
+{
+    Q_OBJECT
+public:
+    enum Role {
+        NameRole = Qt::UserRole + 1, /**< QString: channel name */
+        TopicRole,                   /**< QString: channel topic */
+        UnreadCountRole,             /**< int: messages by others since last read */
+        LastMessageTextRole,         /**< QString: text of the newest message */
+        LastMessageAuthorRole,       /**< QString: author of the newest message */
+        LastMessageTimeRole,         /**< QDateTime: time of the newest message (invalid if none) */
+        MentionedRole,               /**< bool: an unread message mentions the user */
+        TypingUsersRole,             /**< QStringList: users typing now */
+        IsDirectRole,                /**< bool: a `dm:` conversation */
+    };
+    Q_ENUM(Role)
+
+    explicit ChannelListModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    int rowOf(const QString &channel) const;
+    QStringList names() const;
+
+    /// Adds the channel (or updates its topic).
+    void upsert(const QString &channel, const QString &topic);
+    void remove(const QString &channel);
+    /// A new message; counts as unread (and checks for a mention) when `unread` is true.
+    void messageArrived(const Message &message, bool unread, bool mentionsMe);
+    void setUnread(const QString &channel, int count, bool mentioned);
+    void markRead(const QString &channel);
+    void setTyping(const QString &channel, const QStringList &users);
+
+private:
+    struct Entry
+    {
+        QString name;
+        QString topic;
+        int unread = 0;
+        bool mentioned = false;
+        Message last;
+        QStringList typing;
+    };
+    void changed(int row, const QList<int> &roles);
+
+    QList<Entry> m_entries;
+};
+
+} // namespace confab::client

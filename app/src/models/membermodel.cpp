@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "membermodel.h"
+
+#include <QDateTime>
+#include <QSet>
+
+#include <algorithm>
+
+namespace confab::client {
+
+MemberModel::MemberModel(const QString &channel, QObject *parent)
+    : QAbstractListModel(parent)
+    , m_channel(channel)
+{}
+
+int MemberModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_entries.size());
+}
+
+QVariant MemberModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Entry &e = m_entries.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+    case UserRole:
+        return e.presence.user;
+    case StatusRole:
+        return QString(presenceStatusName(e.presence.status));
+    case StatusTextRole:
+        return e.presence.text;
+    case LastSeenRole:
+        return e.presence.lastSeen > 0 ? QDateTime::fromMSecsSinceEpoch(e.presence.lastSeen)
+                                       : QDateTime();
+    case TypingRole:
+        return e.typing;
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> MemberModel::roleNames() const
+{
+    return {{UserRole, "user"},
+            {StatusRole, "status"},
+            {StatusTextRole, "statusText"},
+            {LastSeenRole, "lastSeen"},
+            {TypingRole, "typing"}};
+}
+
+int MemberModel::rowOf(const QString &user) const
+{
+    const auto it =
+        std::lower_bound(m_entries.cbegin(), m_entries.cend(), user,
+                         [](const Entry &e, const QString &u) { return e.presence.user < u; });
+    return it != m_entries.cend() && it->presence.user == user ? int(it - m_entries.cbegin()) : -1;
+}
+
+int MemberModel::insertRow(const QString &user)
+{
+    const auto it =
+        std::lower_bound(m_entries.cbegin(), m_entries.cend(), user,
+                         [](const Entry &e, const QString &u) { return e.presence.user < u; });
+    const int row = int(it - m_entries.cbegin());
+    beginInsertRows({}, row, row);
+    Entry entry;
+    entry.presence.user = user;
+    m_entries.insert(row, entry);
+    endInsertRows();
+    return row;
+}
+
+void MemberModel::setMembers(const QList<Member> &members)
+{
+    QSet<QString> keep;
+    for (const Member &m : members)
+        keep.insert(m.user);
+    for (int row = int(m_entries.size()) - 1; row >= 0; --row) {
+        if (!keep.contains(m_entries.at(row).presence.user)) {
+            beginRemoveRows({}, row, row);
+            m_entries.removeAt(row);
+            endRemoveRows();
+        }
+    }
+    for (const Member &m : members) {
+        int row = rowOf(m.user);
+        if (row < 0)
+            row = insertRow(m.user);
+        if (m_entries[row].presence.status != m.status) {
+            m_entries[row].presence.status = m.status;
+            Q_EMIT dataChanged(index(row), index(row), {StatusRole});
+        }
+    }
+}
+
+void MemberModel::applyPresence(const Presence &presence)
+{
+    const int row = rowOf(presence.user);
+    if (row < 0)
+        return; // not a member of this channel
+    m_entries[row].presence = presence;
+    Q_EMIT dataChanged(index(row), index(row), {StatusRole, StatusTextRole, LastSeenRole});
+}
+
+void MemberModel::setTyping(const QString &user, bool typing)
+{
+    const int row = rowOf(user);
+    if (row < 0 || m_entries[row].typing == typing)
+        return;
+    m_entries[row].typing = typing;
+    Q_EMIT dataChanged(index(row), index(row), {TypingRole});
+}
+
+} // namespace confab::client

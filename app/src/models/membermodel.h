@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The members of one channel with their presence (status, status text, last seen) and
+// whether they are typing, sorted by user name. Filled from the `join` reply, then kept
+// current by presence and typing events. Single-row changes only after the first fill.
+
+#include "types.h"
+
+#include <QAbstractListModel>
+
+namespace confab::client {
+
+class MemberModel : public QAbstractListModel
+{
+    Q_OBJECT
+    Q_PROPERTY(QString channel READ channel CONSTANT)
+public:
+    enum Role {
+        UserRole = Qt::UserRole + 1, /**< QString: user name */
+        StatusRole,                  /**< QString: online, away, dnd or offline */
+        StatusTextRole,              /**< QString: the user's status text */
+        LastSeenRole,                /**< QDateTime: last live connection (invalid if unknown) */
+        TypingRole,                  /**< bool: typing in this channel now */
+    };
+    Q_ENUM(Role)
+
+    explicit MemberModel(const QString &channel, QObject *parent = nullptr);
+
+    QString channel() const { return m_channel; }
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+    int rowOf(const QString &user) const;
+
+    /// The member list of a join reply: rows are added, removed or updated one by one.
+    void setMembers(const QList<Member> &members);
+    void applyPresence(const Presence &presence);
+    void setTyping(const QString &user, bool typing);
+
+private:
+    struct Entry
+    {
+        Presence presence;
+        bool typing = false;
+    };
+    int insertRow(const QString &user);
+
+    QString m_channel;
+    QList<Entry> m_entries;
+};
+
+} // namespace confab::client
