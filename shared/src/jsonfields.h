@@ -66,8 +66,7 @@ public:
 private:
     QJsonValue present(QLatin1StringView name);
     QString checkedString(QLatin1StringView name, const QJsonValue &value);
-    qint64 checkedInteger(QLatin1StringView name, const QJsonValue &value, qint64 min,
-                          qint64 max);
+    qint64 checkedInteger(QLatin1StringView name, const QJsonValue &value, qint64 min, qint64 max);
 
     QJsonObject m_object;
     QString m_prefix;

@@ -13,14 +13,19 @@
 
 namespace confab {
 
-/// Writes one JSON value into `out`, inserting commas itself. Strings are escaped as
-/// RFC 8259 requires: `"` and `\` with a backslash, control characters below U+0020 as
-/// \u00XX; everything else is written as UTF-8, except unpaired UTF-16 surrogates, which
-/// are written as \uXXXX escapes so that nothing is lost on a round trip.
+/// Writes JSON into a buffer it owns, inserting commas itself; take() hands the bytes
+/// over. Strings are escaped as RFC 8259 requires: `"` and `\` with a backslash, control
+/// characters below U+0020 as \u00XX; everything else is written as UTF-8, except unpaired
+/// UTF-16 surrogates, which are written as \uXXXX escapes so that nothing is lost on a
+/// round trip. Writes go through a raw pointer: no per-byte QByteArray bookkeeping.
 class JsonWriter
 {
 public:
-    explicit JsonWriter(QByteArray &out) : m_out(out) {}
+    /// `expectedBytes`: allocate once up front when the size is known.
+    explicit JsonWriter(qsizetype expectedBytes = 256);
+
+    /// The bytes written so far; the writer starts over empty.
+    QByteArray take();
 
     JsonWriter &beginObject();
     JsonWriter &endObject();
@@ -44,12 +49,15 @@ public:
     static qsizetype quotedLength(QStringView text);
 
 private:
+    char *room(qsizetype bytes);
+    void put(char c);
+    void put(const char *data, qsizetype size);
     void separate();
     void open(char bracket);
     void close(char bracket);
-    void appendRaw(const char *data, qsizetype size);
 
-    QByteArray &m_out;
+    QByteArray m_buffer; ///< its size is the capacity in use; m_used bytes are written
+    qsizetype m_used = 0;
     bool m_needComma = false;
 };
 

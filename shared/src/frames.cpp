@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "frames.h"
+
+#include <array>
+
+namespace confab {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Indexed by the ClientFrame alternative: keep in the variant's order.
+constexpr std::array<QLatin1StringView, std::variant_size_v<ClientFrame>> clientFrameTypes = {
+    "hello"_L1,      "register"_L1,   "logout"_L1,      "join"_L1,          "leave"_L1,
+    "publish"_L1,    "history"_L1,    "channels"_L1,    "create"_L1,        "invite"_L1,
+    "typing"_L1,     "presence"_L1,   "admin.watch"_L1, "admin.unwatch"_L1, "admin.stats"_L1,
+    "admin.kick"_L1, "admin.user"_L1,
+};
+
+constexpr std::array<QLatin1StringView, 5> adminUserActions = {
+    "add"_L1, "disable"_L1, "enable"_L1, "role"_L1, "password"_L1,
+};
+constexpr std::array<QLatin1StringView, 3> adminPresenceKinds = {
+    "connect"_L1,
+    "disconnect"_L1,
+    "status"_L1,
+};
+constexpr std::array<QLatin1StringView, 3> byeReasons = {
+    "shutdown"_L1,
+    "kicked"_L1,
+    "replaced"_L1,
+};
+
+template <typename Enum, std::size_t N>
+std::optional<Enum> enumFromName(const std::array<QLatin1StringView, N> &names, QStringView name)
+{
+    for (std::size_t i = 0; i < N; ++i) {
+        if (name == names[i])
+            return static_cast<Enum>(i);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<RequestId> requestId(const ClientFrame &frame)
+{
+    return std::visit(
+        [](const auto &request) -> std::optional<RequestId> {
+            if constexpr (requires { request.id; })
+                return request.id;
+            else
+                return std::nullopt;
+        },
+        frame);
+}
+
+QLatin1StringView frameType(const ClientFrame &frame)
+{
+    return clientFrameTypes[frame.index()];
+}
+
+std::optional<std::size_t> clientFrameIndex(QStringView type)
+{
+    for (std::size_t i = 0; i < clientFrameTypes.size(); ++i) {
+        if (type == clientFrameTypes[i])
+            return i;
+    }
+    return std::nullopt;
+}
+
+QLatin1StringView adminUserActionName(AdminUserAction action)
+{
+    return adminUserActions[static_cast<std::size_t>(action)];
+}
+
+std::optional<AdminUserAction> adminUserActionFromName(QStringView name)
+{
+    return enumFromName<AdminUserAction>(adminUserActions, name);
+}
+
+QLatin1StringView adminPresenceKindName(AdminPresenceKind kind)
+{
+    return adminPresenceKinds[static_cast<std::size_t>(kind)];
+}
+
+std::optional<AdminPresenceKind> adminPresenceKindFromName(QStringView name)
+{
+    return enumFromName<AdminPresenceKind>(adminPresenceKinds, name);
+}
+
+QLatin1StringView byeReasonName(ByeReason reason)
+{
+    return byeReasons[static_cast<std::size_t>(reason)];
+}
+
+std::optional<ByeReason> byeReasonFromName(QStringView name)
+{
+    return enumFromName<ByeReason>(byeReasons, name);
+}
+
+} // namespace confab
