@@ -23,6 +23,10 @@ constexpr std::array<quint8, 128> asciiLengths = [] {
 
 constexpr char hexDigits[] = "0123456789abcdef";
 
+// Written as \ufeff: parsers that skip a raw BOM opening a string (Qt 6.4's does) would
+// otherwise lose it from texts that start with one.
+constexpr char16_t byteOrderMark = 0xfeff;
+
 char *writeUnicodeEscape(char *p, char16_t u)
 {
     *p++ = '\\';
@@ -62,7 +66,7 @@ template <typename Unit> qsizetype quotedLengthOf(const Unit *s, qsizetype n)
             bytes += 4; // a surrogate pair: one 4-byte sequence
             ++i;
         } else {
-            bytes += isSurrogate(u) ? 6 : 3;
+            bytes += isSurrogate(u) || u == byteOrderMark ? 6 : 3;
         }
     }
     return bytes;
@@ -91,7 +95,7 @@ template <typename Unit> char *writeQuoted(char *p, const Unit *s, qsizetype n)
             *p++ = char(0x80 | ((cp >> 12) & 0x3f));
             *p++ = char(0x80 | ((cp >> 6) & 0x3f));
             *p++ = char(0x80 | (cp & 0x3f));
-        } else if (isSurrogate(u)) {
+        } else if (isSurrogate(u) || u == byteOrderMark) {
             p = writeUnicodeEscape(p, u);
         } else {
             *p++ = char(0xe0 | (u >> 12));

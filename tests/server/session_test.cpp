@@ -333,3 +333,29 @@ TEST_F(Session, LogoutRepliesClosesWith1000AndRevokesTheToken)
 }
 
 } // namespace
+
+TEST_F(Session, RepeatedFailedSignInsAreThrottledPerUserWithRetryMs)
+{
+    config.maxFailures = 2;
+    config.failureWindowS = 60;
+    ASSERT_NO_FATAL_FAILURE(start());
+    // Two failures, on two connections so the per-connection limit of three never closes.
+    for (int i = 0; i < 2; ++i) {
+        TestClient *client = connectClient();
+        ASSERT_TRUE(client);
+        expectError(client, helloFrame(passwordAuth(u"alice"_s, u"wrong-password"_s)),
+                    u"unauthorized"_s);
+    }
+    // Now even the right password is refused for a while, with a time to wait.
+    TestClient *client = connectClient();
+    ASSERT_TRUE(client);
+    const QJsonObject reply = expectError(
+        client, helloFrame(passwordAuth(u"alice"_s, defaultPassword)), u"rate_limited"_s);
+    const qint64 retryMs = reply.value("error"_L1).toObject().value("retry_ms"_L1).toInteger();
+    EXPECT_GT(retryMs, 0);
+    EXPECT_LE(retryMs, 60 * 1000);
+    // Another user is not affected: an address (every client here shares loopback) is
+    // throttled only after four times as many failures, so a shared office NAT is not
+    // locked out by one user's typos.
+    EXPECT_TRUE(signIn(u"bob"_s));
+}

@@ -14,6 +14,9 @@ using namespace Qt::StringLiterals;
 namespace confab::server {
 
 namespace {
+// An address (an office behind NAT) may fail this many times more often than one user.
+constexpr int addressFailureFactor = 4;
+
 Error unauthorized(const QString &message)
 {
     return Error{ErrorCode::Unauthorized, message, std::nullopt};
@@ -58,8 +61,9 @@ void AuthService::signInWithPassword(const QString &user, const QString &passwor
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const QString userKey = u"u:"_s + user;
     const QString addressKey = u"a:"_s + from.toString();
-    const auto wait =
-        std::max(throttledFor(userKey, now).value_or(0), throttledFor(addressKey, now).value_or(0));
+    const auto wait = std::max(
+        throttledFor(userKey, m_options.maxFailures, now).value_or(0),
+        throttledFor(addressKey, addressFailureFactor * m_options.maxFailures, now).value_or(0));
     if (wait > 0) {
         qCInfo(lcAuth) << "sign-in throttled for" << user << "from" << from.toString();
         done({std::nullopt,
@@ -129,7 +133,7 @@ bool AuthService::revoke(const QString &token)
     return tokens.revoke(token);
 }
 
-std::optional<qint64> AuthService::throttledFor(const QString &key, qint64 nowMs)
+std::optional<qint64> AuthService::throttledFor(const QString &key, int maxFailures, qint64 nowMs)
 {
     auto it = m_failures.find(key);
     if (it == m_failures.end())
@@ -140,7 +144,7 @@ std::optional<qint64> AuthService::throttledFor(const QString &key, qint64 nowMs
         m_failures.erase(it);
         return std::nullopt;
     }
-    if (int(it->size()) < m_options.maxFailures)
+    if (int(it->size()) < maxFailures)
         return std::nullopt;
     return it->front() + m_options.failureWindowMs - nowMs;
 }
@@ -149,7 +153,7 @@ void AuthService::recordFailure(const QString &key, qint64 nowMs)
 {
     auto &times = m_failures[key];
     times.push_back(nowMs);
-    while (int(times.size()) > m_options.maxFailures)
+    while (int(times.size()) > addressFailureFactor * m_options.maxFailures)
         times.pop_front();
 }
 

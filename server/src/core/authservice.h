@@ -22,8 +22,9 @@ namespace confab::server {
 
 /// Signs users in. Password checks (Argon2id) run on a thread pool so one sign-in never
 /// stalls other clients; their results come back on this object's thread. Failed attempts
-/// are throttled per user name and per address: after `maxFailures` within the window,
-/// further attempts get `rate_limited` until the oldest failure ages out.
+/// are throttled per user name and per address: after `maxFailures` for one user (four
+/// times as many for one address) within the window, further attempts get `rate_limited`
+/// until the oldest failure ages out.
 class AuthService : public QObject
 {
     Q_OBJECT
@@ -56,7 +57,7 @@ public:
     bool revoke(const QString &token);
 
 private:
-    std::optional<qint64> throttledFor(const QString &key, qint64 nowMs);
+    std::optional<qint64> throttledFor(const QString &key, int maxFailures, qint64 nowMs);
     void recordFailure(const QString &key, qint64 nowMs);
 
     store::Database &m_db;
