@@ -44,15 +44,12 @@ AuthService::Result AuthService::signInWithToken(const QString &token, qint64 no
     if (!userId)
         return {std::nullopt, unauthorized(u"this sign-in token is unknown, expired or revoked; "
                                            u"sign in with your password"_s)};
-    store::UserRepository users(m_db);
-    for (const auto &record : users.list()) { // small: only on token sign-in
-        if (record.id != *userId)
-            continue;
-        if (record.disabled)
-            return {std::nullopt, unauthorized(u"this account is disabled"_s)};
-        return {SessionUser{record.id, record.info, token}, std::nullopt};
-    }
-    return {std::nullopt, unauthorized(u"this account no longer exists"_s)};
+    const auto record = store::UserRepository(m_db).findById(*userId);
+    if (!record)
+        return {std::nullopt, unauthorized(u"this account no longer exists"_s)};
+    if (record->disabled)
+        return {std::nullopt, unauthorized(u"this account is disabled"_s)};
+    return {SessionUser{record->id, record->info, token}, std::nullopt};
 }
 
 void AuthService::signInWithPassword(const QString &user, const QString &password,

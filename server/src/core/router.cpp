@@ -39,11 +39,6 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-QByteArray encodeEvent(ServerFrame frame)
-{
-    return encodeServerFrame(frame);
-}
-
 } // namespace
 
 Router::Router(const ServerConfig &config, Parts parts, QObject *parent)
@@ -430,7 +425,7 @@ void Router::onJoin(Connection *c, quint64 slot, const JoinRequest &request)
         for (const Message &message : missed)
             c->sendJson(encodeMsgEvent(message));
     }
-    c->sendJson(encodeEvent(SyncedEvent{name, firstSent, lastSeq}));
+    c->sendJson(encodeServerFrame(SyncedEvent{name, firstSent, lastSeq}));
     m_parts.hub.subscribe(name, c);
     c->joined.insert(name);
 }
@@ -517,7 +512,6 @@ void Router::onInvite(Connection *c, quint64 slot, const InviteRequest &request)
 
 void Router::onPublish(Connection *c, quint64 slot, const PublishRequest &request)
 {
-    store::ChannelRepository channels(m_parts.db);
     const auto record = channelFor(c, slot, request.id, request.channel, false);
     if (!record)
         return;
@@ -598,20 +592,21 @@ void Router::onTyping(Connection *c, const TypingNotice &notice)
         return;
     m_parts.hub.sendToChannel(
         notice.channel,
-        encodeEvent(TypingEvent{TypingState{notice.channel, c->userName(), notice.active}}), c);
+        encodeServerFrame(TypingEvent{TypingState{notice.channel, c->userName(), notice.active}}),
+        c);
 }
 
 void Router::stopTyping(const QString &channel, const QString &user)
 {
     if (m_parts.typing.stop(channel, user))
         m_parts.hub.sendToChannel(
-            channel, encodeEvent(TypingEvent{TypingState{channel, user, false}}), nullptr);
+            channel, encodeServerFrame(TypingEvent{TypingState{channel, user, false}}), nullptr);
 }
 
 void Router::onTypingExpired(const QString &channel, const QString &user)
 {
-    m_parts.hub.sendToChannel(channel, encodeEvent(TypingEvent{TypingState{channel, user, false}}),
-                              nullptr);
+    m_parts.hub.sendToChannel(
+        channel, encodeServerFrame(TypingEvent{TypingState{channel, user, false}}), nullptr);
 }
 
 void Router::onPresence(Connection *c, quint64 slot, const PresenceRequest &request)
@@ -622,7 +617,7 @@ void Router::onPresence(Connection *c, quint64 slot, const PresenceRequest &requ
 
 void Router::onPresenceChanged(const Presence &presence)
 {
-    const QByteArray frame = makeTextFrame(encodeEvent(PresenceEvent{presence}));
+    const QByteArray frame = makeTextFrame(encodeServerFrame(PresenceEvent{presence}));
     for (Connection *connection : m_parts.hub.presenceAudience(presence.user))
         connection->sendFrame(frame);
     notifyWatchers(AdminPresenceEvent{AdminPresenceKind::Status, presence, std::nullopt});
@@ -647,7 +642,7 @@ void Router::notifyWatchers(const AdminPresenceEvent &event)
 {
     if (m_watchers.isEmpty())
         return;
-    const QByteArray frame = makeTextFrame(encodeEvent(event));
+    const QByteArray frame = makeTextFrame(encodeServerFrame(event));
     for (Connection *watcher : std::as_const(m_watchers))
         watcher->sendFrame(frame);
 }
@@ -692,7 +687,7 @@ void Router::onAdminStats(Connection *c, quint64 slot, const AdminStatsRequest &
 
 void Router::kick(Connection *c)
 {
-    c->sendJson(encodeEvent(ByeEvent{ByeReason::Kicked, std::nullopt}));
+    c->sendJson(encodeServerFrame(ByeEvent{ByeReason::Kicked, std::nullopt}));
     c->closeWith(4002, u"kicked"_s);
 }
 
@@ -862,7 +857,7 @@ void Router::drain(std::function<void()> done)
 
 void Router::closeAll(ByeReason reason, int closeCode)
 {
-    const QByteArray bye = encodeEvent(ByeEvent{reason, 1000});
+    const QByteArray bye = encodeServerFrame(ByeEvent{reason, 1000});
     const QList<Connection *> connections = m_parts.hub.connections();
     for (Connection *c : connections) {
         c->sendJson(bye);

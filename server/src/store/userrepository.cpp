@@ -58,9 +58,21 @@ std::optional<UserRecord> UserRepository::add(const UserInfo &info, const QStrin
 
 std::optional<UserRecord> UserRepository::find(const QString &name) const
 {
+    return findWhere(u"name"_s, name);
+}
+
+std::optional<UserRecord> UserRepository::findById(qint64 id) const
+{
+    return findWhere(u"id"_s, id);
+}
+
+std::optional<UserRecord> UserRepository::findWhere(const QString &column,
+                                                    const QVariant &value) const
+{
     QSqlQuery query(m_db.sql());
     QString why;
-    if (!sql::exec(query, u"SELECT %1 FROM users WHERE name = ?"_s.arg(kColumns), {name}, &why)) {
+    if (!sql::exec(query, u"SELECT %1 FROM users WHERE %2 = ?"_s.arg(kColumns, column), {value},
+                   &why)) {
         qCWarning(lcStore) << "reading users failed:" << why;
         return std::nullopt;
     }

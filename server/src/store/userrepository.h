@@ -36,6 +36,7 @@ public:
     std::optional<UserRecord> add(const UserInfo &info, const QString &passwordHash,
                                   QString *error);
     std::optional<UserRecord> find(const QString &name) const;
+    std::optional<UserRecord> findById(qint64 id) const;
     QList<UserRecord> list() const;
     bool setDisabled(const QString &name, bool disabled, QString *error);
     bool setRole(const QString &name, Role role, QString *error);
@@ -43,6 +44,7 @@ public:
     qint64 count() const;
 
 private:
+    std::optional<UserRecord> findWhere(const QString &column, const QVariant &value) const;
     bool update(const QString &name, const QString &column, const QVariant &value, QString *error);
 
     Database &m_db;
