@@ -279,25 +279,36 @@ void Router::onRegister(Connection *c, quint64 slot, const RegisterRequest &requ
                    u"the user name '%1' is taken"_s.arg(request.user));
         return;
     }
+    withPasswordHash(c, slot, request.id, request.password,
+                     [this, slot, request](Connection *conn, const QString &hash) {
+                         store::UserRepository users(m_parts.db);
+                         QString error;
+                         const UserInfo info{request.user,
+                                             request.display.isEmpty() ? request.user
+                                                                       : request.display,
+                                             Role::User};
+                         if (!users.add(info, hash, &error)) {
+                             replyError(conn, slot, request.id, ErrorCode::Conflict, error);
+                             return;
+                         }
+                         qCInfo(lcAuth) << "registered" << request.user;
+                         replyOk(conn, slot, request.id, RegisterOk{info}.toJson());
+                     });
+}
+
+void Router::withPasswordHash(Connection *c, quint64 slot, RequestId id, const QString &password,
+                              std::function<void(Connection *, const QString &)> then)
+{
     QPointer<Connection> guard(c);
-    m_parts.auth.hashPassword(request.password, [this, guard, slot, request](QString hash) {
+    m_parts.auth.hashPassword(password, [this, guard, slot, id, then](const QString &hash) {
         if (!guard)
             return;
         if (hash.isEmpty()) {
-            replyError(guard, slot, request.id, ErrorCode::Internal,
-                       u"the server could not create the account"_s);
+            replyError(guard, slot, id, ErrorCode::Internal,
+                       u"the server could not hash the password"_s);
             return;
         }
-        store::UserRepository users(m_parts.db);
-        QString error;
-        const UserInfo info{request.user,
-                            request.display.isEmpty() ? request.user : request.display, Role::User};
-        if (!users.add(info, hash, &error)) {
-            replyError(guard, slot, request.id, ErrorCode::Conflict, error);
-            return;
-        }
-        qCInfo(lcAuth) << "registered" << request.user;
-        replyOk(guard, slot, request.id, RegisterOk{info}.toJson());
+        then(guard, hash);
     });
 }
 
@@ -727,17 +738,10 @@ void Router::onAdminUser(Connection *c, quint64 slot, const AdminUserRequest &re
                    u"there is no user '%1'"_s.arg(request.user));
         return;
     }
-    QPointer<Connection> guard(c);
-    m_parts.auth.hashPassword(request.password, [this, guard, slot, request](QString hash) {
-        if (!guard)
-            return;
-        if (hash.isEmpty()) {
-            replyError(guard, slot, request.id, ErrorCode::Internal,
-                       u"the server could not hash the password"_s);
-            return;
-        }
-        finishAdminUser(guard, slot, request, hash);
-    });
+    withPasswordHash(c, slot, request.id, request.password,
+                     [this, slot, request](Connection *conn, const QString &hash) {
+                         finishAdminUser(conn, slot, request, hash);
+                     });
 }
 
 void Router::finishAdminUser(Connection *c, quint64 slot, const AdminUserRequest &request,

@@ -100,6 +100,10 @@ private:
     void finishAdminUser(Connection *c, quint64 slot, const AdminUserRequest &request,
                          const QString &passwordHash);
 
+    /// Hashes a new password off the event loop, then calls `then` unless the connection
+    /// went away; a failed hash is answered with `internal`.
+    void withPasswordHash(Connection *c, quint64 slot, RequestId id, const QString &password,
+                          std::function<void(Connection *, const QString &)> then);
     void replyOk(Connection *c, quint64 slot, RequestId id, const QJsonObject &ok = {});
     void replyError(Connection *c, quint64 slot, RequestId id, ErrorCode code,
                     const QString &message, std::optional<qint64> retryMs = std::nullopt);
