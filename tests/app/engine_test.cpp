@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The connection engine and outbox sender against a scripted fake server: watchdog on a
 // silent connection, `bye` (retry_ms, kicked), rate limiting and permanent errors,
-// retry/discard, typing notices, join with `since` after a reconnect.
+// retry/discard, typing notices, join with `since` after a reconnect, a web server that is
+// not confabd (wrong URL, or a 5xx that is retried), and the "network is back" hook.
 
 #include "fakeserver.h"
 #include "waituntil.h"
@@ -15,7 +16,10 @@
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
+#include <QNetworkInformation>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -53,6 +57,59 @@ protected:
     FakeServer server;
     std::unique_ptr<ChatClient> client;
 };
+
+/// A web server that is not confabd: answers every request with `statusLine` and closes.
+class HttpStub
+{
+public:
+    explicit HttpStub(QByteArray statusLine)
+        : m_statusLine(std::move(statusLine))
+    {
+        m_server.listen(QHostAddress::LocalHost, 0);
+        QObject::connect(&m_server, &QTcpServer::newConnection, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+                QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+                QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
+                    m_pending[socket] += socket->readAll();
+                    if (!m_pending[socket].contains("\r\n\r\n"))
+                        return;
+                    m_pending.remove(socket);
+                    ++requests;
+                    socket->write("HTTP/1.1 " + m_statusLine +
+                                  "\r\nContent-Type: text/html\r\nContent-Length: 9\r\n"
+                                  "Connection: close\r\n\r\nnot here\n");
+                    socket->disconnectFromHost();
+                });
+            }
+        });
+    }
+
+    QUrl url() const { return QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(m_server.serverPort())); }
+
+    int requests = 0;
+
+private:
+    QByteArray m_statusLine;
+    QTcpServer m_server;
+    QHash<QTcpSocket *, QByteArray> m_pending;
+};
+
+QList<State> statesOf(const QSignalSpy &spy)
+{
+    QList<State> states;
+    for (const auto &args : spy)
+        states.append(args.at(0).value<State>());
+    return states;
+}
+
+/// A bare engine with a long backoff: a retry that comes quickly came from a hook.
+ConnectionOptions slowRetryOptions()
+{
+    ConnectionOptions options;
+    options.watchReachability = false;
+    options.backoff = {30000, 60000, 60000};
+    return options;
+}
 
 } // namespace
 
@@ -265,4 +322,88 @@ TEST_F(EngineTest, ProtocolVersionMismatchIsASentenceAndNoRetry)
     EXPECT_EQ(client->connection()->errorString(), errortext::versionMismatch());
     EXPECT_EQ(server.connectionCount(), 1);
     EXPECT_EQ(server.receivedOfType(u"hello"_s).first().value("v"_L1).toInt(), 1);
+}
+
+TEST_F(EngineTest, WebServerThatIsNotConfabIsAWrongUrlAndNotRetried)
+{
+    HttpStub web("404 Not Found");
+    QSignalSpy states(client->connection(), &Connection::stateChanged);
+    client->signIn(web.url(), u"alice"_s, u"password1"_s);
+    ASSERT_TRUE(waitUntil([&] { return state() == State::Offline; }, 5000));
+    EXPECT_EQ(client->connection()->errorString(), errortext::wrongUrl(web.url()));
+    EXPECT_EQ(statesOf(states), (QList<State>{State::Connecting, State::Offline}));
+    // Nothing is scheduled: no second request comes.
+    EXPECT_FALSE(waitUntil([&] { return web.requests > 1; }, 500));
+    EXPECT_EQ(web.requests, 1);
+    EXPECT_EQ(client->connectionStatus()->secondsToRetry(), 0);
+}
+
+TEST_F(EngineTest, ProxyWithItsServerDownIsRetried)
+{
+    // A 5xx is a reverse proxy whose confabd is down: that passes, so it is retried.
+    HttpStub proxy("503 Service Unavailable");
+    client->signIn(proxy.url(), u"alice"_s, u"password1"_s);
+    ASSERT_TRUE(waitUntil([&] { return state() == State::WaitingToRetry; }, 5000));
+    EXPECT_EQ(client->connection()->errorString(), errortext::unreachable(proxy.url()));
+    ASSERT_TRUE(waitUntil([&] { return proxy.requests >= 2; }, 5000));
+    client->disconnectFromServer();
+    EXPECT_EQ(state(), State::Offline);
+}
+
+TEST(ConnectionReachability, NetworkBackRetriesAWaitingAttemptAtOnce)
+{
+    FakeServer server;
+    Connection connection(slowRetryOptions());
+    connection.open(server.url(), {QString(), u"alice"_s, u"password1"_s});
+    ASSERT_TRUE(waitUntil([&] { return connection.state() == State::Syncing; }, 5000));
+
+    using Reachability = QNetworkInformation::Reachability;
+    for (const Reachability back : {Reachability::Online, Reachability::Site}) {
+        const int before = server.connectionCount();
+        server.close(1011);
+        ASSERT_TRUE(waitUntil([&] { return connection.state() == State::WaitingToRetry; }, 5000));
+        EXPECT_GE(connection.secondsToRetry(), 15);
+        // Reachability that is not "back" changes nothing.
+        for (const Reachability other :
+             {Reachability::Disconnected, Reachability::Local, Reachability::Unknown})
+            connection.networkReachabilityChanged(other);
+        EXPECT_EQ(connection.state(), State::WaitingToRetry);
+
+        connection.networkReachabilityChanged(back);
+        EXPECT_EQ(connection.state(), State::Connecting);
+        EXPECT_EQ(connection.secondsToRetry(), 0);
+        ASSERT_TRUE(waitUntil([&] { return connection.state() == State::Syncing; }, 5000));
+        EXPECT_EQ(server.connectionCount(), before + 1);
+    }
+}
+
+TEST(ConnectionReachability, NetworkBackDoesNotReopenAStoppedConnection)
+{
+    FakeServer server;
+    Connection connection(slowRetryOptions());
+    connection.open(server.url(), {QString(), u"alice"_s, u"password1"_s});
+    ASSERT_TRUE(waitUntil([&] { return connection.state() == State::Syncing; }, 5000));
+    connection.close();
+    connection.networkReachabilityChanged(QNetworkInformation::Reachability::Online);
+    EXPECT_EQ(connection.state(), State::Offline);
+    EXPECT_EQ(server.connectionCount(), 1);
+}
+
+TEST(ConnectionReachability, QNetworkInformationIsWiredToTheHook)
+{
+    FakeServer server;
+    ConnectionOptions options = slowRetryOptions();
+    options.watchReachability = true;
+    Connection connection(options);
+    connection.open(server.url(), {QString(), u"alice"_s, u"password1"_s});
+    QNetworkInformation *info = QNetworkInformation::instance();
+    if (!info)
+        GTEST_SKIP() << "no QNetworkInformation backend here; the hook itself is tested above";
+    ASSERT_TRUE(waitUntil([&] { return connection.state() == State::Syncing; }, 5000));
+    server.close(1011);
+    ASSERT_TRUE(waitUntil([&] { return connection.state() == State::WaitingToRetry; }, 5000));
+    // The backend's own signal (signals are public): the engine retries at once.
+    Q_EMIT info->reachabilityChanged(QNetworkInformation::Reachability::Online);
+    EXPECT_EQ(connection.state(), State::Connecting);
+    ASSERT_TRUE(waitUntil([&] { return server.connectionCount() == 2; }, 5000));
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The client engine against the real confabd binary: sign-in and token handling, plain
-// error sentences, reconnect and resume after the server is killed mid-flow, an offline
+// error sentences (a wrong path, a certificate that is not trusted), TLS with an extra
+// trusted certificate, reconnect and resume after the server is killed mid-flow, an offline
 // queue delivered in order, and an outbox that survives the client process being killed.
 
 #include "serverprocess.h"
@@ -19,7 +20,10 @@
 
 #include <QAbstractItemModelTester>
 #include <QFile>
+#include <QSet>
 #include <QSignalSpy>
+#include <QSslCertificate>
+#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -90,6 +94,32 @@ bool seqsIncrease(const MessageModel &model)
         if (seq <= last)
             return false;
         last = seq;
+    }
+    return true;
+}
+
+QList<State> statesOf(const QSignalSpy &spy)
+{
+    QList<State> states;
+    for (const auto &args : spy)
+        states.append(args.at(0).value<State>());
+    return states;
+}
+
+/// A self-signed certificate for 127.0.0.1 and localhost, valid one day, made with the
+/// openssl CLI into `dir` (cert.pem, key.pem).
+bool makeSelfSignedCertificate(const QString &openssl, const QTemporaryDir &dir, QString *error)
+{
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(openssl, {u"req"_s, u"-x509"_s, u"-newkey"_s, u"rsa:2048"_s, u"-nodes"_s,
+                            u"-subj"_s, u"/CN=localhost"_s, u"-days"_s, u"1"_s, u"-keyout"_s,
+                            dir.filePath(u"key.pem"_s), u"-out"_s, dir.filePath(u"cert.pem"_s),
+                            u"-addext"_s, u"subjectAltName=IP:127.0.0.1,DNS:localhost"_s});
+    if (!process.waitForFinished(30000) || process.exitStatus() != QProcess::NormalExit ||
+        process.exitCode() != 0) {
+        *error = QString::fromUtf8(process.readAll()) + process.errorString();
+        return false;
     }
     return true;
 }
@@ -458,4 +488,81 @@ TEST_F(RealServerTest, AdminPresenceViewFollowsConnections)
               u"online"_s);
     bob->disconnectFromServer();
     ASSERT_TRUE(waitUntil([&] { return bobConnections() == 0; }));
+}
+
+TEST_F(RealServerTest, UnknownPathIsAWrongUrlAndNotRetried)
+{
+    // confabd upgrades the connection, then closes it with 1008 "unknown path; use /ws".
+    QUrl wrong = server->url();
+    wrong.setPath(u"/nope"_s);
+    auto client = makeClient();
+    QSignalSpy states(client->connection(), &Connection::stateChanged);
+    client->signIn(wrong, u"alice"_s, password);
+    ASSERT_TRUE(waitUntil([&] {
+        return client->connection()->state() == State::Offline &&
+               !client->connection()->errorString().isEmpty();
+    }));
+    EXPECT_EQ(client->connection()->errorString(), errortext::wrongUrl(wrong));
+    EXPECT_FALSE(statesOf(states).contains(State::WaitingToRetry));
+    EXPECT_FALSE(statesOf(states).contains(State::Syncing));
+    EXPECT_EQ(client->connectionStatus()->secondsToRetry(), 0);
+    EXPECT_FALSE(client->hasSavedSession());
+
+    // The right path on the same server signs in.
+    client->signIn(server->url(), u"alice"_s, password);
+    ASSERT_TRUE(waitOnline(*client)) << client->connection()->errorString().toStdString();
+}
+
+TEST_F(RealServerTest, UntrustedCertificateStopsWithASentenceAndATrustedOneSignsIn)
+{
+    const QString openssl = QStandardPaths::findExecutable(u"openssl"_s);
+    if (openssl.isEmpty())
+        GTEST_SKIP() << "the openssl CLI is not installed";
+    QTemporaryDir certDir;
+    ASSERT_TRUE(certDir.isValid());
+    QString error;
+    ASSERT_TRUE(makeSelfSignedCertificate(openssl, certDir, &error)) << error.toStdString();
+    const QString certFile = certDir.filePath(u"cert.pem"_s);
+
+    server->kill();
+    server = std::make_unique<ServerProcess>(
+        serverDir.path(),
+        QStringList{u"--tls-cert"_s, certFile, u"--tls-key"_s, certDir.filePath(u"key.pem"_s)});
+    ASSERT_TRUE(server->start(0, &error)) << error.toStdString();
+    ASSERT_EQ(server->url().scheme(), u"wss"_s);
+
+    // By default only the system trust store counts: refused, said plainly, not retried.
+    {
+        auto client = makeClient();
+        QSignalSpy states(client->connection(), &Connection::stateChanged);
+        client->signIn(server->url(), u"alice"_s, password);
+        ASSERT_TRUE(waitUntil([&] {
+            return client->connection()->state() == State::Offline &&
+                   !client->connection()->errorString().isEmpty();
+        }));
+        const QString text = client->connection()->errorString();
+        EXPECT_TRUE(text.startsWith(u"The server's certificate is not trusted: "_s))
+            << text.toStdString();
+        EXPECT_TRUE(text.contains(u"self-signed"_s, Qt::CaseInsensitive)) << text.toStdString();
+        EXPECT_EQ(statesOf(states), (QList<State>{State::Connecting, State::Offline}));
+        EXPECT_EQ(client->connectionStatus()->secondsToRetry(), 0);
+        // Nothing is scheduled: the state stays put.
+        EXPECT_FALSE(waitUntil([&] { return states.size() > 2; }, 1000));
+    }
+
+    // Trusted through the option (the system store stays in use beside it): signs in.
+    const QList<QSslCertificate> extra = QSslCertificate::fromPath(certFile);
+    ASSERT_EQ(extra.size(), 1);
+    const QList<QSslCertificate> caList = Connection::sslConfiguration(extra).caCertificates();
+    const QSet<QSslCertificate> cas(caList.cbegin(), caList.cend());
+    EXPECT_TRUE(cas.contains(extra.first()));
+    for (const QSslCertificate &systemCa : QSslConfiguration::systemCaCertificates())
+        ASSERT_TRUE(cas.contains(systemCa)) << systemCa.subjectDisplayName().toStdString();
+
+    ChatClientOptions options = fastOptions();
+    options.connection.extraCaCertificates = extra;
+    auto client = signedIn(u"alice"_s, options);
+    EXPECT_EQ(client->connection()->state(), State::Online);
+    EXPECT_TRUE(client->connection()->errorString().isEmpty());
+    EXPECT_EQ(client->user(), u"alice"_s);
 }

@@ -7,6 +7,8 @@
 #include <QDeadlineTimer>
 #include <QLoggingCategory>
 #include <QNetworkInformation>
+#include <QRegularExpression>
+#include <QSet>
 #include <QSslError>
 #include <QWebSocketHandshakeOptions>
 
@@ -30,6 +32,15 @@ void setRequestId(ClientFrame &frame, RequestId id)
                 f.id = id;
         },
         frame);
+}
+
+/// The HTTP status of a refused WebSocket handshake, from QWebSocket's error text
+/// ("… Unhandled http status code: 404 (Not Found)."); 0 when it names none.
+int refusedHttpStatus(const QString &detail)
+{
+    static const QRegularExpression re(u"status code: (\\d{3})"_s);
+    const auto match = re.match(detail);
+    return match.hasMatch() ? match.captured(1).toInt() : 0;
 }
 
 } // namespace
@@ -123,7 +134,14 @@ void Connection::connectSocket()
         dropConnection(u"replaced by a new attempt"_s);
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     m_nextId = 1;
+    m_reachedServer = false;
     QWebSocket *socket = m_socket;
+    if (m_url.scheme() == "wss"_L1) {
+        // Built once: reading the system store parses every certificate in it.
+        if (!m_ssl)
+            m_ssl = sslConfiguration(m_options.extraCaCertificates);
+        socket->setSslConfiguration(*m_ssl);
+    }
     // Incoming frames over the announced limit are the server's bug, not ours: allow 16 MiB.
     socket->setMaxAllowedIncomingMessageSize(16 * 1024 * 1024);
     connect(socket, &QWebSocket::connected, this, &Connection::onConnected);
@@ -140,10 +158,16 @@ void Connection::connectSocket()
                 if (socket == m_socket)
                     onSocketError(error);
             });
+    // Bytes written (the HTTP upgrade request, or a TLS ClientHello) prove that the TCP
+    // connection was made: a ConnectionRefusedError after that is the server refusing the
+    // WebSocket handshake, not a closed port.
+    connect(socket, &QWebSocket::bytesWritten, this, [this, socket] {
+        if (socket == m_socket)
+            m_reachedServer = true;
+    });
     connect(socket, &QWebSocket::sslErrors, this, [this, socket](const QList<QSslError> &errors) {
-        // Not ignored: the system trust store decides. Keep the reason for the error text.
-        if (socket == m_socket && !errors.isEmpty())
-            setError(errortext::certificate(errors.first().errorString()));
+        if (socket == m_socket)
+            onSslErrors(errors);
     });
 
     setState(State::Connecting);
@@ -267,12 +291,49 @@ void Connection::handleBye(const ByeEvent &bye)
 
 void Connection::onSocketError(QAbstractSocket::SocketError error)
 {
-    // Keep a certificate explanation from sslErrors; otherwise say what happened.
-    if (error != QAbstractSocket::SslHandshakeFailedError || m_errorString.isEmpty())
-        setError(errortext::socketError(m_url, error, m_socket->errorString()));
-    qCDebug(lcNet) << "socket error" << error << m_socket->errorString();
+    const QString detail = m_socket->errorString();
+    qCDebug(lcNet) << "socket error" << error << detail;
+    if (error == QAbstractSocket::ConnectionRefusedError && m_reachedServer &&
+        m_state == State::Connecting) {
+        onHandshakeRefused(detail);
+        return;
+    }
+    // A reason that stops retrying (the certificate) was already given: keep it.
+    if (!m_stopOnClose)
+        setError(errortext::socketError(m_url, error, detail));
     if (m_socket->state() == QAbstractSocket::UnconnectedState)
         onDisconnected();
+}
+
+void Connection::onSslErrors(const QList<QSslError> &errors)
+{
+    // Never ignored: the system trust store (plus extraCaCertificates) decides. Retrying
+    // cannot help; the user or the server's administrator must act.
+    QStringList reasons;
+    for (const QSslError &error : errors) {
+        if (!reasons.contains(error.errorString()))
+            reasons.append(error.errorString());
+    }
+    qCWarning(lcNet) << "certificate refused:" << reasons;
+    m_stopOnClose = true;
+    setError(errortext::certificate(reasons.join(u"; "_s)));
+}
+
+void Connection::onHandshakeRefused(const QString &detail)
+{
+    // Something answered HTTP, but not with 101 Switching Protocols: a web server that is
+    // not confabd, or a wrong path. A 5xx is a proxy whose backend is down: that may pass.
+    // (QWebSocket names the status only in its error text; a translated text that hides it
+    // counts as a wrong URL.)
+    const int status = refusedHttpStatus(detail);
+    qCInfo(lcNet) << "WebSocket handshake refused:" << detail;
+    if (status >= 500) {
+        setError(errortext::unreachable(m_url));
+    } else {
+        m_stopOnClose = true;
+        setError(errortext::wrongUrl(m_url));
+    }
+    dropConnection(u"handshake refused"_s);
 }
 
 void Connection::onDisconnected()
@@ -286,6 +347,11 @@ void Connection::onDisconnected()
     if (code == 4002) {                          // kicked, even if the bye was lost
         m_stopOnClose = true;
         setError(errortext::kicked());
+    } else if (code == QWebSocketProtocol::CloseCodePolicyViolated && !isSignedIn() &&
+               !m_stopOnClose) {
+        // Before sign-in, confabd closes with 1008 only for a path other than /ws.
+        m_stopOnClose = true;
+        setError(errortext::wrongUrl(m_url));
     }
     dropConnection(u"disconnected"_s);
 }
@@ -416,6 +482,28 @@ void Connection::setSecondsToRetry(int seconds)
     Q_EMIT secondsToRetryChanged(seconds);
 }
 
+QSslConfiguration Connection::sslConfiguration(const QList<QSslCertificate> &extra)
+{
+    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+    if (extra.isEmpty())
+        return config; // Qt loads the system store on demand
+    // Setting a CA list turns off Qt's on-demand loading of the system store: name the
+    // system certificates explicitly so they stay trusted.
+    QList<QSslCertificate> cas = config.caCertificates();
+    QSet<QSslCertificate> seen(cas.cbegin(), cas.cend());
+    const QList<QSslCertificate> system = QSslConfiguration::systemCaCertificates();
+    for (const QList<QSslCertificate> *list : {&system, &extra}) {
+        for (const QSslCertificate &cert : *list) {
+            if (!seen.contains(cert)) {
+                seen.insert(cert);
+                cas.append(cert);
+            }
+        }
+    }
+    config.setCaCertificates(cas);
+    return config;
+}
+
 void Connection::watchNetwork()
 {
     static bool tried = false;
@@ -428,10 +516,10 @@ void Connection::watchNetwork()
     if (!info)
         return;
     connect(info, &QNetworkInformation::reachabilityChanged, this,
-            &Connection::onReachabilityChanged, Qt::UniqueConnection);
+            &Connection::networkReachabilityChanged, Qt::UniqueConnection);
 }
 
-void Connection::onReachabilityChanged(QNetworkInformation::Reachability reachability)
+void Connection::networkReachabilityChanged(QNetworkInformation::Reachability reachability)
 {
     if (reachability == QNetworkInformation::Reachability::Online ||
         reachability == QNetworkInformation::Reachability::Site) {

@@ -18,9 +18,20 @@
 // - Liveness: the engine pings every heartbeat_ms; any frame or pong counts as life. A
 //   connection silent for 2×heartbeat_ms is dropped and retried.
 // - `bye`: `retry_ms` is the least wait before the next attempt; `kicked` stops retrying.
-// - Wrong credentials, a wrong URL or a protocol mismatch stop retrying (Offline + reason);
-//   an unreachable server is retried with backoff. retryNow() and regained network
-//   reachability retry at once.
+// - Errors a user must act on stop retrying: the engine goes Offline with a sentence in
+//   `errorString` and tries again only on open() (or retryNow() with a token). They are:
+//   wrong credentials, a protocol mismatch, `kicked`, a server certificate that is not
+//   trusted, and a wrong URL: not ws:// or wss://, a WebSocket handshake the server refused
+//   (an HTTP answer other than 101, e.g. 404 from a web server that is not confabd), or a
+//   close with 1008 before sign-in (confabd's answer to an unknown path: "unknown path;
+//   use /ws").
+// - Errors that may pass are retried with backoff: no TCP connection, a dropped or silent
+//   connection, a handshake or hello past its deadline, and an HTTP 5xx answer (a proxy
+//   whose confabd is down).
+// - TLS: the server's certificate is checked against the system trust store plus
+//   `extraCaCertificates`; certificate errors are never ignored.
+// - retryNow() and networkReachabilityChanged() to Online or Site retry a waiting attempt
+//   at once.
 
 #include "backoff.h"
 #include "frames.h"
@@ -30,6 +41,9 @@
 #include <QHash>
 #include <QNetworkInformation>
 #include <QObject>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslError>
 #include <QTimer>
 #include <QUrl>
 #include <QWebSocket>
@@ -45,6 +59,9 @@ struct ConnectionOptions
     QString clientName = QStringLiteral("confab-desktop/0.3");
     /// Retry at once when QNetworkInformation reports the network back.
     bool watchReachability = true;
+    /// Certificates trusted for wss:// in addition to the system trust store (e.g. a
+    /// self-hosted server's self-signed certificate the user chose to trust).
+    QList<QSslCertificate> extraCaCertificates;
     /// Until the server announces its heartbeat_ms (hello reply).
     int defaultHeartbeatMs = 15000;
     /// Deadline of the WebSocket handshake and of the `hello` reply.
@@ -100,6 +117,17 @@ public:
     bool notify(const ClientFrame &frame);
     bool isSignedIn() const { return m_state == State::Syncing || m_state == State::Online; }
 
+    /// The TLS settings of wss:// connections: Qt's default configuration, its CA list
+    /// being the system trust store plus `extra`.
+    static QSslConfiguration sslConfiguration(const QList<QSslCertificate> &extra);
+
+public Q_SLOTS:
+    /// The network's reachability changed. Online or Site retries a waiting attempt at once
+    /// (the "network is back" path); other values change nothing. With
+    /// `watchReachability`, QNetworkInformation's reachabilityChanged is connected here;
+    /// without a backend (or in tests) call it directly.
+    void networkReachabilityChanged(QNetworkInformation::Reachability reachability);
+
 Q_SIGNALS:
     void stateChanged(confab::client::Connection::State state);
     void secondsToRetryChanged(int seconds);
@@ -118,6 +146,8 @@ private:
     void onTextMessage(const QString &text);
     void onDisconnected();
     void onSocketError(QAbstractSocket::SocketError error);
+    void onSslErrors(const QList<QSslError> &errors);
+    void onHandshakeRefused(const QString &detail);
     void onHelloReply(const std::optional<Reply> &reply);
     void handleBye(const ByeEvent &bye);
     void dropConnection(const QString &why);
@@ -131,7 +161,6 @@ private:
     void failPending();
     void send(const ClientFrame &frame);
     void watchNetwork();
-    void onReachabilityChanged(QNetworkInformation::Reachability reachability);
 
     Options m_options;
     QUrl m_url;
@@ -153,6 +182,8 @@ private:
     qint64 m_byeRetryMs = -1;   ///< retry_ms of the last bye, for the next schedule
     bool m_stopOnClose = false; ///< the next disconnect must not retry (kicked, fatal error)
     bool m_wantOpen = false;
+    bool m_reachedServer = false; ///< this attempt's TCP connection was made (bytes went out)
+    std::optional<QSslConfiguration> m_ssl; ///< built on the first wss:// attempt
 };
 
 } // namespace confab::client

@@ -41,8 +41,8 @@ QString sessionExpired()
 
 QString certificate(const QString &detail)
 {
-    return u"The server's certificate is not trusted (%1). The connection was not made."_s.arg(
-        detail);
+    return u"The server's certificate is not trusted: %1. The app did not connect; ask the "
+           u"server's administrator, or trust that certificate on this computer."_s.arg(detail);
 }
 
 QString kicked()
@@ -61,7 +61,9 @@ QString socketError(const QUrl &url, QAbstractSocket::SocketError error, const Q
     case QAbstractSocket::TemporaryError:
         return unreachable(url);
     case QAbstractSocket::SslHandshakeFailedError:
-        return certificate(detail);
+        // Certificate problems arrive through sslErrors (see certificate()); this is TLS
+        // itself failing, e.g. wss:// to a server that speaks plain ws://.
+        return u"The secure connection to %1 failed: %2."_s.arg(hostPort(url), detail);
     default:
         return u"The connection to %1 failed: %2."_s.arg(hostPort(url), detail);
     }

@@ -17,6 +17,7 @@ QString wrongUrl(const QUrl &url);
 QString versionMismatch();
 QString badCredentials();
 QString sessionExpired();
+/// The server's certificate failed verification; `detail` lists Qt's reasons.
 QString certificate(const QString &detail);
 QString kicked();
 QString socketError(const QUrl &url, QAbstractSocket::SocketError error, const QString &detail);
