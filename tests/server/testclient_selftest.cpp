@@ -28,6 +28,7 @@ public:
         m_server.setSupportedSubprotocols({u"confab.v1"_s});
         QObject::connect(&m_server, &QWebSocketServer::newConnection, &m_server, [this] {
             QWebSocket *socket = m_server.nextPendingConnection();
+            socket->setParent(&m_server); // freed with the server
             last = socket;
             QObject::connect(socket, &QWebSocket::textMessageReceived, socket,
                              [this, socket](const QString &text) {
