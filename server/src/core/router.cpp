@@ -339,6 +339,18 @@ void Router::ensureMembers(const store::ChannelRecord &record)
     m_parts.hub.setMembers(name, QSet<QString>(members.cbegin(), members.cend()));
 }
 
+std::optional<store::ChannelRecord> Router::findChannel(const QString &name)
+{
+    // Channels are never renamed, deleted or made public/private, so a found record stays
+    // right; a miss asks the store each time (confabctl may create channels meanwhile).
+    if (auto it = m_channels.constFind(name); it != m_channels.cend())
+        return *it;
+    auto record = store::ChannelRepository(m_parts.db).find(name);
+    if (record)
+        m_channels.insert(name, *record);
+    return record;
+}
+
 bool Router::isMember(const QString &channel, const QString &user)
 {
     return m_parts.hub.members(channel).contains(user);
@@ -347,8 +359,7 @@ bool Router::isMember(const QString &channel, const QString &user)
 std::optional<store::ChannelRecord> Router::channelFor(Connection *c, quint64 slot, RequestId id,
                                                        const QString &name, bool allowCreateDirect)
 {
-    store::ChannelRepository channels(m_parts.db);
-    auto record = channels.find(name);
+    auto record = findChannel(name);
     const QString &user = c->userName();
     if (const auto pair = rules::directChannelMembers(name)) {
         if (pair->first != user && pair->second != user) {
@@ -364,11 +375,12 @@ std::optional<store::ChannelRecord> Router::channelFor(Connection *c, quint64 sl
                 return std::nullopt;
             }
             QString error;
-            record = channels.ensureDirect(name, &error);
+            record = store::ChannelRepository(m_parts.db).ensureDirect(name, &error);
             if (!record) {
                 replyError(c, slot, id, ErrorCode::Internal, error);
                 return std::nullopt;
             }
+            m_channels.insert(name, *record);
             m_parts.hub.setLastSeq(name, 0);
         }
     }
@@ -448,8 +460,7 @@ void Router::onLeave(Connection *c, quint64 slot, const LeaveRequest &request)
                    u"a direct conversation cannot be left"_s);
         return;
     }
-    store::ChannelRepository channels(m_parts.db);
-    const auto record = channels.find(request.channel);
+    const auto record = findChannel(request.channel);
     if (!record) {
         replyError(c, slot, request.id, ErrorCode::NotFound,
                    u"there is no channel '%1'"_s.arg(request.channel));
@@ -460,7 +471,8 @@ void Router::onLeave(Connection *c, quint64 slot, const LeaveRequest &request)
     c->joined.remove(request.channel);
     stopTyping(request.channel, user);
     QString error;
-    channels.removeMember(record->id, user, &error);
+    if (!store::ChannelRepository(m_parts.db).removeMember(record->id, user, &error))
+        qCWarning(lcRouter) << "leave" << request.channel << "kept the membership:" << error;
     m_parts.hub.removeMember(request.channel, user);
     replyOk(c, slot, request.id);
 }
@@ -486,6 +498,7 @@ void Router::onCreate(Connection *c, quint64 slot, const CreateRequest &request)
                    error);
         return;
     }
+    m_channels.insert(request.channel, *record);
     m_parts.hub.setLastSeq(request.channel, 0);
     m_parts.hub.setMembers(request.channel, {c->userName()});
     replyOk(c, slot, request.id, ChannelOk{channelWithLiveSeq(*record)}.toJson());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "channelrepository.h"
 #include "codec.h"
 #include "serverconfig.h"
 
@@ -18,7 +19,6 @@ namespace confab::store {
 class Database;
 class MessageWriter;
 struct PublishOutcome;
-struct ChannelRecord;
 } // namespace confab::store
 
 namespace confab::server {
@@ -111,6 +111,8 @@ private:
     /// A channel the user may see, loading its member cache; sets an error reply otherwise.
     std::optional<store::ChannelRecord> channelFor(Connection *c, quint64 slot, RequestId id,
                                                    const QString &name, bool allowCreateDirect);
+    /// The channel's record, cached after the first look-up (no store read per publish).
+    std::optional<store::ChannelRecord> findChannel(const QString &name);
     bool isMember(const QString &channel, const QString &user);
     void ensureMembers(const store::ChannelRecord &record);
     void stopTyping(const QString &channel, const QString &user);
@@ -122,6 +124,7 @@ private:
     ServerConfig m_config;
     Parts m_parts;
     QHash<quint64, PendingPublish> m_pendingPublishes;
+    QHash<QString, store::ChannelRecord> m_channels;
     QSet<Connection *> m_watchers;
     QTimer m_clock;
     qint64 m_lastPingMs = 0;
