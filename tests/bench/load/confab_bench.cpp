@@ -1,0 +1,1941 @@
+// SPDX-License-Identifier: Apache-2.0
+// confab-bench: the load generator of issue 5. One thread, one epoll loop, raw non-blocking
+// sockets and a hand-written WebSocket client (frames masked with one key chosen at start,
+// parsed in place). It speaks three dialects so that the same code drives every system:
+//   confab  - PROTOCOL.md (hello, join, publish, msg, synced, history) at /ws
+//   sio     - Socket.IO 4 over Engine.IO v4 WebSocket (`0{…}`, `40`, `42[…]`, `43<id>[…]`, 2/3)
+//   ws      - a raw relay: every text frame is a message
+// Scenarios: fanout, connections, storm, durable, history. Each prints one JSON object on
+// stdout and progress on stderr. The generator measures its own CPU (getrusage) per delivery
+// and says when it was saturated, so that a result limited by the generator is never taken
+// for one limited by the server.
+#include <algorithm>
+#include <cerrno>
+#include <cinttypes>
+#include <cmath>
+#include <csignal>
+#include <cstdarg>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+namespace {
+
+// ---- small helpers ------------------------------------------------------------------------
+
+int64_t nowNs()
+{
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+constexpr int64_t kNsPerS = 1000000000;
+constexpr int64_t kNsPerMs = 1000000;
+
+void logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void logf(const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    std::fputs("confab-bench: ", stderr);
+    std::vfprintf(stderr, fmt, args);
+    std::fputc('\n', stderr);
+    va_end(args);
+}
+
+[[noreturn]] void die(const char *what)
+{
+    logf("fatal: %s", what);
+    std::exit(2);
+}
+
+int64_t cpuSelfNs()
+{
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return (int64_t(ru.ru_utime.tv_sec) + ru.ru_stime.tv_sec) * kNsPerS +
+           (int64_t(ru.ru_utime.tv_usec) + ru.ru_stime.tv_usec) * 1000;
+}
+
+/// utime + stime of a process (all its threads) from /proc, in ns; -1 when unreadable.
+int64_t cpuOfPidNs(int pid)
+{
+    if (pid <= 0)
+        return -1;
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    FILE *f = std::fopen(path, "r");
+    if (!f)
+        return -1;
+    char buf[2048];
+    const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+    std::fclose(f);
+    buf[n] = 0;
+    const char *p = std::strrchr(buf, ')'); // the command name may hold spaces
+    if (!p)
+        return -1;
+    // Fields after ")": 3 state ... 14 utime 15 stime.
+    unsigned long long utime = 0, stime = 0;
+    int field = 2;
+    for (const char *q = p + 1; *q && field < 15; ++q) {
+        if (*q == ' ') {
+            ++field;
+            if (field == 14)
+                utime = std::strtoull(q + 1, nullptr, 10);
+            else if (field == 15)
+                stime = std::strtoull(q + 1, nullptr, 10);
+        }
+    }
+    const long hz = sysconf(_SC_CLK_TCK);
+    return int64_t((utime + stime) * (kNsPerS / hz));
+}
+
+/// Time CPU `cpu` spent in hard and soft interrupts, in ns, from /proc/stat; -1 when unknown.
+/// Loopback delivery runs the receiver's TCP work in softirq on the sender's core; with IRQ
+/// time accounting that time is not in the sender's utime + stime.
+int64_t irqNsOfCpu(int cpu)
+{
+    if (cpu < 0)
+        return -1;
+    FILE *f = std::fopen("/proc/stat", "r");
+    if (!f)
+        return -1;
+    char line[512];
+    char want[16];
+    const int wantLen = std::snprintf(want, sizeof want, "cpu%d ", cpu);
+    int64_t ns = -1;
+    while (std::fgets(line, sizeof line, f)) {
+        if (std::strncmp(line, want, size_t(wantLen)) != 0)
+            continue;
+        unsigned long long v[7] = {};
+        if (std::sscanf(line + wantLen, "%llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+                        &v[3], &v[4], &v[5], &v[6]) == 7)
+            ns = int64_t((v[5] + v[6]) * (kNsPerS / sysconf(_SC_CLK_TCK)));
+        break;
+    }
+    std::fclose(f);
+    return ns;
+}
+
+/// VmRSS of a process in KiB; -1 when unreadable.
+int64_t rssKib(int pid)
+{
+    if (pid <= 0)
+        return -1;
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/status", pid);
+    FILE *f = std::fopen(path, "r");
+    if (!f)
+        return -1;
+    char line[256];
+    int64_t kib = -1;
+    while (std::fgets(line, sizeof line, f)) {
+        if (std::strncmp(line, "VmRSS:", 6) == 0) {
+            kib = std::strtoll(line + 6, nullptr, 10);
+            break;
+        }
+    }
+    std::fclose(f);
+    return kib;
+}
+
+/// Finds `"key":` in a JSON text and parses the integer after it.
+bool jsonInt(std::string_view json, std::string_view key, int64_t *out, size_t from = 0)
+{
+    char pattern[64];
+    const int len =
+        std::snprintf(pattern, sizeof pattern, "\"%.*s\":", int(key.size()), key.data());
+    const size_t at = json.find(std::string_view(pattern, size_t(len)), from);
+    if (at == std::string_view::npos)
+        return false;
+    size_t i = at + size_t(len);
+    bool negative = false;
+    if (i < json.size() && json[i] == '-') {
+        negative = true;
+        ++i;
+    }
+    if (i >= json.size() || json[i] < '0' || json[i] > '9')
+        return false;
+    int64_t v = 0;
+    while (i < json.size() && json[i] >= '0' && json[i] <= '9')
+        v = v * 10 + (json[i++] - '0');
+    *out = negative ? -v : v;
+    return true;
+}
+
+/// Finds `"key":"` and returns the string up to the next quote (no escapes expected).
+bool jsonStr(std::string_view json, std::string_view key, std::string_view *out)
+{
+    char pattern[64];
+    const int len =
+        std::snprintf(pattern, sizeof pattern, "\"%.*s\":\"", int(key.size()), key.data());
+    const size_t at = json.find(std::string_view(pattern, size_t(len)));
+    if (at == std::string_view::npos)
+        return false;
+    const size_t begin = at + size_t(len);
+    const size_t end = json.find('"', begin);
+    if (end == std::string_view::npos)
+        return false;
+    *out = json.substr(begin, end - begin);
+    return true;
+}
+
+/// Latency histogram: 1 µs buckets up to 100 ms, 100 µs buckets up to 10 s, then overflow.
+class Histogram
+{
+public:
+    Histogram()
+        : m_fine(100000, 0)
+        , m_coarse(99000, 0)
+    {}
+    void add(int64_t ns)
+    {
+        const int64_t us = std::max<int64_t>(ns / 1000, 0);
+        ++m_count;
+        m_max = std::max(m_max, us);
+        m_sum += double(us);
+        if (us < 100000)
+            ++m_fine[size_t(us)];
+        else if (us < 10000000)
+            ++m_coarse[size_t((us - 100000) / 100)];
+        else
+            ++m_over;
+    }
+    uint64_t count() const { return m_count; }
+    double maxMs() const { return double(m_max) / 1000.0; }
+    double meanMs() const { return m_count ? m_sum / double(m_count) / 1000.0 : 0.0; }
+    double percentileMs(double p) const
+    {
+        if (m_count == 0)
+            return 0.0;
+        const auto rank = uint64_t(std::ceil(p / 100.0 * double(m_count)));
+        uint64_t seen = 0;
+        for (size_t i = 0; i < m_fine.size(); ++i) {
+            seen += m_fine[i];
+            if (seen >= rank)
+                return double(i) / 1000.0;
+        }
+        for (size_t i = 0; i < m_coarse.size(); ++i) {
+            seen += m_coarse[i];
+            if (seen >= rank)
+                return (100000.0 + double(i) * 100.0) / 1000.0;
+        }
+        return maxMs();
+    }
+    void reset() { *this = Histogram(); }
+
+private:
+    std::vector<uint64_t> m_fine;
+    std::vector<uint64_t> m_coarse;
+    uint64_t m_over = 0;
+    uint64_t m_count = 0;
+    int64_t m_max = 0;
+    double m_sum = 0;
+};
+
+/// A tiny JSON object writer for the results.
+class Json
+{
+public:
+    Json &key(const char *k)
+    {
+        comma();
+        m_s += '"';
+        m_s += k;
+        m_s += "\":";
+        m_needComma = false;
+        return *this;
+    }
+    Json &num(double v)
+    {
+        comma();
+        char buf[64];
+        if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15)
+            std::snprintf(buf, sizeof buf, "%.0f", v);
+        else if (std::isfinite(v))
+            std::snprintf(buf, sizeof buf, "%.4g", v);
+        else
+            std::snprintf(buf, sizeof buf, "null");
+        m_s += buf;
+        m_needComma = true;
+        return *this;
+    }
+    Json &str(std::string_view v)
+    {
+        comma();
+        m_s += '"';
+        m_s += v;
+        m_s += '"';
+        m_needComma = true;
+        return *this;
+    }
+    Json &boolean(bool v)
+    {
+        comma();
+        m_s += v ? "true" : "false";
+        m_needComma = true;
+        return *this;
+    }
+    Json &open(char c)
+    {
+        comma();
+        m_s += c;
+        m_needComma = false;
+        return *this;
+    }
+    Json &close(char c)
+    {
+        m_s += c;
+        m_needComma = true;
+        return *this;
+    }
+    const std::string &text() const { return m_s; }
+
+private:
+    void comma()
+    {
+        if (m_needComma)
+            m_s += ',';
+        m_needComma = false;
+    }
+    std::string m_s;
+    bool m_needComma = false;
+};
+
+// ---- options ------------------------------------------------------------------------------
+
+class Options
+{
+public:
+    Options(int argc, char **argv)
+    {
+        for (int i = 2; i < argc; ++i) {
+            std::string a = argv[i];
+            if (a.rfind("--", 0) != 0)
+                die("options look like --name value");
+            a = a.substr(2);
+            const auto eq = a.find('=');
+            if (eq != std::string::npos)
+                m_values[a.substr(0, eq)] = a.substr(eq + 1);
+            else if (i + 1 < argc && std::strncmp(argv[i + 1], "--", 2) != 0)
+                m_values[a] = argv[++i];
+            else
+                m_values[a] = "1";
+        }
+    }
+    std::string str(const std::string &name, const std::string &fallback) const
+    {
+        auto it = m_values.find(name);
+        return it == m_values.end() ? fallback : it->second;
+    }
+    double num(const std::string &name, double fallback) const
+    {
+        auto it = m_values.find(name);
+        return it == m_values.end() ? fallback : std::strtod(it->second.c_str(), nullptr);
+    }
+    std::vector<double> list(const std::string &name, const std::string &fallback) const
+    {
+        std::vector<double> out;
+        const std::string s = str(name, fallback);
+        size_t at = 0;
+        while (at < s.size()) {
+            size_t end = s.find(',', at);
+            if (end == std::string::npos)
+                end = s.size();
+            if (end > at)
+                out.push_back(std::strtod(s.substr(at, end - at).c_str(), nullptr));
+            at = end + 1;
+        }
+        return out;
+    }
+
+private:
+    std::map<std::string, std::string> m_values;
+};
+
+// ---- the client engine --------------------------------------------------------------------
+
+enum class Proto { Confab, SocketIo, Ws };
+
+enum class Stage { Idle, Connecting, Upgrading, Open, Closed };
+
+enum class Pending { Register, Hello, Join, Publish, History, Create };
+
+struct Request
+{
+    int64_t id;
+    Pending kind;
+    int64_t sentNs;
+};
+
+struct User
+{
+    std::string name;
+    std::string token;
+};
+
+struct Conn
+{
+    int index = 0;
+    uint32_t generation = 0;
+    int fd = -1;
+    Stage stage = Stage::Idle;
+    bool ready = false;  ///< signed in, joined (where asked) and synced
+    bool failed = false; ///< gave up (connect error, error reply, closed unexpectedly)
+    int closeCode = 0;
+    std::vector<char> in;
+    size_t inHead = 0;
+    std::string out;
+    size_t outHead = 0;
+    bool writeArmed = false;
+    std::string fragment;
+    // What to do once open.
+    int user = -1;
+    std::string join; ///< channel (confab) or room (sio) to join; empty: none
+    bool useSince = false;
+    bool registerFirst = false;
+    // Protocol state.
+    int64_t nextId = 1;
+    std::deque<Request> pending;
+    int64_t lastSeq = 0;              ///< confab: newest seq seen in `join`
+    bool checkSeq = false;            ///< confab: each msg must be lastSeq + 1
+    std::vector<int32_t> lastCounter; ///< per publisher: newest counter seen
+    int64_t startNs = 0;
+    int64_t readyNs = 0;
+    int64_t syncedNs = 0;
+    uint64_t delivered = 0;
+};
+
+class Engine
+{
+public:
+    Proto proto = Proto::Confab;
+    std::string host = "127.0.0.1";
+    int port = 0;
+    int serverPid = 0;
+    int serverCpu = -1;    ///< the core the server is pinned to (for its softirq time)
+    bool quickAck = false; ///< TCP_QUICKACK after each read (diagnosis of delayed-ACK waits)
+    std::string password = "bench-password-1";
+    std::vector<User> users;
+    std::vector<std::unique_ptr<Conn>> conns;
+    int maxInflight = 256;
+    int publishers = 0;   ///< size of every Conn::lastCounter
+    bool seqCheck = true; ///< confab: check that msgs arrive gapless after the first join
+
+    // Counters (reset per measured step by the scenarios).
+    bool measuring = false;
+    Histogram latency;    ///< delivery latency (intended send time to arrival)
+    Histogram ackLatency; ///< publish to ack
+    Histogram reqLatency; ///< history and rewind requests
+    uint64_t deliveries = 0;
+    uint64_t deliveriesAll = 0;
+    uint64_t violations = 0; ///< duplicate, reordered or skipped (counter or seq)
+    uint64_t acks = 0;
+    uint64_t errors = 0;
+    uint64_t closedUnexpectedly = 0;
+    int64_t maxAckedSeq = 0;
+    std::function<void(Conn &, int64_t latencyNs)> onRequestDone; ///< history/join/create
+    std::function<void(Conn &)> onAck;
+
+    // Open-loop publishing: message k is due at t0 + k / rate and goes out from publisher
+    // k % pubs.size(). Timestamps in the text are the intended send time, so a late send
+    // shows up as latency (no coordinated omission).
+    struct Schedule
+    {
+        bool active = false;
+        double rate = 0;
+        int64_t t0 = 0;
+        int64_t k = 0;
+        int64_t maxLagNs = 0;
+        int64_t limit = -1; ///< stop after this many messages in all (-1: no limit)
+    } schedule;
+    std::vector<int> pubs;            ///< conn indices of the publishers
+    std::vector<int32_t> sentCounter; ///< per publisher: counters 0..n-1 sent
+    std::string runTag;
+    int textBytes = 100;
+
+    Engine()
+    {
+        m_epoll = epoll_create1(EPOLL_CLOEXEC);
+        m_timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.u64 = ~uint64_t(0);
+        epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_timer, &ev);
+        std::random_device rd;
+        const uint32_t key = rd() | 0x01010101u; // a non-zero mask in every byte
+        std::memcpy(m_mask, &key, 4);
+        m_readBuf.resize(256 * 1024);
+        char tag[32];
+        std::snprintf(tag, sizeof tag, "%x", unsigned(rd()));
+        runTag = tag;
+    }
+
+    Conn &add()
+    {
+        conns.push_back(std::make_unique<Conn>());
+        Conn &c = *conns.back();
+        c.index = int(conns.size()) - 1;
+        c.lastCounter.assign(size_t(publishers), -1);
+        return c;
+    }
+
+    /// Queues a connection attempt; at most maxInflight handshakes run at once.
+    void start(Conn &c)
+    {
+        c.ready = false;
+        c.failed = false;
+        c.stage = Stage::Idle;
+        m_queue.push_back(c.index);
+        pump();
+    }
+
+    /// Drops a connection abruptly (no close frame), like a lost network.
+    void drop(Conn &c)
+    {
+        if (c.fd >= 0) {
+            linger lg{1, 0};
+            setsockopt(c.fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+            ::close(c.fd);
+        }
+        if (c.stage == Stage::Connecting || c.stage == Stage::Upgrading ||
+            (c.stage == Stage::Open && !c.ready))
+            --m_inflight;
+        c.fd = -1;
+        ++c.generation;
+        c.stage = Stage::Closed;
+        c.ready = false;
+        c.in.clear();
+        c.inHead = 0;
+        c.out.clear();
+        c.outHead = 0;
+        c.writeArmed = false;
+        c.fragment.clear();
+        c.pending.clear();
+    }
+
+    /// Runs the loop until `done()` or the timeout; false on timeout.
+    bool runUntil(const std::function<bool()> &done, double timeoutS)
+    {
+        const int64_t deadline = nowNs() + int64_t(timeoutS * kNsPerS);
+        epoll_event events[512];
+        while (!done()) {
+            const int64_t now = nowNs();
+            if (now >= deadline)
+                return false;
+            tick(now);
+            int waitMs = int(std::min<int64_t>((deadline - now) / kNsPerMs + 1, 100));
+            armTimer();
+            const int n = epoll_wait(m_epoll, events, 512, waitMs);
+            if (n < 0 && errno != EINTR)
+                die("epoll_wait");
+            for (int i = 0; i < n; ++i)
+                dispatch(events[i]);
+            pump();
+        }
+        return true;
+    }
+
+    void sendText(Conn &c, std::string_view payload) { sendFrame(c, 0x1, payload); }
+
+    // ---- protocol requests ----
+
+    void confabRequest(Conn &c, Pending kind, const std::string &bodyAfterId)
+    {
+        const int64_t id = c.nextId++;
+        std::string s;
+        s.reserve(bodyAfterId.size() + 48);
+        s += "{\"t\":\"";
+        s += kindName(kind);
+        s += "\",\"id\":";
+        s += std::to_string(id);
+        s += bodyAfterId;
+        s += '}';
+        c.pending.push_back({id, kind, nowNs()});
+        sendText(c, s);
+    }
+
+    /// Sends one open-loop message from publisher `p` with counter `counter`.
+    void publish(int p, int32_t counter, int64_t intendedNs)
+    {
+        Conn &c = *conns[size_t(pubs[size_t(p)])];
+        if (c.stage != Stage::Open)
+            return;
+        char text[512];
+        int n = std::snprintf(text, sizeof text, "b|%d|%d|%" PRId64 "|", p, counter, intendedNs);
+        while (n < textBytes && n < int(sizeof text) - 1)
+            text[n++] = 'x';
+        const std::string_view body(text, size_t(n));
+        std::string s;
+        s.reserve(size_t(n) + 128);
+        if (proto == Proto::Confab) {
+            const int64_t id = c.nextId++;
+            s += "{\"t\":\"publish\",\"id\":";
+            s += std::to_string(id);
+            s += ",\"channel\":\"";
+            s += c.join;
+            s += "\",\"cid\":\"";
+            s += runTag;
+            s += '-';
+            s += std::to_string(c.index);
+            s += '-';
+            s += std::to_string(counter);
+            s += "\",\"text\":\"";
+            s += body;
+            s += "\"}";
+            c.pending.push_back({id, Pending::Publish, intendedNs});
+        } else if (proto == Proto::SocketIo) {
+            const int64_t id = c.nextId++;
+            s += "42";
+            s += std::to_string(id);
+            s += "[\"publish\",\"";
+            s += body;
+            s += "\"]";
+            c.pending.push_back({id, Pending::Publish, intendedNs});
+        } else {
+            s += body;
+        }
+        sendText(c, s);
+    }
+
+    /// Closed-loop publish (durable scenario): counter-free text, ack measured.
+    void publishPlain(Conn &c, const std::string &channel)
+    {
+        static uint64_t serial = 0;
+        ++serial;
+        std::string body = "{\"channel\":\"" + channel + "\",\"cid\":\"" + runTag + "-d" +
+                           std::to_string(serial) + "\",\"text\":\"durable ";
+        body.append(size_t(std::max(1, textBytes - 8)), 'y');
+        body += "\"";
+        confabRequest(c, Pending::Publish, "," + body.substr(1, body.size() - 1));
+    }
+
+    uint64_t totalSent() const
+    {
+        uint64_t n = 0;
+        for (int32_t v : sentCounter)
+            n += uint64_t(v);
+        return n;
+    }
+
+    /// Messages that some receiver has not got yet (receivers: ready conns with counters).
+    uint64_t missing(const std::vector<int> &receivers) const
+    {
+        uint64_t miss = 0;
+        for (int r : receivers) {
+            const Conn &c = *conns[size_t(r)];
+            for (size_t p = 0; p < sentCounter.size(); ++p)
+                miss += uint64_t(std::max(0, sentCounter[p] - 1 - c.lastCounter[p]));
+        }
+        return miss;
+    }
+
+    void startSchedule(double rate)
+    {
+        schedule.active = true;
+        schedule.rate = rate;
+        schedule.t0 = nowNs();
+        schedule.k = 0;
+        schedule.maxLagNs = 0;
+    }
+    void stopSchedule() { schedule.active = false; }
+
+    int inflight() const { return m_inflight; }
+
+private:
+    static const char *kindName(Pending kind)
+    {
+        switch (kind) {
+        case Pending::Register:
+            return "register";
+        case Pending::Hello:
+            return "hello";
+        case Pending::Join:
+            return "join";
+        case Pending::Publish:
+            return "publish";
+        case Pending::History:
+            return "history";
+        case Pending::Create:
+            return "create";
+        }
+        return "?";
+    }
+
+    void tick(int64_t now)
+    {
+        if (!schedule.active || pubs.empty())
+            return;
+        const double interval = double(kNsPerS) / schedule.rate;
+        for (int burst = 0; burst < 100000; ++burst) {
+            if (schedule.limit >= 0 && int64_t(totalSent()) >= schedule.limit)
+                break;
+            const int64_t due = schedule.t0 + int64_t(double(schedule.k) * interval);
+            if (due > now)
+                break;
+            schedule.maxLagNs = std::max(schedule.maxLagNs, now - due);
+            const int p = int(schedule.k % int64_t(pubs.size()));
+            publish(p, sentCounter[size_t(p)]++, due);
+            ++schedule.k;
+        }
+    }
+
+    void armTimer()
+    {
+        if (!schedule.active)
+            return;
+        const double interval = double(kNsPerS) / schedule.rate;
+        const int64_t due = schedule.t0 + int64_t(double(schedule.k) * interval);
+        if (due == m_armedFor)
+            return;
+        m_armedFor = due;
+        itimerspec its{};
+        its.it_value.tv_sec = due / kNsPerS;
+        its.it_value.tv_nsec = due % kNsPerS;
+        timerfd_settime(m_timer, TFD_TIMER_ABSTIME, &its, nullptr);
+    }
+
+    void pump()
+    {
+        while (m_inflight < maxInflight && !m_queue.empty()) {
+            const int index = m_queue.front();
+            m_queue.pop_front();
+            open(*conns[size_t(index)]);
+        }
+    }
+
+    void open(Conn &c)
+    {
+        c.startNs = nowNs();
+        c.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (c.fd < 0) {
+            logf("socket: %s", std::strerror(errno));
+            c.failed = true;
+            c.stage = Stage::Closed;
+            return;
+        }
+        const int one = 1;
+        setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(uint16_t(port));
+        inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
+        ++m_inflight;
+        c.stage = Stage::Connecting;
+        const int rc = connect(c.fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
+        epoll_event ev{};
+        ev.events = EPOLLIN | EPOLLOUT;
+        ev.data.u64 = (uint64_t(c.generation) << 32) | uint32_t(c.index);
+        c.writeArmed = true;
+        epoll_ctl(m_epoll, EPOLL_CTL_ADD, c.fd, &ev);
+        if (rc < 0 && errno != EINPROGRESS)
+            fail(c, "connect");
+    }
+
+    void fail(Conn &c, const char *why)
+    {
+        if (!c.failed && m_failLogs < 10) {
+            ++m_failLogs;
+            logf("connection %d failed: %s (%s)", c.index, why, std::strerror(errno));
+        }
+        const bool wasReady = c.ready;
+        drop(c);
+        c.failed = true;
+        if (wasReady)
+            ++closedUnexpectedly;
+    }
+
+    void becameReady(Conn &c)
+    {
+        if (c.ready)
+            return;
+        c.ready = true;
+        c.readyNs = nowNs();
+        --m_inflight;
+    }
+
+    void dispatch(const epoll_event &ev)
+    {
+        if (ev.data.u64 == ~uint64_t(0)) {
+            uint64_t expirations;
+            [[maybe_unused]] auto r = read(m_timer, &expirations, sizeof expirations);
+            m_armedFor = -1;
+            return;
+        }
+        const auto index = uint32_t(ev.data.u64 & 0xffffffffu);
+        const auto generation = uint32_t(ev.data.u64 >> 32);
+        if (index >= conns.size())
+            return;
+        Conn &c = *conns[index];
+        if (c.generation != generation || c.fd < 0)
+            return;
+        if (c.stage == Stage::Connecting) {
+            if (!(ev.events & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+                return;
+            int err = 0;
+            socklen_t len = sizeof err;
+            getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len);
+            if (err != 0) {
+                errno = err;
+                fail(c, "connect");
+                return;
+            }
+            c.stage = Stage::Upgrading;
+            setWriteArmed(c, false);
+            sendUpgrade(c);
+            return;
+        }
+        if (ev.events & EPOLLOUT)
+            flush(c);
+        if (c.fd >= 0 && (ev.events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
+            readable(c);
+    }
+
+    void setWriteArmed(Conn &c, bool on)
+    {
+        if (c.writeArmed == on || c.fd < 0)
+            return;
+        c.writeArmed = on;
+        epoll_event ev{};
+        ev.events = EPOLLIN | (on ? EPOLLOUT : 0u);
+        ev.data.u64 = (uint64_t(c.generation) << 32) | uint32_t(c.index);
+        epoll_ctl(m_epoll, EPOLL_CTL_MOD, c.fd, &ev);
+    }
+
+    void writeRaw(Conn &c, const char *data, size_t size)
+    {
+        if (c.fd < 0)
+            return;
+        if (c.outHead == c.out.size()) {
+            const ssize_t n = ::send(c.fd, data, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n == ssize_t(size))
+                return;
+            if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+                fail(c, "send");
+                return;
+            }
+            const size_t sent = n > 0 ? size_t(n) : 0;
+            c.out.assign(data + sent, size - sent);
+            c.outHead = 0;
+            setWriteArmed(c, true);
+            return;
+        }
+        c.out.append(data, size);
+    }
+
+    void flush(Conn &c)
+    {
+        while (c.outHead < c.out.size()) {
+            const ssize_t n = ::send(c.fd, c.out.data() + c.outHead, c.out.size() - c.outHead,
+                                     MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n < 0) {
+                if (errno == EAGAIN || errno == EWOULDBLOCK)
+                    return;
+                fail(c, "send");
+                return;
+            }
+            c.outHead += size_t(n);
+        }
+        c.out.clear();
+        c.outHead = 0;
+        setWriteArmed(c, false);
+    }
+
+    void sendFrame(Conn &c, uint8_t opcode, std::string_view payload)
+    {
+        char head[14];
+        size_t h = 0;
+        head[h++] = char(0x80 | opcode);
+        const size_t len = payload.size();
+        if (len < 126) {
+            head[h++] = char(0x80 | len);
+        } else if (len <= 0xffff) {
+            head[h++] = char(0x80 | 126);
+            head[h++] = char(len >> 8);
+            head[h++] = char(len & 0xff);
+        } else {
+            head[h++] = char(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8)
+                head[h++] = char((uint64_t(len) >> shift) & 0xff);
+        }
+        std::memcpy(head + h, m_mask, 4);
+        h += 4;
+        m_frame.resize(h + len);
+        std::memcpy(m_frame.data(), head, h);
+        char *dst = m_frame.data() + h;
+        const char *src = payload.data();
+        for (size_t i = 0; i < len; ++i)
+            dst[i] = char(src[i] ^ m_mask[i & 3]);
+        writeRaw(c, m_frame.data(), m_frame.size());
+    }
+
+    void sendUpgrade(Conn &c)
+    {
+        std::string req = "GET ";
+        req += proto == Proto::SocketIo ? "/socket.io/?EIO=4&transport=websocket" : "/ws";
+        req += " HTTP/1.1\r\nHost: " + host + ":" + std::to_string(port) +
+               "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+        if (proto != Proto::SocketIo)
+            req += "Sec-WebSocket-Protocol: confab.v1\r\n";
+        req += "\r\n";
+        writeRaw(c, req.data(), req.size());
+    }
+
+    void readable(Conn &c)
+    {
+        const ssize_t n = ::recv(c.fd, m_readBuf.data(), m_readBuf.size(), MSG_DONTWAIT);
+        if (n == 0) {
+            if (c.stage == Stage::Open && c.closeCode == 0)
+                c.closeCode = 1006;
+            errno = 0;
+            fail(c, "closed by server");
+            return;
+        }
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+                return;
+            fail(c, "recv");
+            return;
+        }
+        if (quickAck) {
+            const int one = 1;
+            setsockopt(c.fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+        }
+        const char *data = m_readBuf.data();
+        size_t size = size_t(n);
+        // Fast path: nothing buffered, parse straight from the read buffer.
+        if (c.inHead == c.in.size()) {
+            c.in.clear();
+            c.inHead = 0;
+            const size_t used = consume(c, data, size);
+            if (c.fd >= 0 && used < size)
+                c.in.assign(data + used, data + size);
+            return;
+        }
+        c.in.insert(c.in.end(), data, data + size);
+        const size_t used = consume(c, c.in.data() + c.inHead, c.in.size() - c.inHead);
+        if (c.fd < 0)
+            return;
+        c.inHead += used;
+        if (c.inHead == c.in.size()) {
+            c.in.clear();
+            c.inHead = 0;
+        }
+    }
+
+    /// Parses as much as possible; returns bytes consumed.
+    size_t consume(Conn &c, const char *data, size_t size)
+    {
+        size_t at = 0;
+        const uint32_t generation = c.generation;
+        if (c.stage == Stage::Upgrading) {
+            const std::string_view view(data, size);
+            const size_t end = view.find("\r\n\r\n");
+            if (end == std::string_view::npos)
+                return 0;
+            if (view.substr(0, 12) != "HTTP/1.1 101") {
+                errno = 0;
+                fail(c, "upgrade refused");
+                return size;
+            }
+            c.stage = Stage::Open;
+            at = end + 4;
+            onOpen(c);
+            if (c.generation != generation)
+                return size;
+        }
+        while (at + 2 <= size) {
+            const auto b0 = uint8_t(data[at]);
+            const auto b1 = uint8_t(data[at + 1]);
+            uint64_t len = b1 & 0x7f;
+            size_t h = 2;
+            if (len == 126) {
+                if (at + 4 > size)
+                    break;
+                len = (uint64_t(uint8_t(data[at + 2])) << 8) | uint8_t(data[at + 3]);
+                h = 4;
+            } else if (len == 127) {
+                if (at + 10 > size)
+                    break;
+                len = 0;
+                for (int i = 0; i < 8; ++i)
+                    len = (len << 8) | uint8_t(data[at + 2 + size_t(i)]);
+                h = 10;
+            }
+            if (at + h + len > size)
+                break;
+            const std::string_view payload(data + at + h, size_t(len));
+            at += h + size_t(len);
+            const uint8_t opcode = b0 & 0x0f;
+            const bool fin = b0 & 0x80;
+            if (opcode == 0x9) {
+                sendFrame(c, 0xA, payload);
+            } else if (opcode == 0x8) {
+                c.closeCode =
+                    payload.size() >= 2 ? (uint8_t(payload[0]) << 8 | uint8_t(payload[1])) : 1005;
+                if (m_failLogs < 10)
+                    logf("connection %d closed by server with %d", c.index, c.closeCode);
+                errno = 0;
+                fail(c, "close frame");
+                return size;
+            } else if (opcode == 0x1 || opcode == 0x0) {
+                if (!fin || !c.fragment.empty()) {
+                    c.fragment.append(payload);
+                    if (!fin)
+                        continue;
+                    const std::string whole = std::move(c.fragment);
+                    c.fragment.clear();
+                    onText(c, whole);
+                } else {
+                    onText(c, payload);
+                }
+            }
+            if (c.generation != generation)
+                return size;
+        }
+        return at;
+    }
+
+    // ---- protocol logic ----
+
+    void onOpen(Conn &c)
+    {
+        if (proto == Proto::Ws) {
+            becameReady(c);
+            return;
+        }
+        if (proto == Proto::Confab)
+            sendHello(c);
+        // Socket.IO: wait for the Engine.IO open packet.
+    }
+
+    void sendHello(Conn &c)
+    {
+        User &u = users[size_t(c.user)];
+        if (c.registerFirst) {
+            // hello waits for the reply: the server hashes off its event loop.
+            confabRequest(c, Pending::Register,
+                          ",\"user\":\"" + u.name + "\",\"password\":\"" + password + "\"");
+            c.registerFirst = false;
+            return;
+        }
+        if (!u.token.empty())
+            confabRequest(c, Pending::Hello,
+                          ",\"v\":1,\"auth\":{\"token\":\"" + u.token +
+                              "\"},\"client\":\"confab-bench/1\"");
+        else
+            confabRequest(c, Pending::Hello,
+                          ",\"v\":1,\"auth\":{\"user\":\"" + u.name + "\",\"password\":\"" +
+                              password + "\"},\"client\":\"confab-bench/1\"");
+    }
+
+    void sendJoin(Conn &c)
+    {
+        std::string body = ",\"channel\":\"" + c.join + "\"";
+        if (c.useSince)
+            body += ",\"since\":" + std::to_string(c.lastSeq);
+        confabRequest(c, Pending::Join, body);
+    }
+
+    void onText(Conn &c, std::string_view text)
+    {
+        switch (proto) {
+        case Proto::Confab:
+            onConfab(c, text);
+            break;
+        case Proto::SocketIo:
+            onSocketIo(c, text);
+            break;
+        case Proto::Ws:
+            onDelivery(c, -1, text);
+            break;
+        }
+    }
+
+    void onConfab(Conn &c, std::string_view text)
+    {
+        // Every server object starts with its type: {"t":"…".
+        if (text.substr(0, 6) != "{\"t\":\"")
+            return;
+        const std::string_view rest = text.substr(6);
+        if (rest.substr(0, 4) == "msg\"") {
+            int64_t seq = -1;
+            jsonInt(text, "seq", &seq);
+            std::string_view body;
+            if (!jsonStr(text, "text", &body))
+                body = {};
+            onDelivery(c, seq, body);
+        } else if (rest.substr(0, 6) == "reply\"") {
+            int64_t id = 0;
+            jsonInt(text, "id", &id);
+            onReply(c, id, text);
+        } else if (rest.substr(0, 7) == "synced\"") {
+            int64_t first = 0, last = 0;
+            jsonInt(text, "first_seq", &first);
+            jsonInt(text, "last_seq", &last);
+            if (c.checkSeq && first > c.lastSeq + 1) {
+                if (m_failLogs < 10) {
+                    ++m_failLogs;
+                    logf("connection %d: gap announced %" PRId64 "..%" PRId64, c.index,
+                         c.lastSeq + 1, first - 1);
+                }
+                ++violations;
+            }
+            if (c.lastSeq < last && !c.checkSeq)
+                c.lastSeq = last;
+            c.syncedNs = nowNs();
+            if (onRequestDone && c.ready)
+                onRequestDone(c, c.syncedNs - m_joinSentNs[c.index]);
+            c.checkSeq = seqCheck;
+            becameReady(c);
+        }
+    }
+
+    void onReply(Conn &c, int64_t id, std::string_view text)
+    {
+        if (c.pending.empty() || c.pending.front().id != id) {
+            ++errors;
+            return;
+        }
+        const Request req = c.pending.front();
+        c.pending.pop_front();
+        const bool ok = text.find("\"ok\":") != std::string_view::npos &&
+                        text.find("\"error\":{") == std::string_view::npos;
+        const int64_t now = nowNs();
+        if (!ok) {
+            if (req.kind == Pending::Register &&
+                text.find("\"conflict\"") != std::string_view::npos) {
+                sendHello(c); // the account exists already: fine
+                return;
+            }
+            ++errors;
+            if (m_errorLogs < 10) {
+                ++m_errorLogs;
+                logf("connection %d: error reply: %.*s", c.index,
+                     int(std::min<size_t>(text.size(), 300)), text.data());
+            }
+            if (req.kind == Pending::Hello || req.kind == Pending::Join) {
+                errno = 0;
+                fail(c, "request refused");
+            }
+            return;
+        }
+        switch (req.kind) {
+        case Pending::Register:
+            sendHello(c);
+            break;
+        case Pending::Hello: {
+            std::string_view token;
+            if (jsonStr(text, "token", &token))
+                users[size_t(c.user)].token = std::string(token);
+            if (!c.join.empty()) {
+                m_joinSentNs[c.index] = now;
+                sendJoin(c);
+            } else {
+                becameReady(c);
+            }
+            break;
+        }
+        case Pending::Join:
+            break; // catch-up and synced follow
+        case Pending::Publish: {
+            ++acks;
+            if (measuring)
+                ackLatency.add(now - req.sentNs);
+            int64_t seq = 0;
+            if (jsonInt(text, "seq", &seq))
+                maxAckedSeq = std::max(maxAckedSeq, seq);
+            if (onAck)
+                onAck(c);
+            break;
+        }
+        case Pending::History:
+        case Pending::Create:
+            if (onRequestDone)
+                onRequestDone(c, now - req.sentNs);
+            break;
+        }
+    }
+
+    void onSocketIo(Conn &c, std::string_view text)
+    {
+        if (text.empty())
+            return;
+        switch (text[0]) {
+        case '0': // Engine.IO open: connect to the main namespace
+            sendText(c, "40");
+            return;
+        case '2': // ping
+            sendText(c, "3");
+            return;
+        case '4':
+            break;
+        default:
+            return;
+        }
+        if (text.size() < 2)
+            return;
+        if (text[1] == '0') { // namespace connected
+            if (!c.join.empty()) {
+                const int64_t id = c.nextId++;
+                c.pending.push_back({id, Pending::Join, nowNs()});
+                sendText(c, "42" + std::to_string(id) + "[\"join\",\"" + c.join + "\"]");
+            } else {
+                becameReady(c);
+            }
+        } else if (text[1] == '2') { // event: 42["msg","…"]
+            const size_t q = text.find("\"msg\",\"");
+            if (q == std::string_view::npos)
+                return;
+            const size_t begin = q + 7;
+            const size_t end = text.find('"', begin);
+            onDelivery(c, -1, text.substr(begin, end == std::string_view::npos ? 0 : end - begin));
+        } else if (text[1] == '3') { // ack: 43<id>[…]
+            int64_t id = 0;
+            size_t i = 2;
+            while (i < text.size() && text[i] >= '0' && text[i] <= '9')
+                id = id * 10 + (text[i++] - '0');
+            if (c.pending.empty() || c.pending.front().id != id) {
+                ++errors;
+                return;
+            }
+            const Request req = c.pending.front();
+            c.pending.pop_front();
+            if (req.kind == Pending::Join) {
+                becameReady(c);
+            } else if (req.kind == Pending::Publish) {
+                ++acks;
+                if (measuring)
+                    ackLatency.add(nowNs() - req.sentNs);
+            }
+        } else if (text[1] == '4') {
+            ++errors;
+            errno = 0;
+            fail(c, "socket.io connect error");
+        }
+    }
+
+    void onDelivery(Conn &c, int64_t seq, std::string_view body)
+    {
+        ++c.delivered;
+        ++deliveriesAll;
+        if (c.checkSeq && seq >= 0) {
+            if (seq != c.lastSeq + 1) {
+                ++violations;
+                if (m_orderLogs < 10) {
+                    ++m_orderLogs;
+                    logf("connection %d: seq %" PRId64 " after %" PRId64, c.index, seq, c.lastSeq);
+                }
+            }
+            if (seq > c.lastSeq)
+                c.lastSeq = seq;
+        }
+        // "b|<publisher>|<counter>|<intended send ns>|xxxx"
+        if (body.size() < 8 || body[0] != 'b' || body[1] != '|')
+            return;
+        const char *p = body.data() + 2;
+        const char *end = body.data() + body.size();
+        auto number = [&](int64_t *v) {
+            int64_t x = 0;
+            while (p < end && *p >= '0' && *p <= '9')
+                x = x * 10 + (*p++ - '0');
+            if (p < end && *p == '|')
+                ++p;
+            *v = x;
+        };
+        int64_t pub = 0, counter = 0, sentNs = 0;
+        number(&pub);
+        number(&counter);
+        number(&sentNs);
+        if (pub < 0 || size_t(pub) >= c.lastCounter.size())
+            return;
+        int32_t &last = c.lastCounter[size_t(pub)];
+        if (counter != last + 1) {
+            ++violations;
+            if (m_orderLogs < 10) {
+                ++m_orderLogs;
+                logf("connection %d: publisher %" PRId64 " counter %" PRId64 " after %d", c.index,
+                     pub, counter, last);
+            }
+        }
+        if (counter > last)
+            last = int32_t(counter);
+        if (measuring) {
+            ++deliveries;
+            latency.add(nowNs() - sentNs);
+        }
+    }
+
+public:
+    std::map<int, int64_t> m_joinSentNs;
+    void markJoinSent(Conn &c) { m_joinSentNs[c.index] = nowNs(); }
+    void sendJoinNow(Conn &c)
+    {
+        markJoinSent(c);
+        sendJoin(c);
+    }
+
+private:
+    int m_epoll = -1;
+    int m_timer = -1;
+    int64_t m_armedFor = -1;
+    unsigned char m_mask[4];
+    std::vector<char> m_readBuf;
+    std::string m_frame;
+    std::deque<int> m_queue;
+    int m_inflight = 0;
+    int m_failLogs = 0;
+    int m_errorLogs = 0;
+    int m_orderLogs = 0;
+};
+
+// ---- scenario plumbing --------------------------------------------------------------------
+
+Proto parseProto(const std::string &s)
+{
+    if (s == "confab")
+        return Proto::Confab;
+    if (s == "sio" || s == "socketio")
+        return Proto::SocketIo;
+    if (s == "ws")
+        return Proto::Ws;
+    die("--proto is confab, sio or ws");
+}
+
+void raiseFdLimit()
+{
+    rlimit rl{};
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+void setupEngine(Engine &e, const Options &o)
+{
+    e.proto = parseProto(o.str("proto", "confab"));
+    const std::string url = o.str("server", "127.0.0.1:0");
+    const auto colon = url.rfind(':');
+    e.host = url.substr(0, colon);
+    e.port = std::atoi(url.c_str() + colon + 1);
+    if (e.host != "127.0.0.1" && e.host != "localhost")
+        die("load traffic goes to loopback only (--server 127.0.0.1:PORT)");
+    e.host = "127.0.0.1";
+    e.serverPid = int(o.num("pid", 0));
+    e.serverCpu = int(o.num("server-cpu", -1));
+    e.quickAck = o.num("quickack", 0) != 0;
+    e.maxInflight = int(o.num("inflight", 256));
+    e.textBytes = int(o.num("text-bytes", 100));
+}
+
+/// Creates `count` accounts named PREFIX0.. and signs each in once to get a token
+/// (confab only). Returns false when some failed.
+bool makeUsers(Engine &e, const std::string &prefix, int count, std::vector<int> *ids)
+{
+    std::vector<int> setupConns;
+    for (int i = 0; i < count; ++i) {
+        e.users.push_back({prefix + std::to_string(i), {}});
+        ids->push_back(int(e.users.size()) - 1);
+    }
+    if (e.proto != Proto::Confab)
+        return true;
+    for (int i = 0; i < count; ++i) {
+        Conn &c = e.add();
+        c.user = (*ids)[size_t(i)];
+        c.registerFirst = true;
+        setupConns.push_back(c.index);
+        e.start(c);
+    }
+    const bool ok = e.runUntil(
+        [&] {
+            for (int i : setupConns) {
+                const Conn &c = *e.conns[size_t(i)];
+                if (!c.ready && !c.failed)
+                    return false;
+            }
+            return true;
+        },
+        60);
+    for (int i : setupConns) {
+        Conn &c = *e.conns[size_t(i)];
+        if (!c.ready)
+            logf("account setup failed for %s", e.users[size_t(c.user)].name.c_str());
+        e.drop(c);
+        c.stage = Stage::Closed;
+    }
+    for (int id : *ids) {
+        if (e.users[size_t(id)].token.empty())
+            return false;
+    }
+    return ok;
+}
+
+bool allReadyOrFailed(const Engine &e, const std::vector<int> &group)
+{
+    for (int i : group) {
+        const Conn &c = *e.conns[size_t(i)];
+        if (!c.ready && !c.failed)
+            return false;
+    }
+    return true;
+}
+
+int countReady(const Engine &e, const std::vector<int> &group)
+{
+    int n = 0;
+    for (int i : group)
+        n += e.conns[size_t(i)]->ready ? 1 : 0;
+    return n;
+}
+
+const char *protoName(Proto p)
+{
+    return p == Proto::Confab ? "confab" : p == Proto::SocketIo ? "socketio" : "ws";
+}
+
+// ---- fan-out ------------------------------------------------------------------------------
+
+int runFanout(const Options &o)
+{
+    Engine e;
+    setupEngine(e, o);
+    const int subs = int(o.num("subs", 1000));
+    const int pubCount = int(o.num("pubs", 10));
+    const auto rates = o.list("rates", "50,100,200");
+    const double stepS = o.num("step-s", 4);
+    const double warmS = o.num("warm-s", 1);
+    const double drainS = o.num("drain-s", 3);
+    const double p99LimitMs = o.num("p99-ms", 50);
+    const int stopAfterFails = int(o.num("stop-after-fails", 1));
+    const int userCount = std::max(1, std::min(int(o.num("users", 20)), subs + pubCount));
+    const std::string channel = o.str("channel", "general");
+    const bool assertOk = o.num("assert", 0) != 0;
+    e.schedule.limit = int64_t(o.num("max-messages", -1));
+    e.publishers = pubCount;
+
+    std::vector<int> userIds;
+    if (!makeUsers(e, "bf" + e.runTag + "u", userCount, &userIds))
+        die("cannot create accounts (is --open-registration on?)");
+
+    std::vector<int> receivers;
+    const int64_t t0 = nowNs();
+    for (int i = 0; i < subs + pubCount; ++i) {
+        Conn &c = e.add();
+        c.user = userIds[size_t(i) % userIds.size()];
+        c.join = channel;
+        receivers.push_back(c.index);
+        if (i >= subs)
+            e.pubs.push_back(c.index);
+        e.start(c);
+    }
+    e.sentCounter.assign(size_t(pubCount), 0);
+    e.runUntil([&] { return allReadyOrFailed(e, receivers); }, 120);
+    const int ready = countReady(e, receivers);
+    logf("%s fanout: %d/%zu connections joined in %.2f s", protoName(e.proto), ready,
+         receivers.size(), double(nowNs() - t0) / 1e9);
+    if (ready != int(receivers.size()))
+        die("not every connection joined");
+    // Let join-time presence traffic settle.
+    e.runUntil([] { return false; }, 0.5);
+
+    Json out;
+    out.open('{');
+    out.key("scenario").str("fanout");
+    out.key("proto").str(protoName(e.proto));
+    out.key("subs").num(subs);
+    out.key("pubs").num(pubCount);
+    out.key("receivers").num(double(receivers.size()));
+    out.key("text_bytes").num(e.textBytes);
+    out.key("steps").open('[');
+    int fails = 0;
+    double kneeRate = 0, kneeDeliveries = 0;
+    bool allCorrect = true;
+    for (double rate : rates) {
+        e.latency.reset();
+        e.ackLatency.reset();
+        e.deliveries = 0;
+        const uint64_t violations0 = e.violations;
+        const uint64_t errors0 = e.errors;
+        const uint64_t closed0 = e.closedUnexpectedly;
+        const uint64_t sent0 = e.totalSent();
+        e.startSchedule(rate);
+        e.runUntil([] { return false; }, warmS);
+        e.measuring = true;
+        const int64_t w0 = nowNs();
+        const int64_t server0 = cpuOfPidNs(e.serverPid);
+        const int64_t irq0 = irqNsOfCpu(e.serverCpu);
+        const int64_t self0 = cpuSelfNs();
+        e.runUntil([] { return false; }, stepS);
+        const int64_t w1 = nowNs();
+        const int64_t server1 = cpuOfPidNs(e.serverPid);
+        const int64_t irq1 = irqNsOfCpu(e.serverCpu);
+        const int64_t self1 = cpuSelfNs();
+        const uint64_t windowDeliveries = e.deliveries;
+        e.stopSchedule();
+        // Drain: late deliveries still count for latency, and every message must arrive.
+        e.runUntil([&] { return e.missing(receivers) == 0; }, drainS);
+        e.measuring = false;
+        const uint64_t missing = e.missing(receivers);
+        const double window = double(w1 - w0) / 1e9;
+        const double deliveriesPerS = double(windowDeliveries) / window;
+        const double serverUs = windowDeliveries && server0 >= 0
+                                    ? double(server1 - server0) / 1000.0 / double(windowDeliveries)
+                                    : 0;
+        const double serverCpuPct =
+            server0 >= 0 ? 100.0 * double(server1 - server0) / double(w1 - w0) : 0;
+        const double irqUs = windowDeliveries && irq0 >= 0
+                                 ? double(irq1 - irq0) / 1000.0 / double(windowDeliveries)
+                                 : -1;
+        const double genUs =
+            windowDeliveries ? double(self1 - self0) / 1000.0 / double(windowDeliveries) : 0;
+        const double genCpuPct = 100.0 * double(self1 - self0) / double(w1 - w0);
+        const uint64_t sent = e.totalSent() - sent0;
+        const double p99 = e.latency.percentileMs(99);
+        const uint64_t violations = e.violations - violations0;
+        const uint64_t errors = e.errors - errors0;
+        const uint64_t closed = e.closedUnexpectedly - closed0;
+        const bool correct = missing == 0 && violations == 0 && errors == 0 && closed == 0;
+        const bool pass = correct && p99 < p99LimitMs;
+        allCorrect = allCorrect && correct;
+        logf(
+            "%s rate %.0f/s: %.0f deliveries/s p50 %.2f p99 %.2f max %.2f ms, server %.2f us/deliv "
+            "(%.0f%% CPU), generator %.2f us/deliv (%.0f%% CPU), missing %" PRIu64
+            " violations %" PRIu64 " errors %" PRIu64 " closed %" PRIu64 " -> %s",
+            protoName(e.proto), rate, deliveriesPerS, e.latency.percentileMs(50), p99,
+            e.latency.maxMs(), serverUs, serverCpuPct, genUs, genCpuPct, missing, violations,
+            errors, closed, pass ? "pass" : "FAIL");
+        out.open('{');
+        out.key("rate").num(rate);
+        out.key("sent").num(double(sent));
+        out.key("deliveries_per_s").num(std::round(deliveriesPerS));
+        out.key("p50_ms").num(e.latency.percentileMs(50));
+        out.key("p90_ms").num(e.latency.percentileMs(90));
+        out.key("p99_ms").num(p99);
+        out.key("max_ms").num(e.latency.maxMs());
+        out.key("ack_p99_ms").num(e.ackLatency.percentileMs(99));
+        out.key("server_us_per_delivery").num(serverUs);
+        out.key("server_cpu_pct").num(serverCpuPct);
+        out.key("server_core_irq_us_per_delivery").num(irqUs);
+        out.key("gen_us_per_delivery").num(genUs);
+        out.key("gen_cpu_pct").num(genCpuPct);
+        out.key("gen_saturated").boolean(genCpuPct > 90.0);
+        out.key("send_lag_max_ms").num(double(e.schedule.maxLagNs) / 1e6);
+        out.key("missing").num(double(missing));
+        out.key("violations").num(double(violations));
+        out.key("errors").num(double(errors));
+        out.key("closed").num(double(closed));
+        out.key("pass").boolean(pass);
+        out.close('}');
+        if (pass) {
+            kneeRate = rate;
+            kneeDeliveries = deliveriesPerS;
+            fails = 0;
+        } else if (++fails >= stopAfterFails) {
+            break;
+        }
+        if (closed || missing) {
+            break; // connections are gone or behind: later steps would mean nothing
+        }
+        e.runUntil([] { return false; }, 0.3);
+    }
+    out.close(']');
+    out.key("knee_rate").num(kneeRate);
+    out.key("knee_deliveries_per_s").num(std::round(kneeDeliveries));
+    out.close('}');
+    std::printf("%s\n", out.text().c_str());
+    std::fflush(stdout);
+    return assertOk && !allCorrect ? 1 : 0;
+}
+
+// ---- idle connections ---------------------------------------------------------------------
+
+int runConnections(const Options &o)
+{
+    raiseFdLimit();
+    Engine e;
+    setupEngine(e, o);
+    const int n = int(o.num("n", 10000));
+    const int userCount = int(o.num("users", 100));
+    const double holdS = o.num("hold-s", 2);
+    std::vector<int> userIds;
+    if (!makeUsers(e, "bc" + e.runTag + "u", userCount, &userIds))
+        die("cannot create accounts (is --open-registration on?)");
+    e.runUntil([] { return false; }, 0.5);
+    const int64_t rss0 = rssKib(e.serverPid);
+    std::vector<int> group;
+    const int64_t t0 = nowNs();
+    for (int i = 0; i < n; ++i) {
+        Conn &c = e.add();
+        c.user = userIds[size_t(i) % userIds.size()];
+        group.push_back(c.index);
+        e.start(c);
+    }
+    e.runUntil([&] { return allReadyOrFailed(e, group); }, 300);
+    const double connectS = double(nowNs() - t0) / 1e9;
+    const int ready = countReady(e, group);
+    e.runUntil([] { return false; }, holdS);
+    const int64_t rss1 = rssKib(e.serverPid);
+    const int stillOpen = countReady(e, group);
+    const double perConn = ready ? double(rss1 - rss0) / double(ready) : 0;
+    logf("%s connections: %d/%d in %.2f s (%.0f/s), RSS %" PRId64 " -> %" PRId64
+         " KiB: %.2f KiB each, %d still open",
+         protoName(e.proto), ready, n, connectS, double(ready) / connectS, rss0, rss1, perConn,
+         stillOpen);
+    Json out;
+    out.open('{');
+    out.key("scenario").str("connections");
+    out.key("proto").str(protoName(e.proto));
+    out.key("n").num(n);
+    out.key("connected").num(ready);
+    out.key("still_open").num(stillOpen);
+    out.key("connect_s").num(connectS);
+    out.key("connect_per_s").num(std::round(double(ready) / connectS));
+    out.key("rss_base_kib").num(double(rss0));
+    out.key("rss_kib").num(double(rss1));
+    out.key("kib_per_conn").num(perConn);
+    out.close('}');
+    std::printf("%s\n", out.text().c_str());
+    return ready == n ? 0 : 1;
+}
+
+// ---- reconnect storm ----------------------------------------------------------------------
+
+int runStorm(const Options &o)
+{
+    raiseFdLimit();
+    Engine e;
+    setupEngine(e, o);
+    if (e.proto != Proto::Confab)
+        die("storm is a confab scenario (it resumes with since)");
+    const int subs = int(o.num("subs", 1000));
+    const int pubCount = int(o.num("pubs", 10));
+    const double rate = o.num("rate", 50);
+    const double beforeS = o.num("before-s", 2);
+    const double afterS = o.num("after-s", 2);
+    const int userCount = int(o.num("users", 20));
+    const std::string channel = o.str("channel", "general");
+    e.publishers = pubCount;
+    std::vector<int> userIds;
+    if (!makeUsers(e, "bs" + e.runTag + "u", userCount, &userIds))
+        die("cannot create accounts (is --open-registration on?)");
+    std::vector<int> subsList, all;
+    for (int i = 0; i < subs + pubCount; ++i) {
+        Conn &c = e.add();
+        c.user = userIds[size_t(i) % userIds.size()];
+        c.join = channel;
+        all.push_back(c.index);
+        (i < subs ? subsList : e.pubs).push_back(c.index);
+        e.start(c);
+    }
+    e.sentCounter.assign(size_t(pubCount), 0);
+    e.runUntil([&] { return allReadyOrFailed(e, all); }, 120);
+    if (countReady(e, all) != int(all.size()))
+        die("not every connection joined");
+    e.startSchedule(rate);
+    e.runUntil([] { return false; }, beforeS);
+
+    // Drop every subscriber at once, then all reconnect and resume with since.
+    const uint64_t violations0 = e.violations;
+    const int64_t dropNs = nowNs();
+    for (int i : subsList)
+        e.drop(*e.conns[size_t(i)]);
+    for (int i : subsList) {
+        Conn &c = *e.conns[size_t(i)];
+        c.useSince = true;
+        e.start(c);
+    }
+    const bool synced = e.runUntil([&] { return allReadyOrFailed(e, subsList); }, 60);
+    const int64_t doneNs = nowNs();
+    std::vector<double> perClient;
+    for (int i : subsList) {
+        const Conn &c = *e.conns[size_t(i)];
+        if (c.ready)
+            perClient.push_back(double(c.syncedNs - dropNs) / 1e6);
+    }
+    std::sort(perClient.begin(), perClient.end());
+    const int resynced = int(perClient.size());
+    e.runUntil([] { return false; }, afterS);
+    e.stopSchedule();
+    // Drain: every subscriber must end at the newest acknowledged seq.
+    auto behind = [&] {
+        uint64_t n = 0;
+        for (int i : subsList) {
+            const Conn &c = *e.conns[size_t(i)];
+            n += c.lastSeq < e.maxAckedSeq ? uint64_t(e.maxAckedSeq - c.lastSeq) : 0;
+        }
+        return n;
+    };
+    e.runUntil([&] { return behind() == 0 && e.missing(subsList) == 0; }, 5);
+    const uint64_t missing = e.missing(subsList);
+    const uint64_t violations = e.violations - violations0;
+    const double resyncS = double(doneNs - dropNs) / 1e9;
+    auto pct = [&](double p) {
+        if (perClient.empty())
+            return 0.0;
+        return perClient[std::min(perClient.size() - 1,
+                                  size_t(std::ceil(p / 100.0 * double(perClient.size()))) - 1)];
+    };
+    logf("storm: %d/%d resynced in %.3f s (p50 %.0f ms, p99 %.0f ms), missing %" PRIu64
+         " violations %" PRIu64 " errors %" PRIu64,
+         resynced, subs, resyncS, pct(50), pct(99), missing, violations, e.errors);
+    Json out;
+    out.open('{');
+    out.key("scenario").str("storm");
+    out.key("proto").str(protoName(e.proto));
+    out.key("subs").num(subs);
+    out.key("pubs").num(pubCount);
+    out.key("rate").num(rate);
+    out.key("resynced").num(resynced);
+    out.key("all_synced").boolean(synced && resynced == subs);
+    out.key("resync_s").num(resyncS);
+    out.key("client_p50_ms").num(pct(50));
+    out.key("client_p99_ms").num(pct(99));
+    out.key("missing").num(double(missing));
+    out.key("violations").num(double(violations));
+    out.key("errors").num(double(e.errors));
+    out.key("last_seq").num(double(e.maxAckedSeq));
+    out.close('}');
+    std::printf("%s\n", out.text().c_str());
+    return 0;
+}
+
+// ---- durable publish ----------------------------------------------------------------------
+
+int runDurable(const Options &o)
+{
+    Engine e;
+    setupEngine(e, o);
+    if (e.proto != Proto::Confab)
+        die("durable is a confab scenario");
+    const auto pubCounts = o.list("pubs", "1,10,100");
+    const int window = int(o.num("window", 1));
+    const double durationS = o.num("duration-s", 4);
+    const double warmS = o.num("warm-s", 1);
+    std::vector<int> userIds;
+    if (!makeUsers(e, "bd" + e.runTag + "u", 1, &userIds))
+        die("cannot create accounts (is --open-registration on?)");
+    Json out;
+    out.open('{');
+    out.key("scenario").str("durable");
+    out.key("proto").str("confab");
+    out.key("window").num(window);
+    out.key("steps").open('[');
+    int step = 0;
+    for (double pc : pubCounts) {
+        const int count = int(pc);
+        // A fresh channel nobody subscribes to: this measures the commit path, not fan-out.
+        const std::string channel = "dur-" + e.runTag + "-" + std::to_string(step++);
+        std::vector<int> group;
+        for (int i = 0; i < count; ++i) {
+            Conn &c = e.add();
+            c.user = userIds[0];
+            group.push_back(c.index);
+            e.start(c);
+        }
+        e.runUntil([&] { return allReadyOrFailed(e, group); }, 60);
+        if (countReady(e, group) != count)
+            die("publishers could not sign in");
+        bool created = false;
+        e.onRequestDone = [&](Conn &, int64_t) { created = true; };
+        e.confabRequest(*e.conns[size_t(group[0])], Pending::Create,
+                        ",\"channel\":\"" + channel + "\",\"topic\":\"bench\",\"private\":false");
+        e.runUntil([&] { return created; }, 10);
+        e.onRequestDone = nullptr;
+        bool running = true;
+        e.onAck = [&](Conn &c) {
+            if (running)
+                e.publishPlain(c, channel);
+        };
+        for (int i : group)
+            for (int w = 0; w < window; ++w)
+                e.publishPlain(*e.conns[size_t(i)], channel);
+        e.runUntil([] { return false; }, warmS);
+        e.ackLatency.reset();
+        e.measuring = true;
+        const uint64_t acks0 = e.acks;
+        const uint64_t errors0 = e.errors;
+        const int64_t server0 = cpuOfPidNs(e.serverPid);
+        const int64_t t0 = nowNs();
+        e.runUntil([] { return false; }, durationS);
+        const int64_t t1 = nowNs();
+        const int64_t server1 = cpuOfPidNs(e.serverPid);
+        const uint64_t acked = e.acks - acks0;
+        e.measuring = false;
+        running = false;
+        e.runUntil(
+            [&] {
+                for (int i : group)
+                    if (!e.conns[size_t(i)]->pending.empty())
+                        return false;
+                return true;
+            },
+            10);
+        e.onAck = nullptr;
+        const double perS = double(acked) / (double(t1 - t0) / 1e9);
+        const double cpuUs = acked ? double(server1 - server0) / 1000.0 / double(acked) : 0;
+        logf("durable %d publishers: %.0f acked/s, ack p50 %.2f p99 %.2f max %.2f ms, server %.1f "
+             "us/publish, errors %" PRIu64,
+             count, perS, e.ackLatency.percentileMs(50), e.ackLatency.percentileMs(99),
+             e.ackLatency.maxMs(), cpuUs, e.errors - errors0);
+        out.open('{');
+        out.key("publishers").num(count);
+        out.key("acked_per_s").num(std::round(perS));
+        out.key("ack_p50_ms").num(e.ackLatency.percentileMs(50));
+        out.key("ack_p99_ms").num(e.ackLatency.percentileMs(99));
+        out.key("ack_max_ms").num(e.ackLatency.maxMs());
+        out.key("server_us_per_publish").num(cpuUs);
+        out.key("errors").num(double(e.errors - errors0));
+        out.close('}');
+        for (int i : group)
+            e.drop(*e.conns[size_t(i)]);
+    }
+    out.close(']');
+    out.close('}');
+    std::printf("%s\n", out.text().c_str());
+    return 0;
+}
+
+// ---- history ------------------------------------------------------------------------------
+
+int runHistory(const Options &o)
+{
+    Engine e;
+    setupEngine(e, o);
+    if (e.proto != Proto::Confab)
+        die("history is a confab scenario");
+    const int iterations = int(o.num("iterations", 500));
+    const int rewind = int(o.num("rewind", 100));
+    const int limit = int(o.num("limit", 100));
+    const std::string channel = o.str("channel", "general");
+    std::vector<int> userIds;
+    if (!makeUsers(e, "bh" + e.runTag + "u", 1, &userIds))
+        die("cannot create accounts (is --open-registration on?)");
+    e.seqCheck = false; // rewinds replay old seqs on purpose
+    Conn &c = e.add();
+    c.user = userIds[0];
+    c.join = channel;
+    e.start(c);
+    e.runUntil([&] { return c.ready || c.failed; }, 30);
+    if (!c.ready)
+        die("cannot join");
+    const int64_t lastSeq = c.lastSeq;
+    logf("history: channel %s holds %" PRId64 " messages", channel.c_str(), lastSeq);
+
+    Histogram rewindHist, historyHist;
+    int done = 0;
+    // Rewind on attach: join with rewind count, timed from the request to `synced`.
+    e.onRequestDone = [&](Conn &, int64_t ns) {
+        rewindHist.add(ns);
+        ++done;
+    };
+    for (int i = 0; i < iterations; ++i) {
+        const int before = done;
+        e.markJoinSent(c);
+        e.confabRequest(c, Pending::Join,
+                        ",\"channel\":\"" + channel +
+                            "\",\"rewind\":{\"count\":" + std::to_string(rewind) + "}");
+        if (!e.runUntil([&] { return done > before || c.failed; }, 10))
+            die("rewind timed out");
+    }
+    // History pages at random points of the channel.
+    std::mt19937_64 rng(42);
+    done = 0;
+    e.onRequestDone = [&](Conn &, int64_t ns) {
+        historyHist.add(ns);
+        ++done;
+    };
+    for (int i = 0; i < iterations; ++i) {
+        const int before = done;
+        const int64_t at =
+            int64_t(rng() % uint64_t(std::max<int64_t>(lastSeq - limit, 1))) + limit + 1;
+        e.confabRequest(c, Pending::History,
+                        ",\"channel\":\"" + channel + "\",\"before\":" + std::to_string(at) +
+                            ",\"limit\":" + std::to_string(limit));
+        if (!e.runUntil([&] { return done > before || c.failed; }, 10))
+            die("history timed out");
+    }
+    logf("history of %" PRId64 ": rewind %d p50 %.2f p99 %.2f ms; page of %d p50 %.2f p99 %.2f ms",
+         lastSeq, rewind, rewindHist.percentileMs(50), rewindHist.percentileMs(99), limit,
+         historyHist.percentileMs(50), historyHist.percentileMs(99));
+    Json out;
+    out.open('{');
+    out.key("scenario").str("history");
+    out.key("proto").str("confab");
+    out.key("messages").num(double(lastSeq));
+    out.key("iterations").num(iterations);
+    out.key("rewind").num(rewind);
+    out.key("rewind_p50_ms").num(rewindHist.percentileMs(50));
+    out.key("rewind_p99_ms").num(rewindHist.percentileMs(99));
+    out.key("rewind_max_ms").num(rewindHist.maxMs());
+    out.key("page").num(limit);
+    out.key("page_p50_ms").num(historyHist.percentileMs(50));
+    out.key("page_p99_ms").num(historyHist.percentileMs(99));
+    out.key("page_max_ms").num(historyHist.maxMs());
+    out.key("errors").num(double(e.errors));
+    out.close('}');
+    std::printf("%s\n", out.text().c_str());
+    return e.errors ? 1 : 0;
+}
+
+void usage()
+{
+    std::fputs(
+        "usage: confab-bench SCENARIO --server 127.0.0.1:PORT [--pid SERVER_PID] [options]\n"
+        "  fanout       --proto confab|sio|ws --subs 1000 --pubs 10 --rates 50,100,200\n"
+        "               --step-s 4 --warm-s 1 --drain-s 3 --p99-ms 50 --max-messages N --assert 1\n"
+        "  connections  --proto confab|sio|ws --n 10000 --hold-s 2\n"
+        "  storm        --subs 1000 --pubs 10 --rate 50\n"
+        "  durable      --pubs 1,10,100 --window 1 --duration-s 4\n"
+        "  history      --channel general --iterations 500 --rewind 100 --limit 100\n"
+        "Common: --inflight 256 (handshakes at once), --text-bytes 100, --users N.\n"
+        "Confab accounts are created with `register` (the server needs --open-registration).\n",
+        stderr);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage();
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    raiseFdLimit();
+    const Options options(argc, argv);
+    const std::string scenario = argv[1];
+    if (scenario == "fanout")
+        return runFanout(options);
+    if (scenario == "connections")
+        return runConnections(options);
+    if (scenario == "storm")
+        return runStorm(options);
+    if (scenario == "durable")
+        return runDurable(options);
+    if (scenario == "history")
+        return runHistory(options);
+    usage();
+    return 2;
+}
