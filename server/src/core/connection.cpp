@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "connection.h"
 
+#include "frameflusher.h"
 #include "logging.h"
 #include "wsframe.h"
 
@@ -24,7 +25,7 @@ constexpr int slowConsumerGraceMs = 30000;
 } // namespace
 
 Connection::Connection(QWebSocket *socket, QTcpSocket *tcp, QString session, qint64 sendBufferCap,
-                       const Limits &limits, qint64 nowMs, QObject *parent)
+                       const Limits &limits, qint64 nowMs, FrameFlusher *flusher, QObject *parent)
     : QObject(parent)
     , publishLimiter(limits.ratePerSecond, limits.burst)
     , typingLimiter(2, 2)
@@ -36,6 +37,7 @@ Connection::Connection(QWebSocket *socket, QTcpSocket *tcp, QString session, qin
     , m_sendBufferCap(sendBufferCap)
     , m_connectedSinceMs(nowMs)
     , m_lastActivityMs(nowMs)
+    , m_flusher(flusher)
 {
     m_socket->setParent(this);
     if (m_tcp)
@@ -43,6 +45,10 @@ Connection::Connection(QWebSocket *socket, QTcpSocket *tcp, QString session, qin
     m_socket->setMaxAllowedIncomingFrameSize(quint64(limits.frame));
     m_socket->setMaxAllowedIncomingMessageSize(quint64(limits.frame));
     m_direct = m_tcp && !qobject_cast<QSslSocket *>(m_tcp) && m_tcp->socketDescriptor() != -1;
+    // Frames are coalesced per turn by the flusher, so Nagle's delay would only hold back
+    // the last segment of a burst (a join's `synced`) for the peer's delayed ACK.
+    if (m_tcp)
+        m_tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
 
     connect(m_socket, &QWebSocket::textMessageReceived, this, &Connection::onText);
     connect(m_socket, &QWebSocket::binaryMessageReceived, this, &Connection::onBinary);
@@ -93,39 +99,75 @@ void Connection::sendFrame(const QByteArray &frame)
 {
     if (m_closing || !m_tcp)
         return;
-    writeRaw(frame);
-    if (unsentBytes() > m_sendBufferCap) {
-        qCInfo(lcNet) << "slow consumer" << m_session << "has" << unsentBytes()
-                      << "unsent bytes - closing 4008";
-        closeWith(4008, u"slow consumer: resume with since"_s, slowConsumerGraceMs);
-    }
+    if (m_queued.isEmpty())
+        m_flusher->schedule(this);
+    m_queued.append(frame); // shares the bytes: no copy per recipient
+    m_queuedBytes += frame.size();
+    closeIfOverCap();
 }
 
-void Connection::writeRaw(const QByteArray &frame)
+void Connection::flush()
 {
-    // Straight to the descriptor while Qt has nothing queued: keeps frames in order and
-    // arms no write notifier (see PERF-NOTES.md). The rest goes through Qt's buffer.
-    if (m_direct && m_tcp->bytesToWrite() == 0) {
-        const auto sent = ::send(int(m_tcp->socketDescriptor()), frame.constData(),
-                                 size_t(frame.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (sent == frame.size())
-            return;
-        if (sent > 0) {
-            m_tcp->write(frame.constData() + sent, frame.size() - sent);
-            return;
+    if (m_queued.isEmpty() || !m_tcp)
+        return;
+    qsizetype done = 0;
+    if (m_direct && m_tcp->bytesToWrite() == 0)
+        done = writeDirect();
+    // What the kernel did not take goes through Qt's buffer, in order.
+    for (const QByteArray &frame : std::as_const(m_queued)) {
+        if (done >= frame.size()) {
+            done -= frame.size();
+            continue;
         }
-        if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-            // A dead peer: let Qt find out and report the disconnect.
-            m_tcp->write(frame);
-            return;
-        }
+        m_tcp->write(frame.constData() + done, frame.size() - done);
+        done = 0;
     }
-    m_tcp->write(frame);
+    m_queued.clear();
+    m_queuedBytes = 0;
+    closeIfOverCap();
+}
+
+qint64 Connection::writeDirect()
+{
+    // Straight to the descriptor while Qt has nothing queued: keeps frames in order and arms
+    // no write notifier (see PERF-NOTES.md). Returns the bytes the kernel took.
+    constexpr int maxIov = 512;
+    iovec iov[maxIov];
+    qint64 total = 0;
+    for (qsizetype first = 0; first < m_queued.size(); first += maxIov) {
+        int count = 0;
+        qint64 wanted = 0;
+        for (qsizetype i = first; i < m_queued.size() && count < maxIov; ++i, ++count) {
+            iov[count].iov_base = const_cast<char *>(m_queued[i].constData());
+            iov[count].iov_len = size_t(m_queued[i].size());
+            wanted += m_queued[i].size();
+        }
+        msghdr message = {};
+        message.msg_iov = iov;
+        message.msg_iovlen = size_t(count);
+        const auto sent =
+            ::sendmsg(int(m_tcp->socketDescriptor()), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (sent <= 0)
+            return total; // full (EAGAIN) or broken: Qt's buffer takes the rest and reports
+        total += sent;
+        if (sent < wanted)
+            return total;
+    }
+    return total;
+}
+
+void Connection::closeIfOverCap()
+{
+    if (m_closing || unsentBytes() <= m_sendBufferCap)
+        return;
+    qCInfo(lcNet) << "slow consumer" << m_session << "has" << unsentBytes()
+                  << "unsent bytes - closing 4008";
+    closeWith(4008, u"slow consumer: resume with since"_s, slowConsumerGraceMs);
 }
 
 qint64 Connection::unsentBytes() const
 {
-    return m_tcp ? m_tcp->bytesToWrite() : 0;
+    return m_queuedBytes + (m_tcp ? m_tcp->bytesToWrite() : 0);
 }
 
 quint64 Connection::reserveReply()
@@ -157,6 +199,9 @@ void Connection::closeWith(int code, const QString &reason, int graceMs)
 {
     if (m_closing)
         return;
+    flush(); // what was sent before the close (a `bye`) goes first
+    if (m_closing)
+        return; // the flush found a slow consumer and closed it already
     m_closing = true;
     inbox.clear();
     m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
@@ -169,6 +214,8 @@ void Connection::closeWith(int code, const QString &reason, int graceMs)
 void Connection::abort()
 {
     m_closing = true;
+    m_queued.clear();
+    m_queuedBytes = 0;
     inbox.clear();
     m_socket->abort();
 }

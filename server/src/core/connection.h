@@ -18,6 +18,8 @@ class QWebSocket;
 
 namespace confab::server {
 
+class FrameFlusher;
+
 /// The signed-in identity of a connection.
 struct SessionUser
 {
@@ -28,18 +30,21 @@ struct SessionUser
 
 /// One client connection: its WebSocket, its ordered output and its per-connection state.
 ///
-/// Output: `sendFrame` writes pre-built WebSocket frames straight to the TCP socket (to its
-/// descriptor while nothing is queued, so no write notifier is armed), so the same bytes can
-/// go to many connections. Replies keep request order: a request reserves a slot when it is
-/// read, and replies leave in slot order whenever they are filled. Unsent bytes over the
-/// cap close the connection with 4008. Input: text frames are queued in `inbox` for the
-/// Router, which drains it (it may pause while a sign-in or a barrier request is pending).
+/// Output: `sendFrame` queues pre-built WebSocket frames (the same bytes can go to many
+/// connections); at the end of the event-loop turn the FrameFlusher writes everything queued
+/// in one `writev` straight to the socket's descriptor while Qt has nothing buffered for it
+/// (no write notifier is armed), else through the socket's buffer, so frames never
+/// interleave. Replies keep request order: a request reserves a slot when it is read, and
+/// replies leave in slot order whenever they are filled. Unsent bytes over the cap close the
+/// connection with 4008. Input: text frames are queued in `inbox` for the Router, which
+/// drains it (it may pause while a sign-in or a barrier request is pending).
 class Connection : public QObject
 {
     Q_OBJECT
 public:
     Connection(QWebSocket *socket, QTcpSocket *tcp, QString session, qint64 sendBufferCap,
-               const Limits &limits, qint64 nowMs, QObject *parent = nullptr);
+               const Limits &limits, qint64 nowMs, FrameFlusher *flusher,
+               QObject *parent = nullptr);
     ~Connection() override;
 
     const QString &session() const { return m_session; }
@@ -63,8 +68,10 @@ public:
     const QString &userName() const;
 
     // ---- output ----
-    /// Writes one pre-built WebSocket frame.
+    /// Queues one pre-built WebSocket frame; it leaves at the end of this event-loop turn.
     void sendFrame(const QByteArray &frame);
+    /// Writes every queued frame now.
+    void flush();
     /// Frames and sends one JSON text.
     void sendJson(QByteArrayView json);
     /// Reserves the next reply slot (in request order).
@@ -91,7 +98,8 @@ signals:
 private:
     void onText(const QString &text);
     void onBinary();
-    void writeRaw(const QByteArray &frame);
+    qint64 writeDirect();
+    void closeIfOverCap();
 
     struct ReplySlot
     {
@@ -112,6 +120,9 @@ private:
     quint64 m_nextSlot = 1;
     bool m_closing = false;
     bool m_direct = false; ///< plain TCP: may write to the descriptor itself
+    FrameFlusher *m_flusher;
+    QList<QByteArray> m_queued; ///< frames waiting for the end of the turn
+    qint64 m_queuedBytes = 0;
     bool m_closedEmitted = false;
 };
 

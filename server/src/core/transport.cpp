@@ -2,6 +2,7 @@
 #include "transport.h"
 
 #include "connection.h"
+#include "frameflusher.h"
 #include "logging.h"
 
 #include <QDateTime>
@@ -65,6 +66,7 @@ QString peerKey(const QHostAddress &address, quint16 port)
 Transport::Transport(Options options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
+    , m_flusher(new FrameFlusher(this))
 {}
 
 Transport::~Transport() = default;
@@ -147,7 +149,7 @@ void Transport::adoptUpgraded()
                                 QString::number(QRandomGenerator::global()->generate(), 36);
         auto *connection =
             new Connection(ws, tcp, session, m_options.sendBufferBytes, m_options.limits,
-                           QDateTime::currentMSecsSinceEpoch(), this);
+                           QDateTime::currentMSecsSinceEpoch(), m_flusher, this);
         if (!tcp) {
             qCWarning(lcNet) << "upgraded socket without its TCP socket; closing";
             connection->closeWith(1011, u"internal error"_s);

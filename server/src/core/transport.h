@@ -15,6 +15,7 @@ class QWebSocketServer;
 namespace confab::server {
 
 class Connection;
+class FrameFlusher;
 
 /// The only code that touches QWebSocketServer. Accepts TCP (or TLS) connections on its own
 /// server socket and hands each to QWebSocketServer::handleConnection for the handshake
@@ -54,6 +55,7 @@ private:
     Options m_options;
     QTcpServer *m_tcpServer = nullptr;
     QWebSocketServer *m_wsServer = nullptr;
+    FrameFlusher *m_flusher;
     bool m_tls = false;
     quint64 m_nextSession = 1;
     QHash<QString, QTcpSocket *> m_handshaking; ///< by peer "address:port"
