@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+// The message box: Enter sends, Shift+Enter starts a new line. Every edit is reported
+// (for typing notifications); sending clears the box.
+import QtQuick
+import Confab.Ui
+import QtQuick.Controls
+import QtQuick.Layouts
+
+Rectangle {
+    id: root
+
+    property string placeholder: qsTr("Write a message")
+    property alias text: area.text
+    property alias input: area
+    property bool enabledForInput: true
+
+    /// The user asked to send `text` (already trimmed, never empty).
+    signal sendRequested(string text)
+    /// The draft changed (typing notifications).
+    signal draftEdited(string text)
+
+    function submit() {
+        const trimmed = area.text.trim()
+        if (trimmed.length === 0)
+            return false
+        root.sendRequested(trimmed)
+        area.clear()
+        return true
+    }
+
+    implicitHeight: Math.min(160, Math.max(44, area.implicitHeight + 2 * Theme.spacing))
+    radius: Theme.radius
+    color: Theme.background
+    border.color: area.activeFocus ? Theme.accent : Theme.border
+    border.width: area.activeFocus ? 2 : 1
+
+    RowLayout {
+        anchors.fill: parent
+        anchors.margins: Theme.spacingSmall
+        spacing: Theme.spacing
+
+        ScrollView {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+
+            TextArea {
+                id: area
+                objectName: "composerInput"
+                enabled: root.enabledForInput
+                placeholderText: root.placeholder
+                placeholderTextColor: Theme.textMuted
+                wrapMode: TextEdit.Wrap
+                color: Theme.text
+                font.pixelSize: Theme.fontSize
+                background: null
+                verticalAlignment: TextEdit.AlignVCenter
+                onTextChanged: root.draftEdited(area.text)
+                Keys.onPressed: event => {
+                    if (event.key !== Qt.Key_Return && event.key !== Qt.Key_Enter)
+                        return
+                    if (event.modifiers & Qt.ShiftModifier) {
+                        event.accepted = false // the TextArea adds the new line
+                        return
+                    }
+                    event.accepted = true
+                    root.submit()
+                }
+            }
+        }
+        AccentButton {
+            objectName: "sendButton"
+            text: qsTr("Send")
+            enabled: root.enabledForInput && area.text.trim().length > 0
+            Layout.alignment: Qt.AlignBottom
+            onClicked: root.submit()
+        }
+    }
+}

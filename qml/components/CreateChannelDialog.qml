@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+// Asks for a new channel's name and topic; the caller creates it and reports failure
+// through `errorText`.
+import QtQuick
+import Confab.Ui
+import QtQuick.Controls
+import QtQuick.Layouts
+
+Dialog {
+    id: root
+
+    property string errorText
+    readonly property bool nameValid: /^[a-z0-9_-]{1,64}$/.test(nameField.text)
+
+    signal createRequested(string name, string topic)
+
+    title: qsTr("Create a channel")
+    modal: true
+    standardButtons: Dialog.Cancel
+    width: 380
+    onOpened: {
+        root.errorText = ""
+        nameField.clear()
+        topicField.clear()
+        nameField.forceActiveFocus()
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: Theme.spacing
+
+        Label { text: qsTr("Name"); color: Theme.textMuted }
+        TextField {
+            id: nameField
+            placeholderText: qsTr("e.g. design")
+            Layout.fillWidth: true
+            validator: RegularExpressionValidator { regularExpression: /[a-z0-9_-]{0,64}/ }
+            onAccepted: if (root.nameValid) root.createRequested(nameField.text, topicField.text)
+        }
+        Label {
+            text: qsTr("Lower-case letters, digits, - and _")
+            color: Theme.textMuted
+            font.pixelSize: Theme.fontSizeSmall
+        }
+        Label { text: qsTr("Topic (optional)"); color: Theme.textMuted }
+        TextField {
+            id: topicField
+            Layout.fillWidth: true
+            onAccepted: if (root.nameValid) root.createRequested(nameField.text, topicField.text)
+        }
+        Label {
+            text: root.errorText
+            visible: text.length > 0
+            color: Theme.danger
+            wrapMode: Text.Wrap
+            Layout.fillWidth: true
+        }
+        AccentButton {
+            text: qsTr("Create")
+            enabled: root.nameValid
+            Layout.alignment: Qt.AlignRight
+            onClicked: root.createRequested(nameField.text, topicField.text)
+        }
+    }
+}

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "appcontext.h"
+
+#include "adminpresencemodel.h"
+#include "channellistmodel.h"
+#include "chatclient.h"
+#include "connectionstatus.h"
+#include "membermodel.h"
+#include "messagemodel.h"
+#include "typingboard.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QEvent>
+#include <QLoggingCategory>
+#include <QStandardPaths>
+
+using namespace Qt::StringLiterals;
+using confab::client::ChatClient;
+using confab::client::Connection;
+
+namespace confab::ui {
+
+Q_LOGGING_CATEGORY(lcUi, "confab.ui")
+
+namespace {
+
+// Set by main() before the QML engine exists; read once by create().
+LaunchOptions &launchOptions()
+{
+    static LaunchOptions options;
+    return options;
+}
+
+using State = Connection::State;
+using Mirror = AppContext::ConnectionState;
+static_assert(int(State::Offline) == int(Mirror::Offline));
+static_assert(int(State::Connecting) == int(Mirror::Connecting));
+static_assert(int(State::Authenticating) == int(Mirror::Authenticating));
+static_assert(int(State::Syncing) == int(Mirror::Syncing));
+static_assert(int(State::Online) == int(Mirror::Online));
+static_assert(int(State::WaitingToRetry) == int(Mirror::WaitingToRetry));
+
+QString defaultDataDir()
+{
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation))
+        .filePath(u"confab-desktop"_s);
+}
+
+} // namespace
+
+void AppContext::setLaunchOptions(const LaunchOptions &options)
+{
+    launchOptions() = options;
+}
+
+AppContext *AppContext::create(QQmlEngine *qmlEngine, QJSEngine *jsEngine)
+{
+    Q_UNUSED(jsEngine)
+    LaunchOptions options = launchOptions();
+    launchOptions().password.clear();
+    // The QML engine owns singletons it creates; parent it for an orderly teardown.
+    return new AppContext(options, qmlEngine);
+}
+
+AppContext::AppContext(const LaunchOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_launch(options)
+{
+    if (m_launch.dataDir.isEmpty())
+        m_launch.dataDir = defaultDataDir();
+    m_client = new ChatClient(m_launch.dataDir, {}, this);
+    QString error;
+    if (!m_client->start(&error))
+        qCWarning(lcUi) << "cannot open the local database:" << error;
+
+    Connection *connection = m_client->connection();
+    auto *status = m_client->connectionStatus();
+    for (auto signal :
+         {&client::ConnectionStatus::stateChanged, &client::ConnectionStatus::secondsToRetryChanged,
+          &client::ConnectionStatus::errorStringChanged,
+          &client::ConnectionStatus::queuedCountChanged})
+        connect(status, signal, this, &AppContext::statusChanged);
+    connect(connection, &Connection::signedIn, this, [this] {
+        setSignInError({});
+        setSignedIn(true);
+        Q_EMIT userChanged();
+    });
+    connect(connection, &Connection::credentialsRejected, this, [this](bool wasToken) {
+        if (wasToken)
+            setSignedIn(false);
+    });
+    connect(connection, &Connection::stateChanged, this, [this, connection](State state) {
+        // While signing in, an error that stops the engine is the sign-in page's sentence.
+        if (!m_signedIn && state == State::Offline)
+            setSignInError(connection->errorString());
+    });
+    connect(m_client, &ChatClient::userChanged, this, &AppContext::userChanged);
+    connect(m_client, &ChatClient::awayChanged, this, &AppContext::awayChanged);
+    connect(m_client, &ChatClient::signedOut, this, [this] { setSignedIn(false); });
+    connect(m_client->typingBoard(), &client::TypingBoard::changed, this,
+            [this](const QString &channel) {
+                if (channel == m_current)
+                    Q_EMIT typingUsersChanged();
+            });
+    // The channel on screen is being read: its new messages never count as unread.
+    connect(m_client, &ChatClient::messageReceived, this, [this](const Message &message) {
+        if (message.channel == m_current)
+            m_client->markRead(m_current);
+    });
+    auto *channels = m_client->channelListModel();
+    // Queued: a sign-in inserts the channels one by one; choose once they are all there.
+    connect(channels, &QAbstractItemModel::rowsInserted, this,
+            &AppContext::selectFirstChannelIfNone, Qt::QueuedConnection);
+    connect(channels, &QAbstractItemModel::dataChanged, this, &AppContext::currentTopicChanged);
+
+    m_lastActivity.start();
+    QCoreApplication::instance()->installEventFilter(this);
+
+    if (!m_launch.user.isEmpty() && !m_launch.password.isEmpty()) {
+        signIn(m_launch.serverUrl.toString(), m_launch.user, m_launch.password);
+        m_launch.password.clear();
+    } else if (m_client->resumeSession()) {
+        // Offline-first: the cached channels show at once, the token signs in meanwhile.
+        setSignedIn(true);
+    }
+    selectFirstChannelIfNone();
+}
+
+AppContext::~AppContext()
+{
+    if (QCoreApplication *app = QCoreApplication::instance())
+        app->removeEventFilter(this);
+}
+
+QString AppContext::defaultUser() const
+{
+    return m_launch.user.isEmpty() ? m_client->user() : m_launch.user;
+}
+
+bool AppContext::isBusy() const
+{
+    const State state = m_client->connection()->state();
+    return state == State::Connecting || state == State::Authenticating ||
+           (state == State::WaitingToRetry && !m_signedIn);
+}
+
+QString AppContext::user() const
+{
+    return m_client->user();
+}
+
+bool AppContext::isAdmin() const
+{
+    const Connection *connection = m_client->connection();
+    return connection->isSignedIn() && connection->session().user.role == Role::Admin;
+}
+
+bool AppContext::isAway() const
+{
+    return m_client->isAway();
+}
+
+AppContext::ConnectionState AppContext::connectionState() const
+{
+    return ConnectionState(int(m_client->connection()->state()));
+}
+
+int AppContext::secondsToRetry() const
+{
+    return m_client->connection()->secondsToRetry();
+}
+
+QString AppContext::errorString() const
+{
+    return m_client->connection()->errorString();
+}
+
+int AppContext::queuedCount() const
+{
+    return m_client->connectionStatus()->queuedCount();
+}
+
+QAbstractItemModel *AppContext::channels() const
+{
+    return m_client->channelListModel();
+}
+
+QAbstractItemModel *AppContext::adminPresence() const
+{
+    return m_client->adminPresenceModel();
+}
+
+void AppContext::setCurrentChannel(const QString &channel)
+{
+    if (channel == m_current)
+        return;
+    m_current = channel;
+    m_messages = channel.isEmpty() ? nullptr : m_client->messageModel(channel);
+    m_members = channel.isEmpty() ? nullptr : m_client->memberModel(channel);
+    if (!channel.isEmpty())
+        m_client->markRead(channel);
+    Q_EMIT currentChannelChanged();
+    Q_EMIT currentTopicChanged();
+    Q_EMIT typingUsersChanged();
+}
+
+QString AppContext::currentTopic() const
+{
+    const auto *channels = m_client->channelListModel();
+    const int row = channels->rowOf(m_current);
+    if (row < 0)
+        return {};
+    return channels->data(channels->index(row), client::ChannelListModel::TopicRole).toString();
+}
+
+QAbstractItemModel *AppContext::messages() const
+{
+    return m_messages.data();
+}
+
+QAbstractItemModel *AppContext::members() const
+{
+    return m_members.data();
+}
+
+QStringList AppContext::typingUsers() const
+{
+    return m_current.isEmpty() ? QStringList() : m_client->typingBoard()->typing(m_current);
+}
+
+void AppContext::signIn(const QString &serverUrl, const QString &user, const QString &password)
+{
+    setSignInError({});
+    const QUrl url = QUrl::fromUserInput(serverUrl.trimmed());
+    if (user.trimmed().isEmpty() || password.isEmpty()) {
+        setSignInError(tr("Enter your user name and password."));
+        return;
+    }
+    m_client->signIn(url, user.trimmed(), password);
+    Q_EMIT statusChanged();
+}
+
+void AppContext::signOut()
+{
+    setCurrentChannel({});
+    m_client->logout();
+    setSignedIn(false);
+}
+
+void AppContext::retryNow()
+{
+    m_client->retryNow();
+}
+
+bool AppContext::send(const QString &text)
+{
+    const QString trimmed = text.trimmed();
+    if (m_current.isEmpty() || trimmed.isEmpty())
+        return false;
+    return !m_client->sendMessage(m_current, trimmed).isEmpty();
+}
+
+void AppContext::retry(const QString &cid)
+{
+    m_client->retry(cid);
+}
+
+void AppContext::discard(const QString &cid)
+{
+    m_client->discard(cid);
+}
+
+void AppContext::setDraft(const QString &text)
+{
+    if (!m_current.isEmpty())
+        m_client->setDraft(m_current, text);
+}
+
+void AppContext::markRead()
+{
+    if (!m_current.isEmpty())
+        m_client->markRead(m_current);
+}
+
+void AppContext::loadOlder()
+{
+    if (m_messages && m_messages->canFetchMore({}))
+        m_messages->fetchMore({});
+}
+
+void AppContext::createChannel(const QString &name, const QString &topic)
+{
+    CreateRequest create;
+    create.channel = name.trimmed().toLower();
+    create.topic = topic.trimmed();
+    const bool sent = m_client->connection()->request(
+        create, [this, channel = create.channel](const std::optional<Reply> &reply) {
+            if (!reply) {
+                Q_EMIT channelCreateFailed(tr("The connection was lost; try again."));
+            } else if (reply->error) {
+                Q_EMIT channelCreateFailed(
+                    reply->error->code == ErrorCode::Conflict
+                        ? tr("A channel named “%1” already exists.").arg(channel)
+                        : reply->error->message);
+            } else {
+                m_client->joinChannel(channel);
+                setCurrentChannel(channel);
+                Q_EMIT channelCreated(channel);
+            }
+        });
+    if (!sent)
+        Q_EMIT channelCreateFailed(tr("You are offline; channels can be created when online."));
+}
+
+void AppContext::watchAdmin()
+{
+    if (isAdmin())
+        m_client->watchAdmin();
+}
+
+void AppContext::activity()
+{
+    m_lastActivity.restart();
+    m_client->userActivity();
+}
+
+bool AppContext::eventFilter(QObject *watched, QEvent *event)
+{
+    switch (event->type()) {
+    case QEvent::KeyPress:
+    case QEvent::MouseButtonPress:
+    case QEvent::Wheel:
+    case QEvent::TouchBegin:
+        activity();
+        break;
+    case QEvent::MouseMove:
+    case QEvent::HoverMove:
+        if (m_lastActivity.elapsed() > 1000)
+            activity();
+        break;
+    default:
+        break;
+    }
+    return QObject::eventFilter(watched, event);
+}
+
+void AppContext::setSignedIn(bool signedIn)
+{
+    if (m_signedIn == signedIn)
+        return;
+    m_signedIn = signedIn;
+    Q_EMIT signedInChanged();
+    Q_EMIT statusChanged();
+}
+
+void AppContext::setSignInError(const QString &error)
+{
+    if (m_signInError == error)
+        return;
+    m_signInError = error;
+    Q_EMIT signInErrorChanged();
+}
+
+void AppContext::selectFirstChannelIfNone()
+{
+    const auto *channels = m_client->channelListModel();
+    if (!m_current.isEmpty() || channels->rowCount() == 0)
+        return;
+    // The server's default channel when there is one, else the first by name.
+    const QStringList names = channels->names();
+    setCurrentChannel(names.contains(u"general"_s) ? u"general"_s : names.first());
+}
+
+} // namespace confab::ui

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The UI's view of the client engine: a QML singleton (`AppContext` in Confab.Ui) that owns
+// the one ChatClient of the app and exposes what the pages bind to: the session, the
+// connection status, the channel list, and the message and member models of the channel
+// being shown. Pages call its invokables; they never reach into the engine themselves.
+//
+// Contract:
+// - Created by the QML engine on first use (Qt 6.4: private constructor + create()).
+//   The launch options (data dir, server URL, automatic sign-in) are set before that with
+//   setLaunchOptions(); the password is read once and then forgotten.
+// - `signedIn` is true from the first successful sign-in (or a saved session) until
+//   signOut() or a rejected token; the chat page shows whenever it is true, offline too.
+// - User input anywhere in the application (keys, clicks, wheel, pointer moves at most
+//   once a second) is reported to the engine's idle monitor.
+// - Lives on the GUI thread.
+
+#include <QAbstractItemModel>
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QQmlEngine>
+#include <QStringList>
+#include <QUrl>
+
+namespace confab::client {
+class ChatClient;
+class MessageModel;
+class MemberModel;
+} // namespace confab::client
+
+namespace confab::ui {
+
+struct LaunchOptions
+{
+    QString dataDir;
+    QUrl serverUrl = QUrl(QStringLiteral("ws://127.0.0.1:8765/ws"));
+    QString user;
+    QString password; ///< signs in automatically with `user` when set
+};
+
+class AppContext : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_SINGLETON
+    Q_PROPERTY(QString defaultServerUrl READ defaultServerUrl CONSTANT)
+    Q_PROPERTY(QString defaultUser READ defaultUser CONSTANT)
+    Q_PROPERTY(bool signedIn READ isSignedIn NOTIFY signedInChanged)
+    Q_PROPERTY(bool busy READ isBusy NOTIFY statusChanged)
+    Q_PROPERTY(QString user READ user NOTIFY userChanged)
+    Q_PROPERTY(bool admin READ isAdmin NOTIFY userChanged)
+    Q_PROPERTY(bool away READ isAway NOTIFY awayChanged)
+    Q_PROPERTY(QString signInError READ signInError NOTIFY signInErrorChanged)
+    Q_PROPERTY(ConnectionState connectionState READ connectionState NOTIFY statusChanged)
+    Q_PROPERTY(int secondsToRetry READ secondsToRetry NOTIFY statusChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY statusChanged)
+    Q_PROPERTY(int queuedCount READ queuedCount NOTIFY statusChanged)
+    Q_PROPERTY(QAbstractItemModel *channels READ channels CONSTANT)
+    Q_PROPERTY(QAbstractItemModel *adminPresence READ adminPresence CONSTANT)
+    Q_PROPERTY(QString currentChannel READ currentChannel WRITE setCurrentChannel NOTIFY
+                   currentChannelChanged)
+    Q_PROPERTY(QString currentTopic READ currentTopic NOTIFY currentTopicChanged)
+    Q_PROPERTY(QAbstractItemModel *messages READ messages NOTIFY currentChannelChanged)
+    Q_PROPERTY(QAbstractItemModel *members READ members NOTIFY currentChannelChanged)
+    Q_PROPERTY(QStringList typingUsers READ typingUsers NOTIFY typingUsersChanged)
+public:
+    /// Mirrors confab::client::Connection::State (checked in the .cpp).
+    enum class ConnectionState {
+        Offline,
+        Connecting,
+        Authenticating,
+        Syncing,
+        Online,
+        WaitingToRetry
+    };
+    Q_ENUM(ConnectionState)
+
+    ~AppContext() override;
+
+    static AppContext *create(QQmlEngine *qmlEngine, QJSEngine *jsEngine);
+    /// Call before the QML engine creates the singleton.
+    static void setLaunchOptions(const LaunchOptions &options);
+
+    QString defaultServerUrl() const { return m_launch.serverUrl.toString(); }
+    QString defaultUser() const;
+    bool isSignedIn() const { return m_signedIn; }
+    bool isBusy() const;
+    QString user() const;
+    bool isAdmin() const;
+    bool isAway() const;
+    QString signInError() const { return m_signInError; }
+    ConnectionState connectionState() const;
+    int secondsToRetry() const;
+    QString errorString() const;
+    int queuedCount() const;
+    QAbstractItemModel *channels() const;
+    QAbstractItemModel *adminPresence() const;
+    QString currentChannel() const { return m_current; }
+    void setCurrentChannel(const QString &channel);
+    QString currentTopic() const;
+    QAbstractItemModel *messages() const;
+    QAbstractItemModel *members() const;
+    QStringList typingUsers() const;
+
+    Q_INVOKABLE void signIn(const QString &serverUrl, const QString &user, const QString &password);
+    Q_INVOKABLE void signOut();
+    Q_INVOKABLE void retryNow();
+    /// Sends `text` to the current channel (trimmed; nothing when empty).
+    Q_INVOKABLE bool send(const QString &text);
+    Q_INVOKABLE void retry(const QString &cid);
+    Q_INVOKABLE void discard(const QString &cid);
+    Q_INVOKABLE void setDraft(const QString &text);
+    Q_INVOKABLE void markRead();
+    Q_INVOKABLE void loadOlder();
+    /// Creates a channel on the server and joins it; the answer comes as channelCreated or
+    /// channelCreateFailed.
+    Q_INVOKABLE void createChannel(const QString &name, const QString &topic);
+    Q_INVOKABLE void watchAdmin();
+    Q_INVOKABLE void activity();
+
+Q_SIGNALS:
+    void signedInChanged();
+    void statusChanged();
+    void userChanged();
+    void awayChanged();
+    void signInErrorChanged();
+    void currentChannelChanged();
+    void currentTopicChanged();
+    void typingUsersChanged();
+    void channelCreated(const QString &name);
+    void channelCreateFailed(const QString &reason);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    explicit AppContext(const LaunchOptions &options, QObject *parent = nullptr);
+    void setSignedIn(bool signedIn);
+    void setSignInError(const QString &error);
+    void selectFirstChannelIfNone();
+
+    LaunchOptions m_launch;
+    confab::client::ChatClient *m_client;
+    QPointer<confab::client::MessageModel> m_messages;
+    QPointer<confab::client::MemberModel> m_members;
+    QString m_current;
+    QString m_signInError;
+    bool m_signedIn = false;
+    QElapsedTimer m_lastActivity;
+};
+
+} // namespace confab::ui

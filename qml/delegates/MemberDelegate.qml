@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+// One member of MemberModel: avatar with presence dot, name, and status text or "typing".
+import QtQuick
+import Confab.Ui
+import QtQuick.Controls
+import QtQuick.Layouts
+
+Item {
+    id: root
+
+    required property string user
+    required property string status
+    required property string statusText
+    required property var lastSeen
+    required property bool typing
+
+    readonly property string detail: root.typing ? qsTr("typing…")
+        : root.statusText.length > 0 ? root.statusText
+        : root.status === "online" ? "" : root.status
+
+    implicitWidth: 200
+    implicitHeight: 44
+    width: ListView.view ? ListView.view.width : implicitWidth
+    opacity: root.status === "offline" ? 0.6 : 1
+
+    RowLayout {
+        anchors.fill: parent
+        anchors.leftMargin: Theme.spacingLarge
+        anchors.rightMargin: Theme.spacing
+        spacing: Theme.spacing + 2
+
+        Avatar {
+            name: root.user
+            status: root.status
+            size: 28
+            ringColor: Theme.surface
+            Layout.alignment: Qt.AlignVCenter
+        }
+        ColumnLayout {
+            spacing: 0
+            Layout.fillWidth: true
+            Label {
+                text: root.user
+                color: Theme.text
+                font.pixelSize: Theme.fontSize - 1
+                elide: Text.ElideRight
+                Layout.fillWidth: true
+            }
+            Label {
+                visible: root.detail.length > 0
+                text: root.detail
+                color: Theme.textMuted
+                font.pixelSize: Theme.fontSizeSmall
+                font.italic: root.typing
+                elide: Text.ElideRight
+                Layout.fillWidth: true
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: Apache-2.0
+// One message of MessageModel: a day separator before the first message of a day, the
+// author's avatar, name and time on the first message of a group, then the text. Pending
+// messages are grey with a clock; failed ones are red with Retry and Discard.
+import QtQuick
+import Confab.Ui
+import QtQuick.Controls
+import QtQuick.Layouts
+
+Item {
+    id: root
+
+    required property var seq
+    required property string author
+    required property string authorDisplay
+    required property string text
+    required property var time
+    required property int deliveryState // MessageModel::DeliveryState: 0 sent, 1 pending, 2 failed
+    required property string failReason
+    required property string cid
+    required property bool own
+    required property bool firstOfGroup
+    required property bool dayBreak
+
+    readonly property bool pending: root.deliveryState === 1
+    readonly property bool failed: root.deliveryState === 2
+    readonly property color textColor: root.failed ? Theme.danger
+                                     : root.pending ? Theme.textPending : Theme.text
+
+    signal retryRequested(string cid)
+    signal discardRequested(string cid)
+
+    function dayText(date) {
+        if (!date || isNaN(date.getTime()))
+            return ""
+        const today = new Date()
+        const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1)
+        if (date.toDateString() === today.toDateString())
+            return qsTr("Today")
+        if (date.toDateString() === yesterday.toDateString())
+            return qsTr("Yesterday")
+        return Qt.formatDate(date, date.getFullYear() === today.getFullYear()
+                             ? "dddd, d MMMM" : "dddd, d MMMM yyyy")
+    }
+
+    implicitWidth: 400
+    implicitHeight: column.implicitHeight
+    width: ListView.view ? ListView.view.width : implicitWidth
+
+    Rectangle {
+        anchors.fill: parent
+        anchors.topMargin: dayRow.visible ? dayRow.height : 0
+        color: root.failed ? Theme.dangerSurface : hover.hovered ? Theme.hover : "transparent"
+    }
+    HoverHandler { id: hover }
+
+    ColumnLayout {
+        id: column
+        width: parent.width
+        spacing: 0
+
+        // ---- day separator ----
+        Item {
+            id: dayRow
+            objectName: "dayBreak"
+            visible: root.dayBreak
+            Layout.fillWidth: true
+            implicitHeight: 36
+            Rectangle {
+                anchors.verticalCenter: parent.verticalCenter
+                width: parent.width - 2 * Theme.spacingLarge
+                x: Theme.spacingLarge
+                height: 1
+                color: Theme.border
+            }
+            Label {
+                anchors.centerIn: parent
+                text: root.dayText(root.time)
+                leftPadding: Theme.spacing
+                rightPadding: Theme.spacing
+                color: Theme.textMuted
+                font.pixelSize: Theme.fontSizeSmall
+                font.bold: true
+                background: Rectangle { color: Theme.background; radius: height / 2
+                                        border.color: Theme.border }
+            }
+        }
+
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.leftMargin: Theme.spacingLarge
+            Layout.rightMargin: Theme.spacingLarge
+            Layout.topMargin: root.firstOfGroup ? Theme.spacing : 0
+            Layout.bottomMargin: 2
+            spacing: Theme.spacing + 4
+
+            // Avatar on the first message of a group; the hover time on the others.
+            Item {
+                Layout.preferredWidth: Theme.avatarSize
+                Layout.preferredHeight: root.firstOfGroup ? Theme.avatarSize : timeHint.implicitHeight
+                Layout.alignment: Qt.AlignTop
+                Avatar {
+                    visible: root.firstOfGroup
+                    name: root.author
+                }
+                Label {
+                    id: timeHint
+                    visible: !root.firstOfGroup && hover.hovered
+                    anchors.right: parent.right
+                    anchors.verticalCenter: parent.verticalCenter
+                    text: Qt.formatTime(root.time, "hh:mm")
+                    color: Theme.textMuted
+                    font.pixelSize: Theme.fontSizeSmall - 1
+                }
+            }
+
+            ColumnLayout {
+                Layout.fillWidth: true
+                spacing: 2
+
+                RowLayout {
+                    visible: root.firstOfGroup
+                    spacing: Theme.spacing
+                    Label {
+                        objectName: "authorLabel"
+                        text: root.authorDisplay.length > 0 ? root.authorDisplay : root.author
+                        color: Theme.text
+                        font.pixelSize: Theme.fontSize
+                        font.bold: true
+                    }
+                    Label {
+                        text: Qt.formatTime(root.time, "hh:mm")
+                        color: Theme.textMuted
+                        font.pixelSize: Theme.fontSizeSmall
+                    }
+                }
+
+                RowLayout {
+                    Layout.fillWidth: true
+                    spacing: Theme.spacingSmall
+                    TextEdit {
+                        id: body
+                        objectName: "messageText"
+                        Layout.fillWidth: true
+                        text: root.text
+                        color: root.textColor
+                        font.pixelSize: Theme.fontSize
+                        wrapMode: TextEdit.Wrap
+                        readOnly: true
+                        selectByMouse: true
+                        textFormat: TextEdit.PlainText
+                    }
+                    // A small clock drawn with shapes: no icon font needed.
+                    Rectangle {
+                        id: clock
+                        objectName: "pendingClock"
+                        visible: root.pending
+                        Layout.alignment: Qt.AlignTop
+                        Layout.topMargin: 3
+                        width: 12
+                        height: 12
+                        radius: 6
+                        color: "transparent"
+                        border.color: Theme.textPending
+                        border.width: 1.5
+                        Rectangle { x: 5.25; y: 2.5; width: 1.5; height: 4; color: Theme.textPending }
+                        Rectangle { x: 5.25; y: 5.25; width: 3.5; height: 1.5; color: Theme.textPending }
+                    }
+                }
+
+                RowLayout {
+                    id: failedRow
+                    objectName: "failedRow"
+                    visible: root.failed
+                    spacing: Theme.spacing
+                    Label {
+                        text: root.failReason.length > 0 ? qsTr("Not sent: %1").arg(root.failReason)
+                                                         : qsTr("Not sent")
+                        color: Theme.danger
+                        font.pixelSize: Theme.fontSizeSmall
+                        font.bold: true
+                        wrapMode: Text.Wrap
+                        Layout.maximumWidth: column.width * 0.6
+                    }
+                    Button {
+                        objectName: "retryButton"
+                        text: qsTr("Retry")
+                        flat: true
+                        font.pixelSize: Theme.fontSizeSmall
+                        onClicked: root.retryRequested(root.cid)
+                    }
+                    Button {
+                        objectName: "discardButton"
+                        text: qsTr("Discard")
+                        flat: true
+                        font.pixelSize: Theme.fontSizeSmall
+                        onClicked: root.discardRequested(root.cid)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: Apache-2.0
+// The chat: channels on the left, the messages of the current channel with the composer in
+// the middle, its members on the right, and the connection banner above the messages.
+import QtQuick
+import Confab.Ui
+import QtQuick.Controls
+import QtQuick.Layouts
+
+Rectangle {
+    id: root
+
+    signal adminRequested()
+
+    color: Theme.background
+
+    RowLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        // ---- sidebar: who I am, channels ----
+        Rectangle {
+            Layout.preferredWidth: Theme.sidebarWidth
+            Layout.fillHeight: true
+            color: Theme.sidebar
+
+            ColumnLayout {
+                anchors.fill: parent
+                spacing: 0
+
+                RowLayout {
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: 56
+                    Layout.leftMargin: Theme.spacingLarge
+                    Layout.rightMargin: Theme.spacing
+                    spacing: Theme.spacing
+                    Avatar {
+                        name: AppContext.user
+                        size: 30
+                        status: AppContext.connectionState !== AppContext.Online ? "offline"
+                              : AppContext.away ? "away" : "online"
+                        ringColor: Theme.sidebar
+                    }
+                    Label {
+                        text: AppContext.user
+                        color: Theme.sidebarTextStrong
+                        font.pixelSize: Theme.fontSize
+                        font.bold: true
+                        elide: Text.ElideRight
+                        Layout.fillWidth: true
+                    }
+                    ToolButton {
+                        id: menuButton
+                        text: "⋮"
+                        palette.buttonText: Theme.sidebarText
+                        background: Rectangle {
+                            implicitWidth: 32
+                            implicitHeight: 32
+                            radius: Theme.radius
+                            color: parent.down ? Theme.sidebarSelected
+                                 : parent.hovered ? Theme.sidebarHover : "transparent"
+                        }
+                        onClicked: accountMenu.open()
+                        Menu {
+                            id: accountMenu
+                            y: menuButton.height
+                            MenuItem {
+                                text: qsTr("Admin: users and connections")
+                                visible: AppContext.admin
+                                height: visible ? implicitHeight : 0
+                                onTriggered: root.adminRequested()
+                            }
+                            MenuItem {
+                                text: qsTr("Sign out")
+                                onTriggered: AppContext.signOut()
+                            }
+                        }
+                    }
+                }
+                Rectangle { Layout.fillWidth: true; height: 1; color: Theme.sidebarHover }
+
+                RowLayout {
+                    Layout.fillWidth: true
+                    Layout.leftMargin: Theme.spacingLarge
+                    Layout.rightMargin: Theme.spacing
+                    Layout.topMargin: Theme.spacing
+                    Label {
+                        text: qsTr("CHANNELS")
+                        color: Theme.sidebarMuted
+                        font.pixelSize: Theme.fontSizeSmall
+                        font.bold: true
+                        font.letterSpacing: 0.8
+                        Layout.fillWidth: true
+                    }
+                    ToolButton {
+                        objectName: "createChannelButton"
+                        text: "+"
+                        font.pixelSize: Theme.fontSizeLarge
+                        palette.buttonText: Theme.sidebarText
+                        background: Rectangle {
+                            implicitWidth: 32
+                            implicitHeight: 32
+                            radius: Theme.radius
+                            color: parent.down ? Theme.sidebarSelected
+                                 : parent.hovered ? Theme.sidebarHover : "transparent"
+                        }
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("Create a channel")
+                        onClicked: createDialog.open()
+                    }
+                }
+
+                ListView {
+                    id: channelList
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    clip: true
+                    model: AppContext.channels
+                    spacing: 2
+                    ScrollBar.vertical: ScrollBar {}
+                    delegate: ChannelDelegate {
+                        width: ListView.view.width
+                        selected: name === AppContext.currentChannel
+                        onClicked: AppContext.currentChannel = name
+                    }
+                    Label {
+                        anchors.top: parent.top
+                        anchors.left: parent.left
+                        anchors.right: parent.right
+                        anchors.margins: Theme.spacingLarge
+                        visible: channelList.count === 0
+                        text: qsTr("No channels yet. Create one with +.")
+                        color: Theme.sidebarMuted
+                        wrapMode: Text.Wrap
+                    }
+                }
+            }
+        }
+
+        // ---- messages ----
+        ColumnLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            spacing: 0
+
+            // Channel header.
+            Rectangle {
+                Layout.fillWidth: true
+                implicitHeight: 56
+                color: Theme.background
+                Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: Theme.border }
+                RowLayout {
+                    anchors.fill: parent
+                    anchors.leftMargin: Theme.spacingLarge
+                    anchors.rightMargin: Theme.spacingLarge
+                    spacing: Theme.spacing
+                    Label {
+                        text: AppContext.currentChannel.length > 0 ? "# " + AppContext.currentChannel : ""
+                        color: Theme.text
+                        font.pixelSize: Theme.fontSizeLarge
+                        font.bold: true
+                    }
+                    Label {
+                        text: AppContext.currentTopic
+                        visible: text.length > 0
+                        color: Theme.textMuted
+                        font.pixelSize: Theme.fontSize - 1
+                        elide: Text.ElideRight
+                        Layout.fillWidth: true
+                        Layout.leftMargin: Theme.spacing
+                    }
+                    Item { Layout.fillWidth: true; visible: AppContext.currentTopic.length === 0 }
+                }
+            }
+
+            ConnectionBanner {
+                Layout.fillWidth: true
+                connectionState: AppContext.connectionState
+                secondsToRetry: AppContext.secondsToRetry
+                errorString: AppContext.errorString
+                queuedCount: AppContext.queuedCount
+                onRetryRequested: AppContext.retryNow()
+            }
+
+            ListView {
+                id: messageList
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                clip: true
+                model: AppContext.messages
+                // Stay at the newest message unless the user scrolled up to read.
+                property bool stickToEnd: true
+                ScrollBar.vertical: ScrollBar {}
+                header: Item { width: 1; height: Theme.spacing }
+                footer: Item { width: 1; height: Theme.spacing }
+                delegate: MessageDelegate {
+                    onRetryRequested: cid => AppContext.retry(cid)
+                    onDiscardRequested: cid => AppContext.discard(cid)
+                }
+                onModelChanged: {
+                    stickToEnd = true
+                    Qt.callLater(messageList.positionViewAtEnd)
+                }
+                onCountChanged: if (stickToEnd) Qt.callLater(messageList.positionViewAtEnd)
+                onMovementEnded: stickToEnd = atYEnd
+                onAtYBeginningChanged: if (atYBeginning && count > 0 && !stickToEnd) AppContext.loadOlder()
+                onHeightChanged: if (stickToEnd) Qt.callLater(messageList.positionViewAtEnd)
+
+                Column {
+                    anchors.centerIn: parent
+                    visible: messageList.count === 0
+                    spacing: Theme.spacing
+                    Label {
+                        anchors.horizontalCenter: parent.horizontalCenter
+                        text: AppContext.currentChannel.length > 0
+                              ? qsTr("No messages in #%1 yet").arg(AppContext.currentChannel)
+                              : qsTr("No channel selected")
+                        color: Theme.text
+                        font.pixelSize: Theme.fontSizeLarge
+                        font.bold: true
+                    }
+                    Label {
+                        anchors.horizontalCenter: parent.horizontalCenter
+                        text: AppContext.currentChannel.length > 0
+                              ? qsTr("Be the first to say hello.")
+                              : qsTr("Pick a channel on the left, or create one with +.")
+                        color: Theme.textMuted
+                    }
+                }
+            }
+
+            Label {
+                id: typingLine
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.spacingLarge
+                Layout.preferredHeight: 18
+                text: {
+                    const users = AppContext.typingUsers
+                    if (users.length === 0) return ""
+                    if (users.length === 1) return qsTr("%1 is typing…").arg(users[0])
+                    if (users.length === 2) return qsTr("%1 and %2 are typing…").arg(users[0]).arg(users[1])
+                    return qsTr("Several people are typing…")
+                }
+                color: Theme.textMuted
+                font.pixelSize: Theme.fontSizeSmall
+                font.italic: true
+            }
+
+            Composer {
+                id: composer
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.spacingLarge
+                Layout.rightMargin: Theme.spacingLarge
+                Layout.bottomMargin: Theme.spacingLarge
+                enabledForInput: AppContext.currentChannel.length > 0
+                placeholder: AppContext.currentChannel.length > 0
+                             ? qsTr("Message #%1").arg(AppContext.currentChannel) : qsTr("Write a message")
+                onSendRequested: text => {
+                    messageList.stickToEnd = true
+                    AppContext.send(text)
+                }
+                onDraftEdited: text => AppContext.setDraft(text)
+                Component.onCompleted: composer.input.forceActiveFocus()
+            }
+        }
+
+        // ---- members ----
+        Rectangle {
+            Layout.preferredWidth: Theme.membersWidth
+            Layout.fillHeight: true
+            color: Theme.surface
+            Rectangle { anchors.left: parent.left; width: 1; height: parent.height; color: Theme.border }
+
+            ColumnLayout {
+                anchors.fill: parent
+                spacing: 0
+                Label {
+                    Layout.preferredHeight: 56
+                    Layout.leftMargin: Theme.spacingLarge
+                    verticalAlignment: Text.AlignVCenter
+                    text: qsTr("Members · %1").arg(memberList.count)
+                    color: Theme.text
+                    font.pixelSize: Theme.fontSize
+                    font.bold: true
+                }
+                Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
+                ListView {
+                    id: memberList
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    Layout.topMargin: Theme.spacingSmall
+                    clip: true
+                    model: AppContext.members
+                    delegate: MemberDelegate {}
+                    ScrollBar.vertical: ScrollBar {}
+                }
+            }
+        }
+    }
+
+    CreateChannelDialog {
+        id: createDialog
+        anchors.centerIn: parent
+        onCreateRequested: (name, topic) => AppContext.createChannel(name, topic)
+        Connections {
+            target: AppContext
+            function onChannelCreated() { createDialog.close() }
+            function onChannelCreateFailed(reason) { createDialog.errorText = reason }
+        }
+    }
+}
