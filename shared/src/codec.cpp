@@ -807,6 +807,24 @@ QByteArray encodeReplyOk(RequestId id, const QJsonObject &ok)
     return w.take();
 }
 
+QByteArray encodePublishOk(RequestId id, qint64 seq, const QString &mid, qint64 ts, bool dup)
+{
+    // Keys in QJsonObject's (sorted) order, so the bytes match the generic encoder's.
+    constexpr qsizetype fixedBytes =
+        sizeof(R"({"t":"reply","id":,"ok":{"dup":false,"mid":,"seq":,"ts":}})");
+    constexpr qsizetype numberBytes = 3 * 20;
+    JsonWriter w(fixedBytes + numberBytes + JsonWriter::quotedLength(mid));
+    beginReply(w, id);
+    w.key("ok"_L1).beginObject();
+    w.key("dup"_L1).boolean(dup);
+    w.key("mid"_L1).string(mid);
+    w.key("seq"_L1).integer(seq);
+    w.key("ts"_L1).integer(ts);
+    w.endObject();
+    w.endObject();
+    return w.take();
+}
+
 QByteArray encodeReplyError(RequestId id, const Error &error)
 {
     JsonWriter w;

@@ -43,6 +43,9 @@ QByteArray encodeMsgEvent(const Message &message);
 
 /// Replies, as the server sends them (`id` 0 is left out: the id could not be read).
 QByteArray encodeReplyOk(RequestId id, const QJsonObject &ok);
+/// The `publish` reply, byte-identical to encodeReplyOk(id, PublishOk{...}.toJson()). Hot
+/// path (one per durable publish): written directly, without building a QJsonObject.
+QByteArray encodePublishOk(RequestId id, qint64 seq, const QString &mid, qint64 ts, bool dup);
 QByteArray encodeReplyError(RequestId id, const Error &error);
 QByteArray encodeReplyError(const ProtocolError &error);
 

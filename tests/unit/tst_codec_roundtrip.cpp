@@ -464,3 +464,25 @@ TEST(Replies, ReplyWithoutIdParsesAsIdZero)
     EXPECT_EQ(reply->id, 0);
     EXPECT_EQ(reply->error->code, ErrorCode::BadRequest);
 }
+
+TEST(WireBytes, FastPublishOkMatchesTheGeneralReplyEncoding)
+{
+    // The server answers publishes with encodePublishOk (hot path); it must write exactly
+    // the bytes of the general encoder for the same reply.
+    const struct
+    {
+        RequestId id;
+        qint64 seq;
+        QString mid;
+        qint64 ts;
+        bool dup;
+    } cases[] = {{1, 1, u"a"_s, 0, false},
+                 {7, 1234567890123, u"z9\"\\é😀"_s, 1732771200000, true},
+                 {(qint64(1) << 53) - 1, 42, QString(), 1, false}};
+    for (const auto &c : cases) {
+        const QByteArray general =
+            encodeReplyOk(c.id, PublishOk{c.seq, c.mid, c.ts, c.dup}.toJson());
+        EXPECT_EQ(encodePublishOk(c.id, c.seq, c.mid, c.ts, c.dup), general)
+            << general.toStdString();
+    }
+}

@@ -103,7 +103,7 @@ void Connection::sendFrame(const QByteArray &frame)
         m_flusher->schedule(this);
     m_queued.append(frame); // shares the bytes: no copy per recipient
     m_queuedBytes += frame.size();
-    closeIfOverCap();
+    // The cap is checked after the flush: what the kernel takes at once is not "unsent".
 }
 
 void Connection::flush()
@@ -180,7 +180,7 @@ void Connection::fulfilReply(quint64 slot, const QByteArray &json)
 {
     if (m_slots.empty() || slot < m_slots.front().number)
         return;
-    auto index = slot - m_slots.front().number;
+    const auto index = qsizetype(slot - m_slots.front().number);
     if (index >= m_slots.size())
         return;
     m_slots[index].json = json;

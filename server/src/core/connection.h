@@ -6,11 +6,11 @@
 
 #include <QByteArray>
 #include <QHostAddress>
+#include <QList>
 #include <QObject>
 #include <QSet>
 #include <QString>
 
-#include <deque>
 #include <optional>
 
 class QTcpSocket;
@@ -62,8 +62,10 @@ public:
     int failedHellos = 0;
     RateLimiter publishLimiter;
     RateLimiter typingLimiter;
-    std::deque<qint64> badFrameTimes; ///< ms of recent bad frames
-    std::deque<QByteArray> inbox;     ///< received text frames not yet handled
+    // QList, not std::deque: libstdc++'s deque allocates a 512-byte block and its map even
+    // when empty, ~1.7 KiB for the three per idle connection; these are nearly always empty.
+    QList<qint64> badFrameTimes; ///< ms of recent bad frames
+    QList<QByteArray> inbox;     ///< received text frames not yet handled
     bool isSignedIn() const { return user.has_value(); }
     const QString &userName() const;
 
@@ -116,7 +118,7 @@ private:
     qint64 m_sendBufferCap;
     qint64 m_connectedSinceMs;
     qint64 m_lastActivityMs;
-    std::deque<ReplySlot> m_slots;
+    QList<ReplySlot> m_slots; ///< QList: allocates nothing while empty (see inbox)
     quint64 m_nextSlot = 1;
     bool m_closing = false;
     bool m_direct = false; ///< plain TCP: may write to the descriptor itself

@@ -35,6 +35,10 @@ bool BatchCommitter::open(const QString &path, QString *error)
         return false;
     }
     m_defaultMaxPages = query.value(0).toLongLong();
+    if (!m_statements.prepare(m_db.sql(), &why)) {
+        *error = u"cannot prepare the writer's statements on %1: %2"_s.arg(path, why);
+        return false;
+    }
     return true;
 }
 
@@ -72,8 +76,11 @@ bool BatchCommitter::Statements::prepare(QSqlDatabase &db, QString *error)
     const std::pair<QSqlQuery *, QString> statements[] = {
         {&findDup, u"SELECT c.name, m.seq, m.mid, m.ts, m.text FROM messages m "
                    u"JOIN channels c ON c.id = m.channel_id WHERE m.sender = ? AND m.cid = ?"_s},
+        // DO NOTHING on a repeated (sender, cid) only: the insert itself is the dup check
+        // (one index probe per job instead of a SELECT and then the insert's own probe);
+        // any other constraint still fails the statement.
         {&insert, u"INSERT INTO messages(rowid, channel_id, seq, mid, cid, sender, ts, text) "
-                  u"VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_s},
+                  u"VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sender, cid) DO NOTHING"_s},
         {&bumpLastSeq, u"UPDATE channels SET last_seq = ? WHERE id = ?"_s},
     };
     for (const auto &[query, text] : statements) {
@@ -99,10 +106,8 @@ QList<PublishOutcome> BatchCommitter::commit(const std::vector<PublishJob> &jobs
         return failAll(jobs, why);
     };
 
-    Statements statements;
+    Statements &statements = m_statements;
     QString why;
-    if (!statements.prepare(m_db.sql(), &why))
-        return handBack(why);
     const qint64 ts = sql::nowMs();
     QList<PublishOutcome> outcomes;
     outcomes.reserve(qsizetype(jobs.size()));
@@ -131,34 +136,44 @@ bool BatchCommitter::apply(const PublishJob &job, qint64 ts, Statements &stateme
                            PublishOutcome *outcome, QString *error)
 {
     error->clear();
-    QSqlQuery &findDup = statements.findDup;
-    findDup.addBindValue(sql::notNull(job.from));
-    findDup.addBindValue(sql::notNull(job.cid));
-    if (!findDup.exec()) {
-        *error = findDup.lastError().text();
-        return false;
-    }
-    if (findDup.next()) {
-        // (from, cid) seen before, maybe earlier in this very batch: the original wins.
-        outcome->dup = true;
-        outcome->message = Message{findDup.value(0).toString(),
-                                   findDup.value(1).toLongLong(),
-                                   findDup.value(2).toString(),
-                                   job.cid,
-                                   job.from,
-                                   findDup.value(3).toLongLong(),
-                                   sql::textFromBlob(findDup.value(4).toByteArray())};
+    // (from, cid) seen before, maybe earlier in this very batch: the original wins. Only
+    // called once the insert found the pair taken (or the channel is gone), so the common
+    // case pays no SELECT. Returns false with `*error` set when the query failed.
+    auto findOriginal = [&](bool *found) {
+        QSqlQuery &findDup = statements.findDup;
+        findDup.addBindValue(sql::notNull(job.from));
+        findDup.addBindValue(sql::notNull(job.cid));
+        if (!findDup.exec()) {
+            *error = findDup.lastError().text();
+            return false;
+        }
+        *found = findDup.next();
+        if (*found) {
+            outcome->dup = true;
+            outcome->message = Message{findDup.value(0).toString(),
+                                       findDup.value(1).toLongLong(),
+                                       findDup.value(2).toString(),
+                                       job.cid,
+                                       job.from,
+                                       findDup.value(3).toLongLong(),
+                                       sql::textFromBlob(findDup.value(4).toByteArray())};
+        }
         findDup.finish();
         return true;
-    }
-    findDup.finish();
+    };
 
     const auto last = lastSeq(job.channelId, error);
     if (!last) {
         if (!error->isEmpty())
             return false;
-        outcome->error =
-            Error{ErrorCode::NotFound, u"channel '%1' does not exist"_s.arg(job.channel), {}};
+        // As before the insert-first order: a repeat is answered with its original even
+        // when its channel has gone since.
+        bool found = false;
+        if (!findOriginal(&found))
+            return false;
+        if (!found)
+            outcome->error =
+                Error{ErrorCode::NotFound, u"channel '%1' does not exist"_s.arg(job.channel), {}};
         return true;
     }
     const qint64 number = m_lastNumber + 1;
@@ -174,6 +189,17 @@ bool BatchCommitter::apply(const PublishJob &job, qint64 ts, Statements &stateme
     if (!insert.exec()) {
         *error = insert.lastError().text();
         return false;
+    }
+    if (insert.numRowsAffected() == 0) {
+        // DO NOTHING fired: nothing stored, no seq or number used.
+        bool found = false;
+        if (!findOriginal(&found))
+            return false;
+        if (!found) {
+            *error = u"a repeated (sender, cid) has no original"_s;
+            return false;
+        }
+        return true;
     }
     m_lastNumber = number;
     m_lastSeq.insert(job.channelId, outcome->message.seq);

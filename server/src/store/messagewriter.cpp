@@ -99,10 +99,13 @@ void MessageWriter::runBatches(BatchCommitter &committer)
         committer.setGrowthBlocked(m_simulateDiskFull.loadRelaxed() != 0);
         const QList<PublishOutcome> outcomes = committer.commit(batch);
         m_batches.fetchAndAddRelaxed(1);
-        emit committed(outcomes);
-
+        // No longer in flight before anyone hears of it: a receiver that sees the outcomes
+        // and then asks pending() must not count them.
         lock.relock();
         m_inFlight -= int(take);
+        lock.unlock();
+        emit committed(outcomes);
+        lock.relock();
     }
 }
 
