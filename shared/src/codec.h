@@ -23,8 +23,7 @@ struct ProtocolError
     friend bool operator==(const ProtocolError &, const ProtocolError &) = default;
 };
 
-template <typename Frame>
-using ParseResult = std::variant<Frame, ProtocolError>;
+template <typename Frame> using ParseResult = std::variant<Frame, ProtocolError>;
 
 /// Parses and validates a frame from a client (names, field types, id range, text
 /// length against `limits.text`, history limit against `limits.historyPage`).

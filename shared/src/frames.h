@@ -24,10 +24,10 @@ struct HelloRequest
 {
     RequestId id = 0;
     int version = 1;
-    QString token;    ///< set for token sign-in
-    QString user;     ///< set with password for password sign-in
+    QString token; ///< set for token sign-in
+    QString user;  ///< set with password for password sign-in
     QString password;
-    QString client;   ///< free-form client name, e.g. "confab-desktop/0.3"
+    QString client; ///< free-form client name, e.g. "confab-desktop/0.3"
     friend bool operator==(const HelloRequest &, const HelloRequest &) = default;
 };
 

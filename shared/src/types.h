@@ -109,12 +109,12 @@ struct UserActivity
 /// The limits a server announces in its `hello` reply (PROTOCOL.md defaults).
 struct Limits
 {
-    int frame = 65536;       ///< bytes per frame
-    int text = 16384;        ///< UTF-8 bytes per message text
-    int ratePerSecond = 20;  ///< sustained publishes per second per connection
-    int burst = 50;          ///< publishes allowed in a burst
-    int catchup = 1000;      ///< messages sent at most on join before `synced`
-    int historyPage = 200;   ///< `limit` at most in `history`
+    int frame = 65536;      ///< bytes per frame
+    int text = 16384;       ///< UTF-8 bytes per message text
+    int ratePerSecond = 20; ///< sustained publishes per second per connection
+    int burst = 50;         ///< publishes allowed in a burst
+    int catchup = 1000;     ///< messages sent at most on join before `synced`
+    int historyPage = 200;  ///< `limit` at most in `history`
 
     friend bool operator==(const Limits &, const Limits &) = default;
 };
