@@ -90,6 +90,20 @@ int Commands::run(const Request &request)
     return fail(ExitUsage, u"unknown command '%1 %2'"_s.arg(request.group, request.command));
 }
 
+std::optional<QString> Commands::newPasswordHash(const QString &user, bool forceStdin,
+                                                 int *exitCode)
+{
+    const auto password = newPassword(user, forceStdin, exitCode);
+    if (!password)
+        return std::nullopt;
+    const QString hash = auth::PasswordHasher::hash(*password, auth::kdfCostFromEnvironment());
+    if (hash.isEmpty()) {
+        *exitCode = fail(ExitFailed, u"cannot hash the password (out of memory?)"_s);
+        return std::nullopt;
+    }
+    return hash;
+}
+
 std::optional<QString> Commands::newPassword(const QString &user, bool forceStdin, int *exitCode)
 {
     QString why;
@@ -120,15 +134,12 @@ int Commands::userAdd(const Request &request)
     if (users.find(name))
         return fail(ExitFailed, u"user '%1' already exists"_s.arg(name));
     int code = ExitOk;
-    const auto password = newPassword(name, request.passwordStdin, &code);
-    if (!password)
+    const auto hash = newPasswordHash(name, request.passwordStdin, &code);
+    if (!hash)
         return code;
-    const QString hash = auth::PasswordHasher::hash(*password, auth::kdfCostFromEnvironment());
-    if (hash.isEmpty())
-        return fail(ExitFailed, u"cannot hash the password (out of memory?)"_s);
     const UserInfo info{name, display, request.admin ? Role::Admin : Role::User};
     QString error;
-    if (!users.add(info, hash, &error))
+    if (!users.add(info, *hash, &error))
         return fail(ExitFailed, error);
     say(u"added user '%1' (%2)"_s.arg(name, roleName(info.role)));
     return ExitOk;
@@ -174,15 +185,12 @@ int Commands::userPasswd(const Request &request)
     if (!user)
         return fail(ExitFailed, u"no user '%1'"_s.arg(name));
     int code = ExitOk;
-    const auto password = newPassword(name, request.passwordStdin, &code);
-    if (!password)
+    const auto hash = newPasswordHash(name, request.passwordStdin, &code);
+    if (!hash)
         return code;
-    const QString hash = auth::PasswordHasher::hash(*password, auth::kdfCostFromEnvironment());
-    if (hash.isEmpty())
-        return fail(ExitFailed, u"cannot hash the password (out of memory?)"_s);
     store::Transaction tx(m_db);
     QString error;
-    if (!tx.isActive() || !users.setPasswordHash(name, hash, &error))
+    if (!tx.isActive() || !users.setPasswordHash(name, *hash, &error))
         return fail(ExitFailed, error.isEmpty() ? tx.error() : error);
     const int revoked = store::TokenRepository(m_db).revokeAll(user->id);
     if (!tx.commit())

@@ -54,6 +54,8 @@ private:
 
     /// Reads and checks a new password for `user`; nullopt after printing why.
     std::optional<QString> newPassword(const QString &user, bool forceStdin, int *exitCode);
+    /// newPassword(), hashed with Argon2id; nullopt with `*exitCode` set on failure.
+    std::optional<QString> newPasswordHash(const QString &user, bool forceStdin, int *exitCode);
 
     store::Database &m_db;
 };
