@@ -19,7 +19,6 @@ ServerFixture::ServerFixture()
     config.dataDir = dataDir.path();
     config.kdfMemoryKiB = 64;
     config.kdfIterations = 1;
-    config.groupCommitMs = 2;
     // Most tests publish more than the default burst; the rate-limit test sets its own.
     config.limits.ratePerSecond = 10000;
     config.limits.burst = 10000;

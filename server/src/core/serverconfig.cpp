@@ -132,7 +132,7 @@ const QList<Setting> &settings()
                    &ServerConfig::presenceGraceMs, 0, 3600000),
         intSetting(u"timing.typing_expiry_ms"_s, u"typing ends without a refresh after this"_s,
                    &ServerConfig::typingExpiryMs, 10, 3600000),
-        intSetting(u"timing.group_commit_ms"_s, u"longest wait to batch publishes"_s,
+        intSetting(u"timing.group_commit_ms"_s, u"extra wait to batch publishes (0: none)"_s,
                    &ServerConfig::groupCommitMs, 0, 1000),
         intSetting(u"timing.token_ttl_days"_s, u"sign-in tokens expire after this"_s,
                    &ServerConfig::tokenTtlDays, 1, 3650),

@@ -35,7 +35,9 @@ bool BatchCommitter::open(const QString &path, QString *error)
         return false;
     }
     m_defaultMaxPages = query.value(0).toLongLong();
-    if (!m_statements.prepare(m_db.sql(), &why)) {
+    query.finish();
+    m_handle = sqliteHandle(m_db);
+    if (!m_statements.prepare(m_handle, &why)) {
         *error = u"cannot prepare the writer's statements on %1: %2"_s.arg(path, why);
         return false;
     }
@@ -68,46 +70,52 @@ std::optional<qint64> BatchCommitter::lastSeq(qint64 channelId, QString *error)
     return seq;
 }
 
-bool BatchCommitter::Statements::prepare(QSqlDatabase &db, QString *error)
+bool BatchCommitter::Statements::prepare(sqlite3 *db, QString *error)
 {
-    findDup = QSqlQuery(db);
-    insert = QSqlQuery(db);
-    bumpLastSeq = QSqlQuery(db);
-    const std::pair<QSqlQuery *, QString> statements[] = {
-        {&findDup, u"SELECT c.name, m.seq, m.mid, m.ts, m.text FROM messages m "
-                   u"JOIN channels c ON c.id = m.channel_id WHERE m.sender = ? AND m.cid = ?"_s},
+    const std::pair<SqliteStatement *, const char *> statements[] = {
+        // IMMEDIATE: take the write lock up front, so a concurrent writer (confabctl) makes
+        // us wait on the busy timeout instead of failing on a stale snapshot.
+        {&begin, "BEGIN IMMEDIATE"},
+        {&commit, "COMMIT"},
+        {&rollback, "ROLLBACK"},
+        {&findDup, "SELECT c.name, m.seq, m.mid, m.ts, m.text FROM messages m "
+                   "JOIN channels c ON c.id = m.channel_id WHERE m.sender = ? AND m.cid = ?"},
         // DO NOTHING on a repeated (sender, cid) only: the insert itself is the dup check
         // (one index probe per job instead of a SELECT and then the insert's own probe);
         // any other constraint still fails the statement.
-        {&insert, u"INSERT INTO messages(rowid, channel_id, seq, mid, cid, sender, ts, text) "
-                  u"VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sender, cid) DO NOTHING"_s},
-        {&bumpLastSeq, u"UPDATE channels SET last_seq = ? WHERE id = ?"_s},
+        {&insert, "INSERT INTO messages(rowid, channel_id, seq, mid, cid, sender, ts, text) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sender, cid) DO NOTHING"},
+        {&bumpLastSeq, "UPDATE channels SET last_seq = ? WHERE id = ?"},
     };
-    for (const auto &[query, text] : statements) {
-        if (!query->prepare(text)) {
-            *error = query->lastError().text();
+    for (const auto &[statement, text] : statements) {
+        if (!statement->prepare(db, text, error))
             return false;
-        }
     }
     return true;
 }
 
+void BatchCommitter::rollback()
+{
+    QString why;
+    // Fails harmlessly when SQLite already rolled back by itself (some I/O errors do).
+    if (!m_statements.rollback.run(&why))
+        qCDebug(lcStore) << "rollback:" << why;
+}
+
 QList<PublishOutcome> BatchCommitter::commit(const std::vector<PublishJob> &jobs)
 {
-    Transaction tx(m_db);
-    if (!tx.isActive())
-        return failAll(jobs, tx.error());
+    QString why;
+    if (!m_statements.begin.run(&why))
+        return failAll(jobs, why);
     const QHash<qint64, qint64> seqBefore = m_lastSeq; // implicitly shared: cheap to keep
     const qint64 numberBefore = m_lastNumber;
-    auto handBack = [&](const QString &why) {
-        tx.rollback();
+    auto handBack = [&](const QString &reason) {
+        rollback();
         m_lastSeq = seqBefore;
         m_lastNumber = numberBefore;
-        return failAll(jobs, why);
+        return failAll(jobs, reason);
     };
 
-    Statements &statements = m_statements;
-    QString why;
     const qint64 ts = sql::nowMs();
     QList<PublishOutcome> outcomes;
     outcomes.reserve(qsizetype(jobs.size()));
@@ -115,50 +123,55 @@ QList<PublishOutcome> BatchCommitter::commit(const std::vector<PublishJob> &jobs
     for (const PublishJob &job : jobs) {
         PublishOutcome outcome;
         outcome.ticket = job.ticket;
-        if (!apply(job, ts, statements, &outcome, &why))
+        if (!apply(job, ts, &outcome, &why))
             return handBack(why);
         if (!outcome.dup && !outcome.error)
             touched.insert(job.channelId, outcome.message.seq);
         outcomes.append(outcome);
     }
+    SqliteStatement &bump = m_statements.bumpLastSeq;
     for (auto it = touched.cbegin(); it != touched.cend(); ++it) {
-        statements.bumpLastSeq.addBindValue(it.value());
-        statements.bumpLastSeq.addBindValue(it.key());
-        if (!statements.bumpLastSeq.exec())
-            return handBack(statements.bumpLastSeq.lastError().text());
+        bump.bindInt(1, it.value());
+        bump.bindInt(2, it.key());
+        if (!bump.run(&why))
+            return handBack(why);
     }
-    if (!tx.commit())
-        return handBack(tx.error());
+    // A failed COMMIT (e.g. SQLITE_FULL) leaves the transaction open: handBack ends it.
+    if (!m_statements.commit.run(&why))
+        return handBack(why);
     return outcomes;
 }
 
-bool BatchCommitter::apply(const PublishJob &job, qint64 ts, Statements &statements,
-                           PublishOutcome *outcome, QString *error)
+bool BatchCommitter::apply(const PublishJob &job, qint64 ts, PublishOutcome *outcome,
+                           QString *error)
 {
     error->clear();
+    const QByteArray from = job.from.toUtf8();
+    const QByteArray cid = job.cid.toUtf8();
     // (from, cid) seen before, maybe earlier in this very batch: the original wins. Only
     // called once the insert found the pair taken (or the channel is gone), so the common
     // case pays no SELECT. Returns false with `*error` set when the query failed.
     auto findOriginal = [&](bool *found) {
-        QSqlQuery &findDup = statements.findDup;
-        findDup.addBindValue(sql::notNull(job.from));
-        findDup.addBindValue(sql::notNull(job.cid));
-        if (!findDup.exec()) {
-            *error = findDup.lastError().text();
+        SqliteStatement &findDup = m_statements.findDup;
+        findDup.bindText(1, from);
+        findDup.bindText(2, cid);
+        *found = findDup.step();
+        if (!findDup.ok()) {
+            *error = findDup.errorText();
+            findDup.reset();
             return false;
         }
-        *found = findDup.next();
         if (*found) {
             outcome->dup = true;
-            outcome->message = Message{findDup.value(0).toString(),
-                                       findDup.value(1).toLongLong(),
-                                       findDup.value(2).toString(),
+            outcome->message = Message{findDup.columnText(0),
+                                       findDup.columnInt(1),
+                                       findDup.columnText(2),
                                        job.cid,
                                        job.from,
-                                       findDup.value(3).toLongLong(),
-                                       sql::textFromBlob(findDup.value(4).toByteArray())};
+                                       findDup.columnInt(3),
+                                       sql::textFromBlob(findDup.columnBlob(4))};
         }
-        findDup.finish();
+        findDup.reset();
         return true;
     };
 
@@ -179,18 +192,20 @@ bool BatchCommitter::apply(const PublishJob &job, qint64 ts, Statements &stateme
     const qint64 number = m_lastNumber + 1;
     outcome->message = Message{
         job.channel, *last + 1, QString::number(number, 36), job.cid, job.from, ts, job.text};
-    QSqlQuery &insert = statements.insert;
-    for (const QVariant &value :
-         {QVariant(number), QVariant(job.channelId), QVariant(outcome->message.seq),
-          QVariant(outcome->message.mid), QVariant(sql::notNull(job.cid)),
-          QVariant(sql::notNull(job.from)), QVariant(ts), QVariant(sql::textToBlob(job.text))}) {
-        insert.addBindValue(value);
-    }
-    if (!insert.exec()) {
-        *error = insert.lastError().text();
+    const QByteArray mid = outcome->message.mid.toLatin1(); // base-36 digits
+    const QByteArray text = job.text.toUtf8();
+    SqliteStatement &insert = m_statements.insert;
+    insert.bindInt(1, number);
+    insert.bindInt(2, job.channelId);
+    insert.bindInt(3, outcome->message.seq);
+    insert.bindText(4, mid);
+    insert.bindText(5, cid);
+    insert.bindText(6, from);
+    insert.bindInt(7, ts);
+    insert.bindBlob(8, text);
+    if (!insert.run(error))
         return false;
-    }
-    if (insert.numRowsAffected() == 0) {
+    if (insert.changes() == 0) {
         // DO NOTHING fired: nothing stored, no seq or number used.
         bool found = false;
         if (!findOriginal(&found))
