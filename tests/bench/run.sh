@@ -7,7 +7,7 @@
 #
 #   tests/bench/run.sh [--quick] [--rounds N] [--subs N] [--pubs N] [--rates LIST]
 #                      [--step-s S] [--conns N] [--storm N] [--history N] [--build-dir DIR]
-#                      [--no-nice] [--no-build]
+#                      [--floor-rates LIST] [--no-nice] [--no-build]
 # Defaults finish in about 15 minutes on 2 cores (after the build). The server runs on core 0
 # (taskset -c 0), the generator on core 1; both at nice -10 when run as root, so that other
 # work on the machine disturbs the measurement less. See docs/benchmarks.md, "Server".
@@ -21,6 +21,7 @@ SUBS=1000
 PUBS=10
 RATES=10,20,30,40,60,80,100,150,200,300
 STEP_S=3
+FLOOR_RATES=20,50,200
 CONNS=10000
 STORM=1000
 HISTORY=1000000
@@ -36,6 +37,7 @@ while [ $# -gt 0 ]; do
     --pubs) PUBS=$2; shift ;;
     --rates) RATES=$2; shift ;;
     --step-s) STEP_S=$2; shift ;;
+    --floor-rates) FLOOR_RATES=$2; shift ;;
     --conns) CONNS=$2; shift ;;
     --storm) STORM=$2; shift ;;
     --history) HISTORY=$2; shift ;;
@@ -126,7 +128,7 @@ start_server() {
         "${PRIO[@]}" taskset -c 0 "$CONFABD" --listen 127.0.0.1:0 --data "$data" \
             --open-registration --limits-rate-per-s 1000000 --limits-burst 1000000 \
             --auth-kdf-memory-kib 64 --auth-kdf-iterations 1 --auth-max-failures 1000000 \
-            --timing-group-commit-ms 2 --limits-catchup 1000 >"$log" 2>&1 &
+            --limits-catchup 1000 >"$log" 2>&1 &
         ;;
     socketio)
         "${PRIO[@]}" taskset -c 0 node "$PEERS/socketio-server.js" 0 >"$log" 2>&1 &
@@ -167,6 +169,14 @@ for round in $(seq "$ROUNDS"); do
             --rates "$RATES" --step-s "$STEP_S" --stop-after-fails 4 | record "$round" || true
         stop_server
     done
+done
+
+# 1b. The loopback floor (no server): one small send per delivery from a thread on core 0,
+# where the servers run, to $SUBS connections read on core 1; then 4 messages per send.
+for round in $(seq "$ROUNDS"); do
+    echo "== loopback floor, round $round: $SUBS connections at $FLOOR_RATES msgs/s"
+    "${PRIO[@]}" "$BENCH" floor --conns "$SUBS" --rates "$FLOOR_RATES" --step-s "$STEP_S" \
+        --batch 1,4 --send-cpu 0 --recv-cpu 1 | record "$round" || true
 done
 
 # 2. Idle connections (a fresh server each, so RSS grows from a clean start).

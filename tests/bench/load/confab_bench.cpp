@@ -5,11 +5,13 @@
 //   confab  - PROTOCOL.md (hello, join, publish, msg, synced, history) at /ws
 //   sio     - Socket.IO 4 over Engine.IO v4 WebSocket (`0{…}`, `40`, `42[…]`, `43<id>[…]`, 2/3)
 //   ws      - a raw relay: every text frame is a message
-// Scenarios: fanout, connections, storm, durable, history. Each prints one JSON object on
-// stdout and progress on stderr. The generator measures its own CPU (getrusage) per delivery
-// and says when it was saturated, so that a result limited by the generator is never taken
-// for one limited by the server.
+// Scenarios: fanout, connections, storm, durable, history, and floor (no server, two threads:
+// the cost of bare loopback sends, see runFloor). Each prints one JSON object on stdout and
+// progress on stderr. The generator measures its own CPU (getrusage) per delivery and says
+// when it was saturated, so that a result limited by the generator is never taken for one
+// limited by the server.
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cinttypes>
 #include <cmath>
@@ -26,12 +28,15 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -1899,6 +1904,228 @@ int runHistory(const Options &o)
     return e.errors ? 1 : 0;
 }
 
+// ---- loopback floor -----------------------------------------------------------------------
+// No server: what one small loopback send per delivery costs by itself, the pattern of a
+// server fanning a message out with one send() per subscriber. On loopback the receiving
+// socket's TCP work runs in softirq on the sending core, inside send(): it shows up in that
+// core's irq time and, on kernels without CONFIG_IRQ_TIME_ACCOUNTING, in the sender's system
+// time as well (then "+irq" counts it twice).
+
+/// Pins the calling thread to one core; false when that fails (no such core, say).
+bool pinThread(int cpu)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0;
+}
+
+/// Sleeps until `ns` on the nowNs() clock.
+void sleepUntil(int64_t ns)
+{
+    const timespec at{time_t(ns / kNsPerS), long(ns % kNsPerS)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, nullptr) == EINTR) {
+    }
+}
+
+/// Connects `n` pairs through a listener of our own: `senders` are the accepted ends
+/// (TCP_NODELAY, like a server's), `receivers` the connecting ends (non-blocking).
+void loopbackPairs(int n, std::vector<int> *senders, std::vector<int> *receivers)
+{
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    auto *sa = reinterpret_cast<sockaddr *>(&addr);
+    socklen_t len = sizeof addr;
+    const int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (lfd < 0 || bind(lfd, sa, sizeof addr) != 0 || listen(lfd, 64) != 0 ||
+        getsockname(lfd, sa, &len) != 0)
+        die("cannot listen on 127.0.0.1");
+    const int one = 1;
+    for (int i = 0; i < n; ++i) {
+        const int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        // Non-blocking connect on loopback completes at once or with EINPROGRESS; accept
+        // right after it so the backlog never fills.
+        if (c < 0 || (connect(c, sa, sizeof addr) != 0 && errno != EINPROGRESS))
+            die("loopback connect (file descriptor limit?)");
+        const int a = accept4(lfd, nullptr, nullptr, SOCK_CLOEXEC);
+        if (a < 0)
+            die("accept");
+        setsockopt(a, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        senders->push_back(a);
+        receivers->push_back(c);
+    }
+    ::close(lfd);
+}
+
+/// A thread that reads every receiving end and discards the bytes, counting them.
+class FloorReceiver
+{
+public:
+    FloorReceiver(const std::vector<int> &fds, int cpu)
+    {
+        m_epoll = epoll_create1(EPOLL_CLOEXEC);
+        for (int fd : fds) {
+            epoll_event ev{};
+            ev.events = EPOLLIN;
+            ev.data.fd = fd;
+            epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev);
+        }
+        m_thread = std::thread([this, cpu] { run(cpu); });
+    }
+    ~FloorReceiver()
+    {
+        m_stop = true;
+        m_thread.join();
+        ::close(m_epoll);
+    }
+    uint64_t bytes() const { return m_bytes.load(std::memory_order_relaxed); }
+    int64_t cpuNs()
+    {
+        clockid_t clock;
+        timespec ts{};
+        if (pthread_getcpuclockid(m_thread.native_handle(), &clock) != 0 ||
+            clock_gettime(clock, &ts) != 0)
+            return -1;
+        return int64_t(ts.tv_sec) * kNsPerS + ts.tv_nsec;
+    }
+
+private:
+    void run(int cpu)
+    {
+        if (cpu >= 0 && !pinThread(cpu))
+            logf("floor: cannot pin the receiver to core %d", cpu);
+        std::vector<char> buf(256 * 1024);
+        epoll_event events[512];
+        while (!m_stop.load(std::memory_order_relaxed)) {
+            const int n = epoll_wait(m_epoll, events, 512, 50);
+            for (int i = 0; i < n; ++i) {
+                const ssize_t r = ::recv(events[i].data.fd, buf.data(), buf.size(), MSG_DONTWAIT);
+                if (r > 0)
+                    m_bytes.fetch_add(uint64_t(r), std::memory_order_relaxed);
+            }
+        }
+    }
+
+    int m_epoll = -1;
+    std::atomic<bool> m_stop{false};
+    std::atomic<uint64_t> m_bytes{0};
+    std::thread m_thread;
+};
+
+int64_t timevalNs(const timeval &tv)
+{
+    return int64_t(tv.tv_sec) * kNsPerS + int64_t(tv.tv_usec) * 1000;
+}
+
+int runFloor(const Options &o)
+{
+    const int n = int(o.num("conns", 1000));
+    const auto rates = o.list("rates", "20,50,100,200");
+    const auto batches = o.list("batch", "1");
+    const double stepS = o.num("step-s", 3);
+    const int bytes = std::max(1, int(o.num("bytes", 200)));
+    const int sendCpu = int(o.num("send-cpu", 0));
+    const int recvCpu = int(o.num("recv-cpu", 1));
+    if (sendCpu >= 0 && !pinThread(sendCpu))
+        logf("floor: cannot pin the sender to core %d", sendCpu);
+    std::vector<int> senders, receivers;
+    loopbackPairs(n, &senders, &receivers);
+    FloorReceiver receiver(receivers, recvCpu);
+    logf("floor: %d loopback connections, %d-byte messages, sender on core %d, receiver on "
+         "core %d",
+         n, bytes, sendCpu, recvCpu);
+
+    Json out;
+    out.open('{');
+    out.key("scenario").str("floor");
+    out.key("conns").num(n);
+    out.key("bytes").num(bytes);
+    out.key("send_cpu").num(sendCpu);
+    out.key("recv_cpu").num(recvCpu);
+    out.key("steps").open('[');
+    uint64_t sentBytes = 0;
+    bool allReceived = true;
+    for (double batchValue : batches) {
+        const int batch = std::max(1, int(batchValue));
+        const std::string payload(size_t(bytes) * size_t(batch), 'x');
+        for (double rate : rates) {
+            // One round sends `batch` messages to every connection, so rounds come rate/batch
+            // times per second.
+            const auto interval = int64_t(double(kNsPerS) * batch / std::max(rate, 0.001));
+            rusage ru0{}, ru1{};
+            getrusage(RUSAGE_THREAD, &ru0);
+            const int64_t sendIrq0 = irqNsOfCpu(sendCpu), recvIrq0 = irqNsOfCpu(recvCpu);
+            const int64_t recv0 = receiver.cpuNs();
+            const int64_t t0 = nowNs(), end = t0 + int64_t(stepS * kNsPerS);
+            uint64_t sends = 0, shortSends = 0;
+            for (int64_t due = t0; due < end;) {
+                sleepUntil(due);
+                for (int fd : senders) {
+                    const ssize_t r = ::send(fd, payload.data(), payload.size(), MSG_DONTWAIT);
+                    sentBytes += r > 0 ? uint64_t(r) : 0;
+                    shortSends += r != ssize_t(payload.size()) ? 1 : 0;
+                }
+                sends += senders.size();
+                // Behind schedule: go on at once, but never burst to catch up.
+                due = std::max(due + interval, nowNs());
+            }
+            // The window ends at `end` (later when behind), not at the last round.
+            sleepUntil(end);
+            const int64_t t1 = nowNs();
+            getrusage(RUSAGE_THREAD, &ru1);
+            // Let the receiver finish the step's bytes; its CPU and both cores' irq time
+            // are read after that, so that they hold all the step's work.
+            while (receiver.bytes() < sentBytes && nowNs() - t1 < 2 * kNsPerS)
+                usleep(1000);
+            const uint64_t lost = sentBytes - std::min(sentBytes, receiver.bytes());
+            allReceived = allReceived && lost == 0;
+            const int64_t recv1 = receiver.cpuNs();
+            const int64_t sendIrq1 = irqNsOfCpu(sendCpu), recvIrq1 = irqNsOfCpu(recvCpu);
+
+            const double perSend = sends ? 1.0 / 1000.0 / double(sends) : 0;
+            const double userUs =
+                double(timevalNs(ru1.ru_utime) - timevalNs(ru0.ru_utime)) * perSend;
+            const double sysUs =
+                double(timevalNs(ru1.ru_stime) - timevalNs(ru0.ru_stime)) * perSend;
+            const double sendIrqUs = sendIrq0 >= 0 ? double(sendIrq1 - sendIrq0) * perSend : -1;
+            const double recvIrqUs = recvIrq0 >= 0 ? double(recvIrq1 - recvIrq0) * perSend : -1;
+            const double recvUs = recv0 >= 0 ? double(recv1 - recv0) * perSend : -1;
+            const double window = double(t1 - t0) / 1e9;
+            const double sendCpuPct = (userUs + sysUs) * double(sends) / 1e4 / window;
+            const bool keptUp = double(sends) * batch >= 0.95 * rate * n * window;
+            logf("floor rate %.0f/s batch %d: %.0f sends/s, sender %.2f us/send (user %.2f, sys "
+                 "%.2f) + irq %.2f, %.0f%% CPU; receiver %.2f us/send + irq %.2f%s%s",
+                 rate, batch, double(sends) / window, userUs + sysUs, userUs, sysUs, sendIrqUs,
+                 sendCpuPct, recvUs, recvIrqUs, keptUp ? "" : ", BEHIND SCHEDULE",
+                 lost ? ", BYTES LOST" : "");
+            out.open('{');
+            out.key("rate").num(rate);
+            out.key("batch").num(batch);
+            out.key("sends_per_s").num(std::round(double(sends) / window));
+            out.key("deliveries_per_s").num(std::round(double(sends) * batch / window));
+            out.key("send_us_per_send").num(userUs + sysUs);
+            out.key("send_user_us_per_send").num(userUs);
+            out.key("send_sys_us_per_send").num(sysUs);
+            out.key("send_core_irq_us_per_send").num(sendIrqUs);
+            out.key("send_us_per_delivery").num((userUs + sysUs) / batch);
+            out.key("recv_us_per_send").num(recvUs);
+            out.key("recv_core_irq_us_per_send").num(recvIrqUs);
+            out.key("send_cpu_pct").num(sendCpuPct);
+            out.key("kept_up").boolean(keptUp);
+            out.key("short_sends").num(double(shortSends));
+            out.key("lost_bytes").num(double(lost));
+            out.close('}');
+            usleep(200000);
+        }
+    }
+    out.close(']');
+    out.close('}');
+    std::printf("%s\n", out.text().c_str());
+    std::fflush(stdout);
+    return allReceived ? 0 : 1;
+}
+
 void usage()
 {
     std::fputs(
@@ -1909,6 +2136,8 @@ void usage()
         "  storm        --subs 1000 --pubs 10 --rate 50\n"
         "  durable      --pubs 1,10,100 --window 1 --duration-s 4\n"
         "  history      --channel general --iterations 500 --rewind 100 --limit 100\n"
+        "  floor        --conns 1000 --rates 20,50,100,200 --step-s 3 --batch 1 (or 1,4)\n"
+        "               --bytes 200 --send-cpu 0 --recv-cpu 1 (no server: loopback sends only)\n"
         "Common: --inflight 256 (handshakes at once), --text-bytes 100, --users N.\n"
         "Confab accounts are created with `register` (the server needs --open-registration).\n",
         stderr);
@@ -1936,6 +2165,8 @@ int main(int argc, char **argv)
         return runDurable(options);
     if (scenario == "history")
         return runHistory(options);
+    if (scenario == "floor")
+        return runFloor(options);
     usage();
     return 2;
 }
