@@ -252,10 +252,10 @@ for (const [label, pick, why] of cpuRows) {
     const c = pick(s);
     if (!c) return why(s);
     const at = label === 'at the knee' ? ` at ${c.rate} msgs/s` : '';
-    return `${fmt(c.server_us_per_delivery, 2)} (+${fmt(c.server_core_irq_us_per_delivery, 2)})${at}`;
+    return `${fmt(c.server_us_per_delivery, 2)} (irq ${fmt(c.server_core_irq_us_per_delivery, 2)})${at}`;
   };
   row(
-    `Server CPU µs/delivery ${label} (utime+stime; + core-0 irq time)`,
+    `Server CPU µs/delivery ${label} (utime+stime; in brackets core 0’s irq+softirq time, already inside stime on this kernel: see Method)`,
     cell('confab'),
     `${cell('socketio')}${vs(us('confab'), us('socketio'))}`,
     `${cell('ws')}${vs(us('confab'), us('ws'))}`,
@@ -268,11 +268,11 @@ for (const [batch, sts] of floorGroups) {
   const what = batch === 1 ? `one ${floor.bytes}-byte send per delivery` : `${batch} × ${floor.bytes} bytes per send`;
   const unit = batch === 1 ? 'µs/send' : 'µs/delivery';
   row(
-    `Loopback floor (no server): ${what} to ${floor.conns} connections, sender CPU ${unit} at ${sts.map((st) => st.rate).join(' / ')} per s (+irq)`,
+    `Loopback floor (no server): ${what} to ${floor.conns} connections, sender CPU ${unit} at ${sts.map((st) => st.rate).join(' / ')} per s (in brackets: irq+softirq of the sending core)`,
     sts
       .map((st) => {
         const irq = st.send_core_irq_us_per_send === null ? 'n/a' : fmt(st.send_core_irq_us_per_send / batch, 2);
-        return `${fmt(st.send_us_per_send / batch, 2)} (+${irq})${st.kept_up ? '' : '*'}`;
+        return `${fmt(st.send_us_per_send / batch, 2)} (irq ${irq})${st.kept_up ? '' : '*'}`;
       })
       .join(' / '),
     'n/a',
@@ -366,11 +366,11 @@ const notes = [
     ? `Generator: at most ${fmt(genMax.gen_cpu_pct, 0)} % of its core (${fmt(genMax.gen_us_per_delivery, 2)} µs/delivery at ${fmt(genMax.deliveries_per_s, 0)} deliveries/s)${gen.some((c) => c.gen_saturated) ? '; saturated (> 90 %) in some step' : '; never saturated (> 90 %)'}.`
     : '',
   floor
-    ? `Loopback floor: sender and receiver are two threads of confab-bench pinned to cores ${floorRuns[0].send_cpu} and ${floorRuns[0].recv_cpu}; receiver CPU µs/send (+irq) ${floorGroups
+    ? `Loopback floor: sender and receiver are two threads of confab-bench pinned to cores ${floorRuns[0].send_cpu} and ${floorRuns[0].recv_cpu}; receiver CPU µs/send (irq) ${floorGroups
         .map(
           ([batch, sts]) =>
             `${batch === 1 ? '' : `with ${batch} per send `}at ${sts.map((st) => st.rate).join(' / ')} per s: ` +
-            sts.map((st) => `${fmt(st.recv_us_per_send, 2)} (+${fmt(st.recv_core_irq_us_per_send, 2)})`).join(' / ')
+            sts.map((st) => `${fmt(st.recv_us_per_send, 2)} (irq ${fmt(st.recv_core_irq_us_per_send, 2)})`).join(' / ')
         )
         .join('; ')}.` +
       (behind.length
@@ -382,12 +382,12 @@ const notes = [
   .filter((l) => l)
   .join('\n');
 const curveTable = [
-  '| System | msgs/s | deliveries/s | p50 ms | p99 ms | max ms | server µs/deliv (+irq) | server CPU % | gen µs/deliv | pass |',
+  '| System | msgs/s | deliveries/s | p50 ms | p99 ms | max ms | server µs/deliv (irq) | server CPU % | gen µs/deliv | pass |',
   '|---|---|---|---|---|---|---|---|---|---|',
   ...systems.flatMap((s) =>
     fanout[s].curve.map(
       (c) =>
-        `| ${names[s]} | ${c.rate} | ${fmt(c.deliveries_per_s, 0)} | ${fmt(c.p50_ms, 1)} | ${fmt(c.p99_ms, 1)} | ${fmt(c.max_ms, 1)} | ${fmt(c.server_us_per_delivery, 2)} (+${fmt(c.server_core_irq_us_per_delivery, 2)}) | ${fmt(c.server_cpu_pct, 0)} | ${fmt(c.gen_us_per_delivery, 2)} | ${c.pass_all ? 'yes' : 'no'} |`
+        `| ${names[s]} | ${c.rate} | ${fmt(c.deliveries_per_s, 0)} | ${fmt(c.p50_ms, 1)} | ${fmt(c.p99_ms, 1)} | ${fmt(c.max_ms, 1)} | ${fmt(c.server_us_per_delivery, 2)} (irq ${fmt(c.server_core_irq_us_per_delivery, 2)}) | ${fmt(c.server_cpu_pct, 0)} | ${fmt(c.gen_us_per_delivery, 2)} | ${c.pass_all ? 'yes' : 'no'} |`
     )
   ),
 ].join('\n');
