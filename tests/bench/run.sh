@@ -52,7 +52,12 @@ done
 # shellcheck source=../../packaging/deps.sh
 source packaging/deps.sh
 if [ "$BUILD" = 1 ]; then
-    confab_install_packages "${CONFAB_BUILD_PACKAGES[@]}" "${CONFAB_TEST_PACKAGES[@]}" gnuplot-nox nodejs npm
+    # Node and npm from Debian, unless a Node installation (with its own npm) is there.
+    NODE_PACKAGES=()
+    command -v node >/dev/null 2>&1 || NODE_PACKAGES+=(nodejs)
+    command -v npm >/dev/null 2>&1 || NODE_PACKAGES+=(npm)
+    confab_install_packages "${CONFAB_BUILD_PACKAGES[@]}" "${CONFAB_TEST_PACKAGES[@]}" gnuplot-nox \
+        "${NODE_PACKAGES[@]}"
     confab_build "$BUILD_DIR"
 fi
 CONFABD=$ROOT/$BUILD_DIR/server/confabd
