@@ -61,7 +61,7 @@ if [ "$BUILD" = 1 ]; then
     confab_build "$BUILD_DIR"
 fi
 CONFABD=$ROOT/$BUILD_DIR/server/confabd
-CONFABCTL=$ROOT/$BUILD_DIR/server/ctl/confabctl
+CONFABCTL=$ROOT/$BUILD_DIR/server/confabctl
 BENCH=$ROOT/$BUILD_DIR/tests/bench/load/confab-bench
 for f in "$CONFABD" "$CONFABCTL" "$BENCH"; do
     [ -x "$f" ] || { echo "missing $f: build first" >&2; exit 1; }
