@@ -8,7 +8,9 @@
 #include "userrepository.h"
 
 #include <QFileInfo>
+#include <QProcess>
 #include <QRandomGenerator>
+#include <QSqlQuery>
 #include <QThread>
 
 using namespace Qt::StringLiterals;
@@ -171,6 +173,37 @@ TEST_F(DatabaseTest, SeveralConnectionsOnSeveralThreadsCoexist)
     EXPECT_EQ(seenOnThread, 1);
     EXPECT_TRUE(first.isOpen());
     EXPECT_TRUE(second.isOpen());
+}
+
+TEST_F(DatabaseTest, AnotherProcessSeesUsStillOpenWhenWeHaveTwoConnections)
+{
+    // confabd has several connections to its database; confabctl (another process) writes
+    // while it runs. Every POSIX lock of ours on the file must survive our second open, or
+    // the other process, closing, believes it was the last user and deletes the WAL and its
+    // index under us (it did: the header check read the file with QFile, and closing that
+    // descriptor dropped the process's locks).
+    Database first;
+    open(first);
+    Database second;
+    open(second);
+    auto externalWrite = [&](const QString &topic) {
+        QProcess sqlite;
+        sqlite.start(u"sqlite3"_s, {dbPath(), u"UPDATE channels SET topic = '%1' WHERE name = "
+                                              u"'general';"_s.arg(topic)});
+        ASSERT_TRUE(sqlite.waitForFinished(15000));
+        ASSERT_EQ(sqlite.exitCode(), 0) << sqlite.readAllStandardError().toStdString();
+    };
+    auto topicSeenByFirst = [&] {
+        QSqlQuery query(first.sql());
+        if (!query.exec(u"SELECT topic FROM channels WHERE name = 'general'"_s) || !query.next())
+            return QString();
+        return query.value(0).toString();
+    };
+    ASSERT_NO_FATAL_FAILURE(externalWrite(u"one"_s));
+    EXPECT_TRUE(QFileInfo::exists(dbPath() + u"-wal"_s)) << "the WAL was deleted under us";
+    EXPECT_EQ(topicSeenByFirst(), u"one"_s);
+    ASSERT_NO_FATAL_FAILURE(externalWrite(u"two"_s));
+    EXPECT_EQ(topicSeenByFirst(), u"two"_s);
 }
 
 TEST_F(DatabaseTest, OpensAVersion1FixtureWithItsData)

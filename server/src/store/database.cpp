@@ -7,6 +7,8 @@
 #include <QAtomicInteger>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
+#include <QMutex>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -99,6 +101,20 @@ std::optional<qint64> readInteger(QSqlDatabase &db, const QString &statement, QS
 
 } // namespace
 
+namespace {
+
+// The files this process has SQLite connections open to, and how many. POSIX advisory locks
+// belong to the process, and closing *any* descriptor of a file drops all of them
+// (sqlite.org/howtocorrupt.html, 2.2). Reading the header with QFile while another of our
+// connections had the file open released that connection's locks: another process (say
+// confabctl) closing the database then believed it was the last user, checkpointed and
+// deleted the WAL and its index under us, and we went on with a stale view. So only the
+// first opener in the process reads the header; later ones know it is SQLite's.
+QMutex s_openFilesMutex;
+QHash<QString, int> s_openFiles;
+
+} // namespace
+
 Database::~Database()
 {
     close();
@@ -113,7 +129,9 @@ bool Database::open(const QString &path, QString *error)
 {
     close();
     QString why;
-    if (!checkHeader(path, &why)) {
+    const QString file = QFileInfo(path).absoluteFilePath();
+    QMutexLocker openFiles(&s_openFilesMutex); // until registered: no QFile beside SQLite
+    if (s_openFiles.value(file) == 0 && !checkHeader(path, &why)) {
         *error = why;
         return false;
     }
@@ -132,6 +150,9 @@ bool Database::open(const QString &path, QString *error)
         return false;
     }
     m_path = path;
+    m_registeredFile = file;
+    ++s_openFiles[file];
+    openFiles.unlock();
     if (!configureAndMigrate(&why)) {
         *error = why;
         close();
@@ -278,6 +299,12 @@ void Database::close()
     QSqlDatabase::removeDatabase(m_connectionName);
     m_connectionName.clear();
     m_path.clear();
+    if (!m_registeredFile.isEmpty()) {
+        QMutexLocker openFiles(&s_openFilesMutex);
+        if (--s_openFiles[m_registeredFile] <= 0)
+            s_openFiles.remove(m_registeredFile);
+        m_registeredFile.clear();
+    }
 }
 
 bool Database::isOpen() const

@@ -43,6 +43,7 @@ private:
     QSqlDatabase m_db;
     QString m_connectionName;
     QString m_path;
+    QString m_registeredFile; // absolute path counted in the process's open files
 };
 
 /// A write transaction (BEGIN IMMEDIATE, so it takes the write lock up front and a
