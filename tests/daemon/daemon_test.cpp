@@ -464,4 +464,49 @@ TEST_F(DaemonTest, AccountMadeWithConfabctlSignsInAndAdminRoleIsKept)
     EXPECT_EQ(alice->helloOk().value("user"_L1).toObject().value("role"_L1).toString(), u"user"_s);
 }
 
+TEST_F(DaemonTest, ConfabctlChangesApplyToOpenSessions)
+{
+    // confabctl works on the database while confabd runs: a role it gives applies to the
+    // open session, and `disable` / `passwd` end the user's open sessions, not only later
+    // sign-ins.
+    ASSERT_NO_FATAL_FAILURE(addUser(u"bob"_s));
+    Daemon daemon;
+    ASSERT_NO_FATAL_FAILURE(daemon.start(dataDir.path()));
+    auto alice = signIn(daemon.url());
+    auto bob = signIn(daemon.url(), u"bob"_s);
+    ASSERT_TRUE(alice && bob);
+    const QJsonObject stats{{"t"_L1, "admin.stats"_L1}};
+    auto statsAllowed = [&] {
+        const auto reply = alice->request(stats);
+        return reply && isOk(*reply);
+    };
+    ASSERT_FALSE(statsAllowed());
+
+    QString output;
+    ASSERT_EQ(runCtl({u"--data"_s, dataDir.path(), u"user"_s, u"role"_s, u"alice"_s, u"admin"_s},
+                     {}, &output),
+              0)
+        << output.toStdString();
+    ASSERT_TRUE(waitUntil(statsAllowed, 15000));
+
+    ASSERT_EQ(runCtl({u"--data"_s, dataDir.path(), u"user"_s, u"disable"_s, u"bob"_s}, {}, &output),
+              0)
+        << output.toStdString();
+    const auto bye = bob->waitFor(u"bye"_s, {}, 15000);
+    ASSERT_TRUE(bye) << output.toStdString() << daemon.errorOutput().toStdString();
+    EXPECT_EQ(bye->value("reason"_L1).toString(), u"kicked"_s);
+    ASSERT_TRUE(bob->waitForDisconnected(5000));
+    EXPECT_EQ(bob->closeCode(), 4002);
+    EXPECT_TRUE(alice->isConnected());
+    EXPECT_TRUE(statsAllowed());
+
+    ASSERT_EQ(runCtl({u"--data"_s, dataDir.path(), u"user"_s, u"passwd"_s, u"alice"_s,
+                      u"--password-stdin"_s},
+                     "another-password-2\n", &output),
+              0)
+        << output.toStdString();
+    ASSERT_TRUE(alice->waitForDisconnected(15000));
+    EXPECT_EQ(alice->closeCode(), 4002);
+}
+
 } // namespace

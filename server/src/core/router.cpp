@@ -717,6 +717,12 @@ void Router::kick(Connection *c)
     c->closeWith(4002, u"kicked"_s);
 }
 
+void Router::endRevokedSession(Connection *connection)
+{
+    if (!connection->isClosing())
+        kick(connection);
+}
+
 void Router::onAdminKick(Connection *c, quint64 slot, const AdminKickRequest &request)
 {
     QList<Connection *> targets;

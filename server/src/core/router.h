@@ -59,6 +59,8 @@ public:
     void drain(std::function<void()> done);
     /// Sends `bye` with `reason` to every connection and closes them.
     void closeAll(ByeReason reason, int closeCode);
+    /// Ends a session whose sign-in was revoked elsewhere (`bye` `kicked`, close 4002).
+    void endRevokedSession(Connection *connection);
     int connectionCount() const;
 
 private:

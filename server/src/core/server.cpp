@@ -9,6 +9,7 @@
 #include "messagewriter.h"
 #include "presencetracker.h"
 #include "router.h"
+#include "sessionwatcher.h"
 #include "transport.h"
 #include "typingtracker.h"
 
@@ -22,6 +23,9 @@ namespace confab::server {
 namespace {
 constexpr int maxBatch = 512;     // publishes per group commit at most
 constexpr int closeWaitMs = 1000; // for peers to finish the close handshake on shutdown
+// How often to look for accounts changed by confabctl while running: an admin who disables
+// someone expects it to take effect at once, and a look costs one PRAGMA when nothing changed.
+constexpr std::chrono::seconds sessionCheckInterval{2};
 } // namespace
 
 struct Server::Parts
@@ -34,6 +38,7 @@ struct Server::Parts
     std::unique_ptr<TypingTracker> typing;
     std::unique_ptr<AuthService> auth;
     std::unique_ptr<Router> router;
+    std::unique_ptr<SessionWatcher> sessions;
     std::unique_ptr<Transport> transport;
     bool stopping = false;
 };
@@ -92,6 +97,10 @@ bool Server::start(QString *error)
     d->auth = std::make_unique<AuthService>(d->db, authOptions);
     d->router = std::make_unique<Router>(
         config, Router::Parts{d->db, *d->writer, d->hub, *d->presence, *d->typing, *d->auth});
+    d->sessions = std::make_unique<SessionWatcher>(d->db, d->hub, sessionCheckInterval);
+    connect(d->sessions.get(), &SessionWatcher::revoked, d->router.get(),
+            &Router::endRevokedSession);
+    d->sessions->start();
 
     Transport::Options transportOptions;
     transportOptions.address = config.listenAddress;
