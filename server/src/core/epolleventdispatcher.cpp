@@ -85,6 +85,7 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         const int count = epoll_wait(m_epoll, ready, kReadySlots, timeoutMs);
         if (count < 0 && errno != EINTR)
             qWarning("EpollEventDispatcher: epoll_wait: %s", std::strerror(errno));
+        // Local, not a member: a handler may run a nested loop that calls processEvents().
         std::vector<std::pair<int, quint32>> events;
         events.reserve(size_t(std::max(count, 0)));
         for (int i = 0; i < count; ++i) {
