@@ -458,6 +458,24 @@ TEST_F(RealServerTest, IdleUserBecomesAwayForOthersAndBackOnInput)
     ASSERT_TRUE(waitUntil([&] { return aliceStatus() == u"online"_s; }));
 }
 
+TEST_F(RealServerTest, OwnRowGoesOfflineWhileDisconnectedAndBackAfterwards)
+{
+    auto alice = signedIn(u"alice"_s);
+    MemberModel *members = alice->memberModel(general);
+    QAbstractItemModelTester tester(members, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    auto ownStatus = [&] {
+        const int row = members->rowOf(u"alice"_s);
+        return row < 0 ? QString() : members->index(row).data(MemberModel::StatusRole).toString();
+    };
+    ASSERT_TRUE(waitUntil([&] { return ownStatus() == u"online"_s; }));
+    server->kill();
+    ASSERT_TRUE(waitUntil([&] { return ownStatus() == u"offline"_s; }));
+    QString error;
+    ASSERT_TRUE(server->restart(&error)) << error.toStdString();
+    alice->connection()->retryNow();
+    ASSERT_TRUE(waitUntil([&] { return ownStatus() == u"online"_s; }, 15000));
+}
+
 TEST_F(RealServerTest, AdminPresenceViewFollowsConnections)
 {
     QString output;

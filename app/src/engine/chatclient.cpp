@@ -44,6 +44,7 @@ ChatClient::ChatClient(const QString &dataDir, Options options, QObject *parent)
         m_joinSince.clear();
         m_typingNotifier->clear();
         m_typingBoard->clear();
+        showSelfOffline();
     });
     connect(m_typingNotifier, &TypingNotifier::notice, this,
             [this](const QString &channel, bool active) {
@@ -243,6 +244,21 @@ void ChatClient::sendJoin(const QString &channel)
         m_syncing.insert(channel);
         m_joinSince.insert(channel, *join.since);
     }
+}
+
+void ChatClient::showSelfOffline()
+{
+    // Our own row must not stay "online" beside the disconnected banner. Until the next
+    // join reply says otherwise (another device of ours may be online), we are not there.
+    if (m_me.name.isEmpty())
+        return;
+    Presence self = m_presence.value(m_me.name);
+    self.user = m_me.name;
+    self.status = PresenceStatus::Offline;
+    self.text.clear();
+    m_presence.insert(m_me.name, self);
+    for (MemberModel *members : std::as_const(m_memberModels))
+        members->applyPresence(self);
 }
 
 void ChatClient::finishSync(const QString &channel)

@@ -127,6 +127,7 @@ private:
     void onSynced(const SyncedEvent &synced);
     void sendJoin(const QString &channel);
     void finishSync(const QString &channel);
+    void showSelfOffline();
     void updateQueued();
     void sendPresence();
     bool fetchHistory(const QString &channel, qint64 before, int limit,
