@@ -66,6 +66,13 @@ QStringList textsBy(const MessageModel &model, const QString &author, const QStr
     return texts;
 }
 
+/// `user`'s status in a member list ("online", "away", …), empty while not listed.
+QString statusOf(const MemberModel &members, const QString &user)
+{
+    const int row = members.rowOf(user);
+    return row < 0 ? QString() : members.index(row).data(MemberModel::StatusRole).toString();
+}
+
 QStringList numbered(const QString &prefix, int count)
 {
     QStringList texts;
@@ -445,10 +452,7 @@ TEST_F(RealServerTest, IdleUserBecomesAwayForOthersAndBackOnInput)
     auto bob = signedIn(u"bob"_s);
     MemberModel *members = bob->memberModel(general);
     QAbstractItemModelTester tester(members, QAbstractItemModelTester::FailureReportingMode::Fatal);
-    auto aliceStatus = [&] {
-        const int row = members->rowOf(u"alice"_s);
-        return row < 0 ? QString() : members->index(row).data(MemberModel::StatusRole).toString();
-    };
+    auto aliceStatus = [&] { return statusOf(*members, u"alice"_s); };
     ASSERT_TRUE(waitUntil([&] { return aliceStatus() == u"online"_s; }));
     clock.advance(5 * 60 * 1000);
     alice->idleMonitor()->tick();
@@ -463,10 +467,7 @@ TEST_F(RealServerTest, OwnRowGoesOfflineWhileDisconnectedAndBackAfterwards)
     auto alice = signedIn(u"alice"_s);
     MemberModel *members = alice->memberModel(general);
     QAbstractItemModelTester tester(members, QAbstractItemModelTester::FailureReportingMode::Fatal);
-    auto ownStatus = [&] {
-        const int row = members->rowOf(u"alice"_s);
-        return row < 0 ? QString() : members->index(row).data(MemberModel::StatusRole).toString();
-    };
+    auto ownStatus = [&] { return statusOf(*members, u"alice"_s); };
     ASSERT_TRUE(waitUntil([&] { return ownStatus() == u"online"_s; }));
     server->kill();
     ASSERT_TRUE(waitUntil([&] { return ownStatus() == u"offline"_s; }));
