@@ -265,6 +265,16 @@ ClientFrame parseHistory(FieldReader &reader, RequestId id, const Limits &limits
     return history;
 }
 
+ClientFrame parseChannels(FieldReader &reader, RequestId id, const Limits &)
+{
+    ChannelsRequest channels;
+    channels.id = id;
+    channels.after =
+        reader.optionalBoundedString("after"_L1, 0, rules::maxChannelNameBytes).value_or(QString());
+    channels.limit = int(reader.optionalInteger("limit"_L1, 1, rules::maxChannelsPage).value_or(0));
+    return channels;
+}
+
 ClientFrame parseCreate(FieldReader &reader, RequestId id, const Limits &)
 {
     CreateRequest create;
@@ -374,7 +384,7 @@ constexpr std::array<ClientType, std::variant_size_v<ClientFrame>> clientTypes =
     {parseLeave, true},
     {parsePublish, true},
     {parseHistory, true},
-    {parseIdOnly<ChannelsRequest>, true},
+    {parseChannels, true},
     {parseCreate, true},
     {parseInvite, true},
     {parseTyping, false},
@@ -463,6 +473,18 @@ ServerFrame parseBye(FieldReader &reader)
     return bye;
 }
 
+ServerFrame parseChannelEvent(FieldReader &reader)
+{
+    ChannelEvent event;
+    const auto kind = channelEventKindFromName(reader.string("event"_L1));
+    if (reader.ok() && !kind)
+        reader.fail("event"_L1, u"must be added, updated or removed"_s);
+    event.kind = kind.value_or(ChannelEventKind::Added);
+    FieldReader fields(reader.object("channel"_L1), reader, "channel"_L1);
+    event.channel = readChannel(fields);
+    return event;
+}
+
 struct ServerType
 {
     QLatin1StringView name;
@@ -477,6 +499,7 @@ constexpr std::array<ServerType, std::variant_size_v<ServerFrame>> serverTypes =
     {"presence"_L1, parsePresenceEvent},
     {"admin.presence"_L1, parseAdminPresence},
     {"bye"_L1, parseBye},
+    {"channel"_L1, parseChannelEvent},
 }};
 
 // ---- encoding ----------------------------------------------------------------------------
@@ -541,6 +564,14 @@ void writeFields(JsonWriter &w, const HistoryRequest &history)
     w.key("limit"_L1).integer(history.limit);
 }
 
+void writeFields(JsonWriter &w, const ChannelsRequest &channels)
+{
+    if (!channels.after.isEmpty())
+        w.key("after"_L1).string(channels.after);
+    if (channels.limit > 0)
+        w.key("limit"_L1).integer(channels.limit);
+}
+
 void writeFields(JsonWriter &w, const CreateRequest &create)
 {
     w.key("channel"_L1).string(create.channel);
@@ -590,7 +621,6 @@ void writeFields(JsonWriter &w, const AdminUserRequest &request)
 
 // Requests whose only field is the id, which the caller writes.
 void writeFields(JsonWriter &, const LogoutRequest &) {}
-void writeFields(JsonWriter &, const ChannelsRequest &) {}
 void writeFields(JsonWriter &, const AdminWatchRequest &) {}
 void writeFields(JsonWriter &, const AdminUnwatchRequest &) {}
 void writeFields(JsonWriter &, const AdminStatsRequest &) {}
@@ -696,6 +726,21 @@ QByteArray encodeEvent(const ByeEvent &bye)
     w.key("reason"_L1).string(byeReasonName(bye.reason));
     if (bye.retryMs)
         w.key("retry_ms"_L1).integer(*bye.retryMs);
+    w.endObject();
+    return w.take();
+}
+
+QByteArray encodeEvent(const ChannelEvent &event)
+{
+    JsonWriter w;
+    beginFrame(w, "channel"_L1);
+    w.key("event"_L1).string(channelEventKindName(event.kind));
+    w.key("channel"_L1).beginObject();
+    w.key("name"_L1).string(event.channel.name);
+    w.key("topic"_L1).string(event.channel.topic);
+    w.key("private"_L1).boolean(event.channel.isPrivate);
+    w.key("last_seq"_L1).integer(event.channel.lastSeq);
+    w.endObject();
     w.endObject();
     return w.take();
 }

@@ -31,6 +31,12 @@ constexpr std::array<QLatin1StringView, 3> byeReasons = {
     "replaced"_L1,
 };
 
+constexpr std::array<QLatin1StringView, 3> channelEventKinds = {
+    "added"_L1,
+    "updated"_L1,
+    "removed"_L1,
+};
+
 template <typename Enum, std::size_t N>
 std::optional<Enum> enumFromName(const std::array<QLatin1StringView, N> &names, QStringView name)
 {
@@ -97,6 +103,16 @@ QLatin1StringView byeReasonName(ByeReason reason)
 std::optional<ByeReason> byeReasonFromName(QStringView name)
 {
     return enumFromName<ByeReason>(byeReasons, name);
+}
+
+QLatin1StringView channelEventKindName(ChannelEventKind kind)
+{
+    return channelEventKinds[static_cast<std::size_t>(kind)];
+}
+
+std::optional<ChannelEventKind> channelEventKindFromName(QStringView name)
+{
+    return enumFromName<ChannelEventKind>(channelEventKinds, name);
 }
 
 } // namespace confab

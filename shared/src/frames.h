@@ -84,9 +84,12 @@ struct HistoryRequest
     friend bool operator==(const HistoryRequest &, const HistoryRequest &) = default;
 };
 
+/// `channels`: one page of the visible channels, by name, after `after` ("": from the start).
 struct ChannelsRequest
 {
     RequestId id = 0;
+    QString after;
+    int limit = 0; ///< 0: the server's page size
     friend bool operator==(const ChannelsRequest &, const ChannelsRequest &) = default;
 };
 
@@ -248,7 +251,19 @@ struct ByeEvent
     friend bool operator==(const ByeEvent &, const ByeEvent &) = default;
 };
 
+enum class ChannelEventKind { Added, Updated, Removed };
+QLatin1StringView channelEventKindName(ChannelEventKind kind);
+std::optional<ChannelEventKind> channelEventKindFromName(QStringView name);
+
+/// `channel` (1.1): a channel came into or went out of the user's sight, or changed.
+struct ChannelEvent
+{
+    ChannelEventKind kind = ChannelEventKind::Added;
+    Channel channel;
+    friend bool operator==(const ChannelEvent &, const ChannelEvent &) = default;
+};
+
 using ServerFrame = std::variant<Reply, MsgEvent, SyncedEvent, TypingEvent, PresenceEvent,
-                                 AdminPresenceEvent, ByeEvent>;
+                                 AdminPresenceEvent, ByeEvent, ChannelEvent>;
 
 } // namespace confab

@@ -267,13 +267,16 @@ std::optional<HistoryOk> HistoryOk::fromJson(const QJsonObject &ok)
 
 QJsonObject ChannelsOk::toJson() const
 {
-    return {{u"channels"_s, toJsonArray(channels)}};
+    return {{u"channels"_s, toJsonArray(channels)}, {u"more"_s, more}};
 }
 
 std::optional<ChannelsOk> ChannelsOk::fromJson(const QJsonObject &ok)
 {
     return fromObject(ok, [](FieldReader &reader) {
-        return ChannelsOk{readObjectList<Channel>(reader, "channels"_L1, readChannel)};
+        ChannelsOk ok;
+        ok.channels = readObjectList<Channel>(reader, "channels"_L1, readChannel);
+        ok.more = reader.optionalBoolean("more"_L1).value_or(false);
+        return ok;
     });
 }
 

@@ -75,6 +75,7 @@ struct HistoryOk
 struct ChannelsOk
 {
     QList<Channel> channels;
+    bool more = false; ///< more channels follow the last one (ask with `after`)
 
     QJsonObject toJson() const;
     static std::optional<ChannelsOk> fromJson(const QJsonObject &ok);

@@ -14,6 +14,9 @@ namespace confab::rules {
 
 inline constexpr qint64 maxRequestId = (qint64(1) << 53) - 1; ///< largest exact JSON integer
 inline constexpr int maxChannelNameChars = 64;
+/// The longest channel name in bytes: a `dm:` name of two longest user names.
+inline constexpr int maxChannelNameBytes = 3 + 32 + 1 + 32;
+inline constexpr int maxChannelsPage = 200; ///< channels in one `channels` reply at most
 inline constexpr int maxUserNameChars = 32;
 inline constexpr int maxCidBytes = 64;
 inline constexpr int maxTopicBytes = 256;

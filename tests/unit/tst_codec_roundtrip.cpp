@@ -35,7 +35,8 @@ std::vector<ClientFrame> sampleClientFrames()
         PublishRequest{rules::maxRequestId, u"general"_s, u"cid-\u00e9"_s, trickyText},
         HistoryRequest{16, u"general"_s, 1200, {}, 200},
         HistoryRequest{17, u"dm:alice:bob"_s, {}, 0, 1},
-        ChannelsRequest{18},
+        ChannelsRequest{18, {}, 0},
+        ChannelsRequest{18, u"dm:alice:bob"_s, 200},
         CreateRequest{19, u"design"_s, u"Design talk ✏️"_s, true},
         InviteRequest{20, u"design"_s, u"bob"_s},
         TypingNotice{u"general"_s, true},
@@ -92,6 +93,8 @@ std::vector<ServerFrame> sampleServerFrames()
         ByeEvent{ByeReason::Kicked, 1000},
         ByeEvent{ByeReason::Replaced, {}},
         ByeEvent{ByeReason::Shutdown, 30000},
+        ChannelEvent{ChannelEventKind::Added, Channel{u"design"_s, u"Design ✏️"_s, false, 12}},
+        ChannelEvent{ChannelEventKind::Removed, Channel{u"secret"_s, {}, true, 0}},
     };
 }
 
@@ -229,6 +232,14 @@ TEST(WireBytes, SyncedAndBye)
               QByteArray(R"({"t":"bye","reason":"shutdown","retry_ms":500})"));
     EXPECT_EQ(encodeServerFrame(ByeEvent{ByeReason::Kicked, {}}),
               QByteArray(R"({"t":"bye","reason":"kicked"})"));
+}
+
+TEST(WireBytes, ChannelEvent)
+{
+    EXPECT_EQ(encodeServerFrame(
+                  ChannelEvent{ChannelEventKind::Removed, Channel{u"ops"_s, u"t"_s, true, 7}}),
+              QByteArray(R"({"t":"channel","event":"removed","channel":{"name":"ops","topic":"t",)"
+                         R"("private":true,"last_seq":7}})"));
 }
 
 TEST(WireBytes, AdminPresenceLeavesOutUnsetConnection)

@@ -14,8 +14,16 @@ using namespace Qt::StringLiterals;
 namespace confab::server {
 
 namespace {
-// An address (an office behind NAT) may fail this many times more often than one user.
+// An address (an office behind NAT) may fail this many times more often than one user,
+// before users who have failed themselves are held off from it...
 constexpr int addressFailureFactor = 4;
+// ...and this many times before everyone is: guessing one password across many names.
+constexpr int addressCeilingFactor = 20;
+
+Error throttled(qint64 waitMs)
+{
+    return Error{ErrorCode::RateLimited, u"too many sign-in attempts; try again later"_s, waitMs};
+}
 
 Error unauthorized(const QString &message)
 {
@@ -27,6 +35,7 @@ AuthService::AuthService(store::Database &db, Options options, QObject *parent)
     : QObject(parent)
     , m_db(db)
     , m_options(options)
+    , m_attempts(options.failureWindowMs)
 {
     m_pool.setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
     m_dummyHash = auth::PasswordHasher::hash(u"not a password"_s, m_options.cost);
@@ -56,17 +65,22 @@ void AuthService::signInWithPassword(const QString &user, const QString &passwor
                                      const QHostAddress &from, Callback done)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    sweep(now);
     const QString userKey = u"u:"_s + user;
     const QString addressKey = u"a:"_s + from.toString();
-    const auto wait = std::max(
-        throttledFor(userKey, m_options.maxFailures, now).value_or(0),
-        throttledFor(addressKey, addressFailureFactor * m_options.maxFailures, now).value_or(0));
+    const int max = m_options.maxFailures;
+    const int addressLimit =
+        (m_attempts.recorded(userKey, now) > 0 ? addressFailureFactor : addressCeilingFactor) * max;
+    const qint64 wait = std::max(m_attempts.waitFor(userKey, max, now),
+                                 m_attempts.waitFor(addressKey, addressLimit, now));
     if (wait > 0) {
         qCInfo(lcAuth) << "sign-in throttled for" << user << "from" << from.toString();
-        done({std::nullopt,
-              Error{ErrorCode::RateLimited, u"too many failed sign-ins; try again later"_s, wait}});
+        done({std::nullopt, throttled(wait)});
         return;
     }
+    // Counted from now, not from when the check fails: concurrent attempts see each other.
+    m_attempts.begin(userKey);
+    m_attempts.begin(addressKey);
     store::UserRepository users(m_db);
     const auto record = users.find(user);
     const QString hash = record ? record->passwordHash : m_dummyHash;
@@ -79,9 +93,10 @@ void AuthService::signInWithPassword(const QString &user, const QString &passwor
                 if (!self)
                     return;
                 const qint64 now = QDateTime::currentMSecsSinceEpoch();
-                if (!record || !matches) {
-                    self->recordFailure(userKey, now);
-                    self->recordFailure(addressKey, now);
+                const bool failed = !record || !matches;
+                self->m_attempts.end(userKey, failed, now);
+                self->m_attempts.end(addressKey, failed, now);
+                if (failed) {
                     qCInfo(lcAuth) << "failed sign-in for" << userKey.mid(2);
                     done({std::nullopt, unauthorized(u"wrong user name or password"_s)});
                     return;
@@ -101,11 +116,27 @@ void AuthService::signInWithPassword(const QString &user, const QString &passwor
                                              u"the server could not sign you in"_s, std::nullopt}});
                     return;
                 }
-                self->m_failures.remove(userKey);
+                self->m_attempts.clear(userKey);
                 done({SessionUser{record->id, record->info, *token}, std::nullopt});
             },
             Qt::QueuedConnection);
     });
+}
+
+std::optional<Error> AuthService::admitRegistration(const QHostAddress &from)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    sweep(now);
+    const QString key = u"r:"_s + from.toString();
+    if (const qint64 wait =
+            m_attempts.waitFor(key, addressFailureFactor * m_options.maxFailures, now)) {
+        qCInfo(lcAuth) << "registration throttled from" << from.toString();
+        return Error{ErrorCode::RateLimited,
+                     u"too many registrations from your address; try later"_s, wait};
+    }
+    m_attempts.begin(key);
+    m_attempts.end(key, true, now);
+    return std::nullopt;
 }
 
 void AuthService::hashPassword(const QString &password, std::function<void(QString)> done)
@@ -130,28 +161,12 @@ bool AuthService::revoke(const QString &token)
     return tokens.revoke(token);
 }
 
-std::optional<qint64> AuthService::throttledFor(const QString &key, int maxFailures, qint64 nowMs)
+void AuthService::sweep(qint64 nowMs)
 {
-    auto it = m_failures.find(key);
-    if (it == m_failures.end())
-        return std::nullopt;
-    while (!it->empty() && it->front() <= nowMs - m_options.failureWindowMs)
-        it->pop_front();
-    if (it->empty()) {
-        m_failures.erase(it);
-        return std::nullopt;
-    }
-    if (int(it->size()) < maxFailures)
-        return std::nullopt;
-    return it->front() + m_options.failureWindowMs - nowMs;
-}
-
-void AuthService::recordFailure(const QString &key, qint64 nowMs)
-{
-    auto &times = m_failures[key];
-    times.push_back(nowMs);
-    while (int(times.size()) > addressFailureFactor * m_options.maxFailures)
-        times.pop_front();
+    if (nowMs - m_lastSweepMs < m_options.failureWindowMs)
+        return;
+    m_lastSweepMs = nowMs;
+    m_attempts.sweep(nowMs);
 }
 
 } // namespace confab::server

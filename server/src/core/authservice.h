@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "attemptthrottle.h"
 #include "connection.h"
 #include "errorcode.h"
 #include "passwordhasher.h"
@@ -21,10 +22,15 @@ class Database;
 namespace confab::server {
 
 /// Signs users in. Password checks (Argon2id) run on a thread pool so one sign-in never
-/// stalls other clients; their results come back on this object's thread. Failed attempts
-/// are throttled per user name and per address: after `maxFailures` for one user (four
-/// times as many for one address) within the window, further attempts get `rate_limited`
-/// until the oldest failure ages out.
+/// stalls other clients; their results come back on this object's thread.
+///
+/// Password attempts are throttled per user name and per address (AttemptThrottle): an
+/// attempt counts from the moment it starts, so however many arrive at once, at most
+/// `maxFailures` per user are checked in a window; failures stay counted for the window.
+/// Per address, 4x that many failures hold off users who have failed themselves; users
+/// who have not are held only at 20x (a spray over many names), so one noisy client
+/// behind a shared address does not lock out everyone else. Registrations are counted per
+/// address the same way (4x `maxFailures` per window), since each costs a password hash.
 class AuthService : public QObject
 {
     Q_OBJECT
@@ -53,16 +59,20 @@ public:
                             Callback done);
     /// Hashes a new password off the event loop; `done` gets an empty string on failure.
     void hashPassword(const QString &password, std::function<void(QString)> done);
+    /// Admits a registration from `from`, counted at once for the window; `rate_limited`
+    /// when that address has registered too often lately.
+    std::optional<Error> admitRegistration(const QHostAddress &from);
     /// Revokes a token. True when it existed.
     bool revoke(const QString &token);
 
 private:
-    std::optional<qint64> throttledFor(const QString &key, int maxFailures, qint64 nowMs);
-    void recordFailure(const QString &key, qint64 nowMs);
+    /// Forgets keys idle for a whole window, at most once a window.
+    void sweep(qint64 nowMs);
 
     store::Database &m_db;
     Options m_options;
-    QHash<QString, std::deque<qint64>> m_failures;
+    AttemptThrottle m_attempts;
+    qint64 m_lastSweepMs = 0;
     QString m_dummyHash; ///< verified against for unknown users, so timing does not tell
     QThreadPool m_pool;
 };

@@ -62,6 +62,9 @@ public:
     int failedHellos = 0;
     RateLimiter publishLimiter;
     RateLimiter typingLimiter;
+    RateLimiter requestLimiter{1, 1}; ///< every request but publish; set by the Router
+    int framesThisTurn = 0;           ///< frames handled since this connection last yielded
+    bool pumpScheduled = false;
     // QList, not std::deque: libstdc++'s deque allocates a 512-byte block and its map even
     // when empty, ~1.7 KiB for the three per idle connection; these are nearly always empty.
     QList<qint64> badFrameTimes; ///< ms of recent bad frames

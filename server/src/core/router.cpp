@@ -33,10 +33,18 @@ constexpr int badFrameLimit = 20;    // more than this many in the window: close
 constexpr qint64 badFrameWindowMs = 10000;
 constexpr int maxFailedHellos = 3;
 constexpr int drainDeadlineMs = 3000;
+// Frames one connection may have handled before it yields the event loop to the others:
+// a client pipelining thousands of cheap requests must not stall everyone's messages.
+constexpr int framesPerTurn = 32;
 
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
+}
+
+bool isAdmin(const Connection *c)
+{
+    return c->isSignedIn() && c->user->info.role == Role::Admin;
 }
 
 } // namespace
@@ -67,6 +75,7 @@ int Router::connectionCount() const
 
 void Router::adopt(Connection *connection)
 {
+    connection->requestLimiter = RateLimiter(m_config.requestRatePerSecond, m_config.requestBurst);
     m_parts.hub.add(connection);
     connect(connection, &Connection::inboxGrew, this, [this](Connection *c) {
         if (int(c->inbox.size()) > maxInboxFrames) {
@@ -94,6 +103,11 @@ void Router::adopt(Connection *connection)
 void Router::pump(Connection *c)
 {
     while (!c->inbox.empty() && !c->isClosing() && !c->helloPending && !m_draining) {
+        if (c->framesThisTurn >= framesPerTurn) {
+            pumpNextTurn(c);
+            return;
+        }
+        ++c->framesThisTurn;
         auto parsed = parseClientFrame(c->inbox.front(), m_config.limits);
         if (auto *error = std::get_if<ProtocolError>(&parsed)) {
             c->inbox.pop_front();
@@ -107,6 +121,23 @@ void Router::pump(Connection *c)
         c->inbox.pop_front();
         dispatch(c, frame);
     }
+}
+
+void Router::pumpNextTurn(Connection *c)
+{
+    if (c->pumpScheduled)
+        return;
+    c->pumpScheduled = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this, guard = QPointer<Connection>(c)] {
+            if (!guard)
+                return;
+            guard->pumpScheduled = false;
+            guard->framesThisTurn = 0;
+            pump(guard);
+        },
+        Qt::QueuedConnection);
 }
 
 void Router::badFrame(Connection *c, const ProtocolError &error)
@@ -132,13 +163,22 @@ void Router::dispatch(Connection *c, const ClientFrame &frame)
     }
     const RequestId id = requestId(frame).value_or(0);
     const quint64 slot = c->reserveReply();
+    // `publish` has its own, stricter bucket (limits.rate_per_s); every other request
+    // spends from this one, so no request type is free to flood with.
+    if (!std::holds_alternative<PublishRequest>(frame)) {
+        if (const qint64 wait = c->requestLimiter.take(nowMs()); wait > 0) {
+            replyError(c, slot, id, ErrorCode::RateLimited,
+                       u"too many requests; retry after %1 ms"_s.arg(wait), wait);
+            return;
+        }
+    }
     const bool preHello = std::holds_alternative<HelloRequest>(frame) ||
                           std::holds_alternative<RegisterRequest>(frame);
     if (!preHello && !c->isSignedIn()) {
         replyError(c, slot, id, ErrorCode::NotReady, u"send hello first"_s);
         return;
     }
-    const bool admin = c->isSignedIn() && c->user->info.role == Role::Admin;
+    const bool admin = isAdmin(c);
     const bool adminFrame = frameType(frame).startsWith("admin."_L1);
     if (adminFrame && !admin) {
         replyError(c, slot, id, ErrorCode::Forbidden, u"this needs the admin role"_s);
@@ -260,8 +300,10 @@ void Router::completeHello(Connection *c, quint64 slot, RequestId id, bool issue
     ok.server = u"confabd/"_s + QCoreApplication::applicationVersion();
     if (QCoreApplication::applicationVersion().isEmpty())
         ok.server = u"confabd/0.3"_s;
+    // The user's own channels only: the reply must not grow with the server's public
+    // channels (those are paged by `channels`).
     store::ChannelRepository channels(m_parts.db);
-    for (const auto &record : channels.visibleTo(user))
+    for (const auto &record : channels.memberOf(user))
         ok.channels.append(channelWithLiveSeq(record));
     replyOk(c, slot, id, ok.toJson());
 }
@@ -271,6 +313,10 @@ void Router::onRegister(Connection *c, quint64 slot, const RegisterRequest &requ
     if (!m_config.openRegistration) {
         replyError(c, slot, request.id, ErrorCode::Forbidden,
                    u"this server does not allow open registration; ask an admin for an account"_s);
+        return;
+    }
+    if (const auto throttled = m_parts.auth.admitRegistration(c->peerAddress())) {
+        c->fulfilReply(slot, encodeReplyError(request.id, *throttled));
         return;
     }
     store::UserRepository users(m_parts.db);
@@ -292,6 +338,7 @@ void Router::onRegister(Connection *c, quint64 slot, const RegisterRequest &requ
                              return;
                          }
                          qCInfo(lcAuth) << "registered" << request.user;
+                         joinedGeneral(request.user);
                          replyOk(conn, slot, request.id, RegisterOk{info}.toJson());
                      });
 }
@@ -327,6 +374,14 @@ Channel Router::channelWithLiveSeq(const store::ChannelRecord &record) const
     Channel channel = record.channel;
     channel.lastSeq = m_parts.hub.lastSeq(channel.name);
     return channel;
+}
+
+void Router::joinedGeneral(const QString &user)
+{
+    // UserRepository::add made the new account a member of `general`.
+    const QString general = u"general"_s;
+    if (m_parts.hub.hasMembers(general))
+        m_parts.hub.addMember(general, user);
 }
 
 void Router::ensureMembers(const store::ChannelRecord &record)
@@ -467,21 +522,40 @@ void Router::onLeave(Connection *c, quint64 slot, const LeaveRequest &request)
         return;
     }
     const QString &user = c->userName();
-    m_parts.hub.unsubscribe(request.channel, c);
-    c->joined.remove(request.channel);
-    stopTyping(request.channel, user);
     QString error;
     if (!store::ChannelRepository(m_parts.db).removeMember(record->id, user, &error))
         qCWarning(lcRouter) << "leave" << request.channel << "kept the membership:" << error;
-    m_parts.hub.removeMember(request.channel, user);
+    endMembership(*record, user, c);
     replyOk(c, slot, request.id);
+}
+
+void Router::endMembership(const store::ChannelRecord &record, const QString &user,
+                           const Connection *asked)
+{
+    const QString &name = record.channel.name;
+    m_parts.hub.removeMember(name, user);
+    stopTyping(name, user);
+    // Every connection of the user stops receiving the channel at once; the ones that did
+    // not ask learn it from a `channel` `removed` event.
+    const QByteArray removed =
+        encodeServerFrame(ChannelEvent{ChannelEventKind::Removed, channelWithLiveSeq(record)});
+    for (Connection *connection : m_parts.hub.connectionsOf(user)) {
+        m_parts.hub.unsubscribe(name, connection);
+        connection->joined.remove(name);
+        if (connection != asked)
+            connection->sendJson(removed);
+    }
 }
 
 void Router::onChannels(Connection *c, quint64 slot, const ChannelsRequest &request)
 {
     store::ChannelRepository channels(m_parts.db);
+    const int limit = request.limit > 0 ? request.limit : rules::maxChannelsPage;
     ChannelsOk ok;
-    for (const auto &record : channels.visibleTo(c->userName()))
+    auto page = channels.visibleTo(c->userName(), request.after, limit + 1);
+    ok.more = page.size() > limit;
+    page.resize(std::min<qsizetype>(page.size(), limit));
+    for (const auto &record : std::as_const(page))
         ok.channels.append(channelWithLiveSeq(record));
     replyOk(c, slot, request.id, ok.toJson());
 }
@@ -489,6 +563,14 @@ void Router::onChannels(Connection *c, quint64 slot, const ChannelsRequest &requ
 void Router::onCreate(Connection *c, quint64 slot, const CreateRequest &request)
 {
     store::ChannelRepository channels(m_parts.db);
+    const bool admin = c->user->info.role == Role::Admin;
+    if (!admin && m_config.channelsPerUser > 0 &&
+        channels.countCreatedBy(c->userName()) >= m_config.channelsPerUser) {
+        replyError(c, slot, request.id, ErrorCode::Forbidden,
+                   u"you have created %1 channels, the most this server allows; ask an admin"_s.arg(
+                       m_config.channelsPerUser));
+        return;
+    }
     QString error;
     bool conflict = false;
     const auto record = channels.create(request.channel, request.topic, request.isPrivate,
@@ -666,6 +748,9 @@ ConnectionInfo Router::connectionInfo(const Connection *c, qint64 now) const
 
 void Router::notifyWatchers(const AdminPresenceEvent &event)
 {
+    // The stream shows other users' addresses and sessions: it ends for a watcher whose
+    // role changed, however the change came (admin.user, or confabctl via SessionWatcher).
+    m_watchers.removeIf([](Connection *watcher) { return !isAdmin(watcher); });
     if (m_watchers.isEmpty())
         return;
     const QByteArray frame = makeTextFrame(encodeServerFrame(event));
@@ -778,6 +863,8 @@ void Router::finishAdminUser(Connection *c, quint64 slot, const AdminUserRequest
                             request.display.isEmpty() ? request.user : request.display,
                             request.role.value_or(Role::User)};
         ok = users.add(info, passwordHash, &error).has_value();
+        if (ok)
+            joinedGeneral(request.user);
         break;
     }
     case AdminUserAction::Disable:
@@ -805,6 +892,8 @@ void Router::finishAdminUser(Connection *c, quint64 slot, const AdminUserRequest
     for (Connection *connection : m_parts.hub.connectionsOf(request.user)) {
         if (connection->user)
             connection->user->info = record->info; // a new role applies at once
+        if (!isAdmin(connection))
+            m_watchers.remove(connection);
     }
     if (endSessions) {
         store::TokenRepository(m_parts.db).revokeAll(record->id);

@@ -72,6 +72,8 @@ private:
     };
 
     void pump(Connection *connection);
+    /// Goes on with `connection`'s inbox in a later event-loop turn.
+    void pumpNextTurn(Connection *connection);
     void onClosed(Connection *connection);
     void onCommitted(const QList<store::PublishOutcome> &outcomes);
     void onPresenceChanged(const Presence &presence);
@@ -117,7 +119,13 @@ private:
     std::optional<store::ChannelRecord> findChannel(const QString &name);
     bool isMember(const QString &channel, const QString &user);
     void ensureMembers(const store::ChannelRecord &record);
+    /// Keeps the member cache of `general` true for an account just made.
+    void joinedGeneral(const QString &user);
     void stopTyping(const QString &channel, const QString &user);
+    /// `user` is no longer a member of `record`: unsubscribes each of their connections and
+    /// tells those other than `asked` with a `channel` `removed` event.
+    void endMembership(const store::ChannelRecord &record, const QString &user,
+                       const Connection *asked);
     void kick(Connection *c);
     ConnectionInfo connectionInfo(const Connection *c, qint64 nowMs) const;
     void notifyWatchers(const AdminPresenceEvent &event);

@@ -24,6 +24,11 @@ struct ServerConfig
     // [limits]
     Limits limits;
     qint64 sendBufferBytes = 8 * 1024 * 1024; ///< unsent bytes per connection before 4008
+    // Requests other than publish, per connection: a client's reconnect joins all its
+    // channels at once, so the burst is generous; a flood of cheap requests is not.
+    int requestRatePerSecond = 50;
+    int requestBurst = 200;
+    int channelsPerUser = 100; ///< channels one user may create (admins: no limit; 0: none)
 
     // [timing]
     int helloTimeoutMs = 10000;

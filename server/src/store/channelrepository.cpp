@@ -49,7 +49,7 @@ std::optional<ChannelRecord> ChannelRepository::create(const QString &name, cons
                                                        QString *error, bool *conflict)
 {
     const QStringList members = creator.isEmpty() ? QStringList() : QStringList{creator};
-    return insert(name, topic, isPrivate, members, error, conflict);
+    return insert(name, topic, isPrivate, creator, members, error, conflict);
 }
 
 std::optional<ChannelRecord> ChannelRepository::ensureDirect(const QString &name, QString *error)
@@ -62,15 +62,17 @@ std::optional<ChannelRecord> ChannelRepository::ensureDirect(const QString &name
     if (auto existing = find(name))
         return existing;
     bool conflict = false;
-    auto record = insert(name, QString(), true, {pair->first, pair->second}, error, &conflict);
+    auto record =
+        insert(name, QString(), true, QString(), {pair->first, pair->second}, error, &conflict);
     if (!record && conflict)
         return find(name); // another connection created it meanwhile
     return record;
 }
 
 std::optional<ChannelRecord> ChannelRepository::insert(const QString &name, const QString &topic,
-                                                       bool isPrivate, const QStringList &members,
-                                                       QString *error, bool *conflict)
+                                                       bool isPrivate, const QString &creator,
+                                                       const QStringList &members, QString *error,
+                                                       bool *conflict)
 {
     if (conflict)
         *conflict = false;
@@ -90,9 +92,12 @@ std::optional<ChannelRecord> ChannelRepository::insert(const QString &name, cons
     record.createdMs = sql::nowMs();
     QSqlQuery query(m_db.sql());
     QString why;
-    if (!sql::exec(query,
-                   u"INSERT INTO channels(name, topic, private, created_ms) VALUES (?, ?, ?, ?)"_s,
-                   {name, sql::notNull(topic), isPrivate ? 1 : 0, record.createdMs}, &why)) {
+    if (!sql::exec(
+            query,
+            u"INSERT INTO channels(name, topic, private, created_ms, created_by) "
+            u"VALUES (?, ?, ?, ?, ?)"_s,
+            {name, sql::notNull(topic), isPrivate ? 1 : 0, record.createdMs, sql::notNull(creator)},
+            &why)) {
         *error = u"cannot create channel '%1': %2"_s.arg(name, why);
         return std::nullopt;
     }
@@ -121,12 +126,31 @@ std::optional<ChannelRecord> ChannelRepository::find(const QString &name) const
     return recordFrom(query);
 }
 
-QList<ChannelRecord> ChannelRepository::visibleTo(const QString &user) const
+QList<ChannelRecord> ChannelRepository::visibleTo(const QString &user, const QString &after,
+                                                  int limit) const
 {
     return listOf(m_db.sql(),
-                  kSelect + u"WHERE c.private = 0 OR EXISTS (SELECT 1 FROM members m "
-                            u"WHERE m.channel_id = c.id AND m.user_name = ?) ORDER BY c.name"_s,
+                  kSelect + u"WHERE c.name > ? AND (c.private = 0 OR EXISTS (SELECT 1 FROM "
+                            u"members m WHERE m.channel_id = c.id AND m.user_name = ?)) "
+                            u"ORDER BY c.name LIMIT ?"_s,
+                  {sql::notNull(after), user, limit < 0 ? -1 : limit});
+}
+
+QList<ChannelRecord> ChannelRepository::memberOf(const QString &user) const
+{
+    return listOf(m_db.sql(),
+                  kSelect + u"JOIN members m ON m.channel_id = c.id WHERE m.user_name = ? "
+                            u"ORDER BY c.name"_s,
                   {user});
+}
+
+int ChannelRepository::countCreatedBy(const QString &user) const
+{
+    QSqlQuery query(m_db.sql());
+    if (!sql::exec(query, u"SELECT count(*) FROM channels WHERE created_by = ?"_s, {user}) ||
+        !query.next())
+        return 0;
+    return query.value(0).toInt();
 }
 
 QList<ChannelRecord> ChannelRepository::all() const

@@ -38,8 +38,14 @@ public:
     /// Finds or creates the private direct channel `dm:a:b` with both users as members.
     std::optional<ChannelRecord> ensureDirect(const QString &name, QString *error);
     std::optional<ChannelRecord> find(const QString &name) const;
-    /// Every public channel plus the private ones `user` is a member of, by name.
-    QList<ChannelRecord> visibleTo(const QString &user) const;
+    /// Every public channel plus the private ones `user` is a member of, by name: at most
+    /// `limit` (-1: all) of those whose name sorts after `after`.
+    QList<ChannelRecord> visibleTo(const QString &user, const QString &after = QString(),
+                                   int limit = -1) const;
+    /// The channels `user` is a member of, by name.
+    QList<ChannelRecord> memberOf(const QString &user) const;
+    /// How many channels `user` created (direct conversations are nobody's).
+    int countCreatedBy(const QString &user) const;
     QList<ChannelRecord> all() const;
 
     bool addMember(qint64 channelId, const QString &user, QString *error);
@@ -52,7 +58,8 @@ public:
 private:
     /// Inserts the channel and its members in one transaction.
     std::optional<ChannelRecord> insert(const QString &name, const QString &topic, bool isPrivate,
-                                        const QStringList &members, QString *error, bool *conflict);
+                                        const QString &creator, const QStringList &members,
+                                        QString *error, bool *conflict);
 
     Database &m_db;
 };

@@ -72,6 +72,13 @@ constexpr const char *kSchemaV1[] = {
     "CREATE INDEX messages_by_ts ON messages(channel_id, ts)",
 };
 
+// Version 2: who created a channel, for the per-user channel quota ('' for direct
+// conversations and channels from before).
+constexpr const char *kSchemaV2[] = {
+    "ALTER TABLE channels ADD COLUMN created_by TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX channels_by_creator ON channels(created_by)",
+};
+
 struct Migration
 {
     std::span<const char *const> statements;
@@ -79,8 +86,9 @@ struct Migration
 
 constexpr Migration kMigrations[] = {
     {kSchemaV1},
+    {kSchemaV2},
 };
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 static_assert(std::size(kMigrations) == kSchemaVersion,
               "one migration step per schema version: bump kSchemaVersion with each new step");
 

@@ -53,6 +53,13 @@ std::optional<UserRecord> UserRepository::add(const UserInfo &info, const QStrin
         return std::nullopt;
     }
     record.id = query.lastInsertId().toLongLong();
+    // Everyone starts in `general`, the one channel every server has (as in most chat
+    // tools): the sign-in reply lists only the user's own channels.
+    if (!sql::exec(query,
+                   u"INSERT OR IGNORE INTO members(channel_id, user_name) "
+                   u"SELECT id, ? FROM channels WHERE name = 'general'"_s,
+                   {info.name}, &why))
+        qCWarning(lcStore) << "new user" << info.name << "is not in general:" << why;
     return record;
 }
 
