@@ -67,6 +67,34 @@ TEST_F(Typing, RelayedToOtherConnectionsButNotTheSendersOwn)
         << dump(joined->value("ok"_L1).toObject()).toStdString();
 }
 
+TEST_F(Typing, NothingAboutHerTypingReachesHerOtherConnection)
+{
+    // The relay, the stop on publish and the expiry: bob sees each, alice's second
+    // connection none of them.
+    config.typingExpiryMs = 300;
+    ASSERT_NO_FATAL_FAILURE(start());
+    TestClient *alice = signInAndJoin(u"alice"_s, {u"general"_s});
+    TestClient *aliceToo = signInAndJoin(u"alice"_s, {u"general"_s});
+    TestClient *bob = signInAndJoin(u"bob"_s, {u"general"_s});
+    ASSERT_TRUE(alice && aliceToo && bob);
+
+    alice->typing(u"general"_s, true);
+    ASSERT_TRUE(bob->waitFor(u"typing"_s, typingOf(u"alice"_s, u"general"_s, true)));
+    ASSERT_TRUE(alice->publish(u"general"_s, u"sent"_s));
+    ASSERT_TRUE(bob->waitFor(u"typing"_s, typingOf(u"alice"_s, u"general"_s, false)));
+    alice->typing(u"general"_s, true);
+    ASSERT_TRUE(bob->waitFor(u"typing"_s, typingOf(u"alice"_s, u"general"_s, true)));
+    ASSERT_TRUE(bob->waitFor(u"typing"_s, typingOf(u"alice"_s, u"general"_s, false), 3300))
+        << "no expiry";
+
+    ASSERT_TRUE(barrier(aliceToo));
+    EXPECT_TRUE(aliceToo->receivedOf(u"typing"_s).isEmpty())
+        << "alice's other connection got " << aliceToo->receivedOf(u"typing"_s).size()
+        << " typing frames about herself";
+    ASSERT_TRUE(barrier(alice));
+    EXPECT_TRUE(alice->receivedOf(u"typing"_s).isEmpty());
+}
+
 TEST_F(Typing, ExplicitInactiveIsRelayed)
 {
     ASSERT_NO_FATAL_FAILURE(start());

@@ -82,14 +82,14 @@ void Hub::broadcastMessage(const Message &message)
         connection->sendFrame(frame);
 }
 
-void Hub::sendToChannel(const QString &channel, QByteArrayView json, const Connection *except)
+void Hub::sendToOthersInChannel(const QString &channel, QByteArrayView json, const QString &user)
 {
     const QList<Connection *> recipients = subscribers(channel);
     if (recipients.isEmpty())
         return;
     const QByteArray frame = makeTextFrame(json);
     for (Connection *connection : recipients) {
-        if (connection != except)
+        if (connection->userName() != user)
             connection->sendFrame(frame);
     }
 }

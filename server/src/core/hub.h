@@ -43,8 +43,9 @@ public:
 
     /// Encodes the `msg` event once and writes the same bytes to every subscriber.
     void broadcastMessage(const Message &message);
-    /// Sends one JSON frame to every subscriber of `channel` except `except`.
-    void sendToChannel(const QString &channel, QByteArrayView json, const Connection *except);
+    /// Sends one JSON frame to every subscriber of `channel` but `user`'s own connections
+    /// (what is said about a user, such as their typing, never reaches that user).
+    void sendToOthersInChannel(const QString &channel, QByteArrayView json, const QString &user);
 
     /// Members of a channel, cached (the Router loads them from the store on first use).
     bool hasMembers(const QString &channel) const { return m_members.contains(channel); }

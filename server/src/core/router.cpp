@@ -698,23 +698,23 @@ void Router::onTyping(Connection *c, const TypingNotice &notice)
         return; // over 2 a second: dropped silently
     if (!m_parts.typing.update(notice.channel, c->userName(), notice.active, now))
         return;
-    m_parts.hub.sendToChannel(
+    m_parts.hub.sendToOthersInChannel(
         notice.channel,
         encodeServerFrame(TypingEvent{TypingState{notice.channel, c->userName(), notice.active}}),
-        c);
+        c->userName());
 }
 
 void Router::stopTyping(const QString &channel, const QString &user)
 {
     if (m_parts.typing.stop(channel, user))
-        m_parts.hub.sendToChannel(
-            channel, encodeServerFrame(TypingEvent{TypingState{channel, user, false}}), nullptr);
+        m_parts.hub.sendToOthersInChannel(
+            channel, encodeServerFrame(TypingEvent{TypingState{channel, user, false}}), user);
 }
 
 void Router::onTypingExpired(const QString &channel, const QString &user)
 {
-    m_parts.hub.sendToChannel(
-        channel, encodeServerFrame(TypingEvent{TypingState{channel, user, false}}), nullptr);
+    m_parts.hub.sendToOthersInChannel(
+        channel, encodeServerFrame(TypingEvent{TypingState{channel, user, false}}), user);
 }
 
 void Router::onPresence(Connection *c, quint64 slot, const PresenceRequest &request)
