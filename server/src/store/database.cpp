@@ -162,7 +162,7 @@ bool Database::open(const QString &path, QString *error)
     return true;
 }
 
-bool Database::checkHeader(const QString &path, QString *error) const
+bool Database::checkHeader(const QString &path, QString *error)
 {
     const QFileInfo info(path);
     if (!info.exists())
@@ -184,6 +184,61 @@ bool Database::checkHeader(const QString &path, QString *error) const
         return false;
     }
     return true;
+}
+
+bool Database::checkIntegrity(const QString &path, QString *report)
+{
+    const QFileInfo info(path);
+    if (!info.isFile()) {
+        *report = u"does not exist or is not a file"_s;
+        return false;
+    }
+    if (!checkHeader(path, report))
+        return false;
+    const QString name = u"confab.store.check.%1"_s.arg(++s_connectionCounter);
+    bool ok = false;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+        db.setDatabaseName(path);
+        db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=%1"_s.arg(busyTimeoutMs));
+        QStringList lines;
+        if (!db.open()) {
+            lines.append(u"cannot open it: %1"_s.arg(db.lastError().text()));
+        } else {
+            QSqlQuery query(db);
+            QString why;
+            const bool ran = sql::exec(query, u"PRAGMA integrity_check"_s, {}, &why);
+            if (ran) {
+                while (query.next())
+                    lines.append(query.value(0).toString());
+                if (query.lastError().isValid())
+                    lines.append(query.lastError().text());
+            } else { // e.g. no -shm allowed beside the file: not necessarily damage
+                lines.append(u"the check could not run: %1"_s.arg(why));
+            }
+            ok = lines == QStringList{u"ok"_s};
+            if (!ok && ran)
+                lines.prepend(
+                    u"DAMAGED: restore the last backup; SQLite's integrity check says:"_s);
+        }
+        *report = lines.join(u'\n');
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return ok;
+}
+
+void Database::markDamaged(const QString &reason)
+{
+    if (!m_damage.isEmpty()) {
+        qCDebug(lcStore) << "damage again:" << reason;
+        return;
+    }
+    m_damage = reason;
+    qCCritical(lcStore).noquote()
+        << u"DATABASE DAMAGED: %1: %2. Reads that meet the damage are answered with an "
+           u"'internal' error. Stop confabd, run 'confabd --check', and restore the last "
+           u"backup (see Backups in docs/operations.md)."_s.arg(m_path, reason);
 }
 
 bool Database::configureAndMigrate(QString *error)

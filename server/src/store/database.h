@@ -11,6 +11,8 @@ namespace confab::store {
 /// a busy timeout, and the ordered schema migrations (PRAGMA user_version), and makes sure
 /// the channel `general` exists. A file that is not a Confab database, or is corrupt, or is
 /// newer than this build, fails to open with a clear error and is left untouched.
+/// Startup checks stay cheap: damage inside the file is found by the reads that meet it
+/// (markDamaged) or on request by checkIntegrity().
 class Database
 {
 public:
@@ -29,13 +31,25 @@ public:
     /// Size of the database file plus its WAL, in bytes.
     qint64 sizeBytes() const;
 
+    /// Records that a read found the file damaged (a page SQLite cannot read, or a gap in a
+    /// channel's gapless seqs). Logged loudly the first time; kept for a health report.
+    void markDamaged(const QString &reason);
+    bool isDamaged() const { return !m_damage.isEmpty(); }
+    /// What the first damage found was ("" while none was found).
+    QString damage() const { return m_damage; }
+
+    /// Runs `PRAGMA integrity_check` on the database at `path`, opened read-only: nothing is
+    /// created, migrated or written. True when SQLite answers "ok"; `*report` holds its
+    /// answer, or why the check could not run. Reads the whole file: not for every start.
+    static bool checkIntegrity(const QString &path, QString *report);
+
     /// The schema version this build writes.
     static int schemaVersion();
     /// How long a connection waits for another one's write lock before failing.
     static constexpr int busyTimeoutMs = 5000;
 
 private:
-    bool checkHeader(const QString &path, QString *error) const;
+    static bool checkHeader(const QString &path, QString *error);
     bool configureAndMigrate(QString *error);
     bool migrate(int fromVersion, QString *error);
     bool ensureGeneralChannel(QString *error);
@@ -44,6 +58,7 @@ private:
     QString m_connectionName;
     QString m_path;
     QString m_registeredFile; // absolute path counted in the process's open files
+    QString m_damage;
 };
 
 /// A write transaction (BEGIN IMMEDIATE, so it takes the write lock up front and a
