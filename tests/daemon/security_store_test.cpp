@@ -222,4 +222,88 @@ TEST_F(DamagedDatabaseTest, CheckFlagFailsOnADamagedFileAndPassesAHealthyOne)
     EXPECT_FALSE(QFileInfo::exists(dataDir.filePath(u"nowhere"_s))) << "--check created it";
 }
 
+// ---- defect 8: a data directory confabd may not write is said to be so ---------------------
+
+class ReadOnlyDataTest : public DaemonTest
+{
+protected:
+    /// Runs confabd on the data directory as the unprivileged user (nobody when we are root:
+    /// root ignores permission bits) and returns how it ended.
+    ProcessRun startAsUser()
+    {
+        std::function<void()> dropRoot;
+        if (::geteuid() == 0) {
+            dropRoot = [] {
+                if (::setgroups(0, nullptr) != 0 || ::setgid(nobody) != 0 || ::setuid(nobody) != 0)
+                    ::_exit(126);
+            };
+        }
+        return runToEnd(QStringLiteral(CONFABD_PATH),
+                        {u"--listen"_s, u"127.0.0.1:0"_s, u"--data"_s, data()}, {}, dropRoot);
+    }
+
+    /// The name and uid confabd runs as in startAsUser().
+    static QString userText()
+    {
+        const uid_t uid = ::geteuid() == 0 ? nobody : ::geteuid();
+        const passwd *pw = ::getpwuid(uid);
+        return u"user %1 (uid %2)"_s.arg(pw ? QString::fromLocal8Bit(pw->pw_name) : QString())
+            .arg(uid);
+    }
+
+    QString data() const { return dataDir.path(); }
+    QString dbFile() const { return QDir(data()).filePath(u"confab.db"_s); }
+
+    static void chownTo(const QString &path, uid_t uid)
+    {
+        ASSERT_EQ(::chown(QFile::encodeName(path).constData(), uid, gid_t(uid)), 0);
+    }
+    static void chmodTo(const QString &path, mode_t mode)
+    {
+        ASSERT_EQ(::chmod(QFile::encodeName(path).constData(), mode), 0);
+    }
+
+    static constexpr uid_t nobody = 65534;
+};
+
+TEST_F(ReadOnlyDataTest, AReadOnlyDirectoryIsNotCalledCorrupt)
+{
+    // A database confabd could write, in a directory it cannot (no room for -wal and -shm).
+    if (::geteuid() == 0) {
+        ASSERT_NO_FATAL_FAILURE(chownTo(dbFile(), nobody));
+        ASSERT_NO_FATAL_FAILURE(chmodTo(data(), 0755)); // root's, not writable by nobody
+    } else {
+        ASSERT_NO_FATAL_FAILURE(chmodTo(data(), 0555));
+    }
+    const ProcessRun run = startAsUser();
+    chmodTo(data(), 0700);
+    EXPECT_NE(run.exitCode, 0);
+    EXPECT_NE(run.exitCode, 126) << "could not become nobody";
+    EXPECT_FALSE(run.out.contains(u"listening on"_s));
+    EXPECT_FALSE(run.err.contains(u"corrupt"_s)) << run.err.toStdString();
+    EXPECT_TRUE(
+        run.err.contains(u"data directory %1 is not writable by %2"_s.arg(data(), userText())))
+        << run.err.toStdString();
+    EXPECT_TRUE(run.err.contains(u"owned by "_s)) << run.err.toStdString();
+}
+
+TEST_F(ReadOnlyDataTest, AReadOnlyDatabaseFileIsNotCalledCorrupt)
+{
+    if (::geteuid() == 0) {
+        ASSERT_NO_FATAL_FAILURE(chownTo(data(), nobody)); // the directory is nobody's
+        ASSERT_NO_FATAL_FAILURE(chmodTo(dbFile(), 0644)); // the file stays root's
+    } else {
+        ASSERT_NO_FATAL_FAILURE(chmodTo(dbFile(), 0444));
+    }
+    const ProcessRun run = startAsUser();
+    EXPECT_NE(run.exitCode, 0);
+    EXPECT_NE(run.exitCode, 126) << "could not become nobody";
+    EXPECT_FALSE(run.out.contains(u"listening on"_s));
+    EXPECT_FALSE(run.err.contains(u"corrupt"_s)) << run.err.toStdString();
+    EXPECT_TRUE(run.err.contains(u"%1 is not writable by %2"_s.arg(dbFile(), userText())))
+        << run.err.toStdString();
+    if (::geteuid() == 0)
+        EXPECT_TRUE(run.err.contains(u"owned by root"_s)) << run.err.toStdString();
+}
+
 } // namespace

@@ -12,8 +12,13 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <cerrno>
+#include <fcntl.h>
 #include <iterator>
+#include <pwd.h>
 #include <span>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -99,6 +104,39 @@ std::optional<qint64> readInteger(QSqlDatabase &db, const QString &statement, QS
     return query.value(0).toLongLong();
 }
 
+/// The name of user `uid` ("#998" when it has none).
+QString userName(uid_t uid)
+{
+    passwd entry = {};
+    passwd *found = nullptr;
+    char buffer[1024];
+    if (::getpwuid_r(uid, &entry, buffer, sizeof buffer, &found) == 0 && found)
+        return QString::fromLocal8Bit(found->pw_name);
+    return u"#%1"_s.arg(uid);
+}
+
+/// Why this process may not write `path` (the `what`: "data directory", "database file"),
+/// naming the user it runs as and the owner; nullopt when it may (or `path` is missing).
+std::optional<QString> notWritable(const QString &what, const QString &path)
+{
+    const QByteArray native = QFile::encodeName(path);
+    if (::faccessat(AT_FDCWD, native.constData(), W_OK, AT_EACCESS) == 0)
+        return std::nullopt;
+    const int error = errno;
+    if (error == EROFS)
+        return u"%1 %2 is on a read-only file system: it must be writable"_s.arg(what, path);
+    if (error != EACCES && error != EPERM)
+        return std::nullopt; // missing, say: the open itself reports it
+    const uid_t me = ::geteuid();
+    const QString user = userName(me);
+    QString owner;
+    struct stat st = {};
+    if (::stat(native.constData(), &st) == 0)
+        owner = u"; it is owned by %1 (uid %2)"_s.arg(userName(st.st_uid)).arg(st.st_uid);
+    return u"%1 %2 is not writable by user %3 (uid %4)%5: make it writable by %3"_s.arg(
+        what, path, user, QString::number(me), owner);
+}
+
 } // namespace
 
 namespace {
@@ -131,9 +169,22 @@ bool Database::open(const QString &path, QString *error)
     QString why;
     const QString file = QFileInfo(path).absoluteFilePath();
     QMutexLocker openFiles(&s_openFilesMutex); // until registered: no QFile beside SQLite
-    if (s_openFiles.value(file) == 0 && !checkHeader(path, &why)) {
-        *error = why;
-        return false;
+    if (s_openFiles.value(file) == 0) {
+        // Who may not write is said before SQLite turns it into "readonly database".
+        const QString dir = QFileInfo(file).absolutePath();
+        auto refusal = notWritable(u"data directory"_s, dir);
+        for (const QString &suffix : {u""_s, u"-wal"_s, u"-shm"_s}) {
+            if (!refusal)
+                refusal = notWritable(u"database file"_s, file + suffix);
+        }
+        if (refusal) {
+            *error = *refusal;
+            return false;
+        }
+        if (!checkHeader(path, &why)) {
+            *error = why;
+            return false;
+        }
     }
     m_connectionName = u"confab.store.%1"_s.arg(++s_connectionCounter);
     m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);

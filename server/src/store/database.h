@@ -10,7 +10,8 @@ namespace confab::store {
 /// (Qt SQL connections are per thread). Opening applies WAL, synchronous=FULL, foreign keys,
 /// a busy timeout, and the ordered schema migrations (PRAGMA user_version), and makes sure
 /// the channel `general` exists. A file that is not a Confab database, or is corrupt, or is
-/// newer than this build, fails to open with a clear error and is left untouched.
+/// newer than this build, fails to open with a clear error and is left untouched; so does a
+/// file or directory this process may not write (the error says who may).
 /// Startup checks stay cheap: damage inside the file is found by the reads that meet it
 /// (markDamaged) or on request by checkIntegrity().
 class Database
