@@ -62,6 +62,32 @@ ProcessRun sqlite(const QString &db, const QString &script)
     return runToEnd(u"sqlite3"_s, {u"-batch"_s, db}, script.toUtf8());
 }
 
+/// Sets the process umask for the life of the guard (children inherit it).
+class UmaskGuard
+{
+public:
+    explicit UmaskGuard(mode_t mask)
+        : m_previous(::umask(mask))
+    {}
+    ~UmaskGuard() { ::umask(m_previous); }
+
+private:
+    mode_t m_previous;
+};
+
+mode_t modeOf(const QString &path)
+{
+    struct stat st = {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return mode_t(-1);
+    return st.st_mode & 07777;
+}
+
+QString octal(mode_t mode)
+{
+    return u"0"_s + QString::number(uint(mode), 8);
+}
+
 // ---- defect 7: a damaged file is an error, never a short page or a synced over a gap -------
 
 class DamagedDatabaseTest : public DaemonTest
@@ -304,6 +330,54 @@ TEST_F(ReadOnlyDataTest, AReadOnlyDatabaseFileIsNotCalledCorrupt)
         << run.err.toStdString();
     if (::geteuid() == 0)
         EXPECT_TRUE(run.err.contains(u"owned by root"_s)) << run.err.toStdString();
+}
+
+// ---- defect 10: private files whatever the umask ---------------------------------------------
+
+TEST_F(DaemonTest, ConfabdCreatesAPrivateDataDirectoryWhateverTheUmask)
+{
+    const UmaskGuard umask(022);
+    const QString fresh = dataDir.filePath(u"fresh/data"_s);
+    Daemon daemon;
+    ASSERT_NO_FATAL_FAILURE(daemon.start(fresh)); // the database is open in WAL mode now
+
+    EXPECT_EQ(octal(modeOf(fresh)), u"0700"_s);
+    for (const QString &name : {u"confab.db"_s, u"confab.db-wal"_s, u"confab.db-shm"_s}) {
+        const QString path = QDir(fresh).filePath(name);
+        ASSERT_TRUE(QFileInfo::exists(path)) << name.toStdString();
+        EXPECT_EQ(octal(modeOf(path)), u"0600"_s) << name.toStdString();
+    }
+}
+
+TEST_F(DaemonTest, ConfabctlCreatesAPrivateDataDirectoryWhateverTheUmask)
+{
+    const UmaskGuard umask(022);
+    const QString fresh = dataDir.filePath(u"ctl/data"_s);
+    QString output;
+    ASSERT_EQ(runCtl({u"--data"_s, fresh, u"user"_s, u"add"_s, u"bob"_s, u"--password-stdin"_s},
+                     password.toUtf8() + "\n", &output),
+              0)
+        << output.toStdString();
+    EXPECT_EQ(octal(modeOf(fresh)), u"0700"_s);
+    EXPECT_EQ(octal(modeOf(QDir(fresh).filePath(u"confab.db"_s))), u"0600"_s);
+
+    // And the server then finds its files as confabctl left them.
+    Daemon daemon;
+    ASSERT_NO_FATAL_FAILURE(daemon.start(fresh));
+    auto bob = signIn(daemon.url(), u"bob"_s);
+    ASSERT_TRUE(bob);
+    for (const QString &name : {u"confab.db"_s, u"confab.db-wal"_s, u"confab.db-shm"_s})
+        EXPECT_EQ(octal(modeOf(QDir(fresh).filePath(name))), u"0600"_s) << name.toStdString();
+}
+
+TEST_F(DaemonTest, ALooserExistingDataDirectoryIsKeptButWarnedAbout)
+{
+    ASSERT_EQ(::chmod(QFile::encodeName(dataDir.path()).constData(), 0755), 0);
+    Daemon daemon;
+    ASSERT_NO_FATAL_FAILURE(daemon.start(dataDir.path()));
+    EXPECT_EQ(octal(modeOf(dataDir.path())), u"0755"_s);
+    EXPECT_TRUE(waitUntil([&] { return daemon.errorOutput().contains(u"0755"_s); }, 5000))
+        << daemon.errorOutput().toStdString();
 }
 
 } // namespace

@@ -7,11 +7,14 @@
 #include "tokenrepository.h"
 #include "userrepository.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSqlQuery>
 #include <QThread>
+
+#include <sys/stat.h>
 
 using namespace Qt::StringLiterals;
 
@@ -134,6 +137,37 @@ TEST_F(DatabaseTest, IntegrityCheckPassesASoundFileAndFailsASmashedOne)
 
     EXPECT_FALSE(Database::checkIntegrity(filePath(u"none.db"_s), &report));
     EXPECT_FALSE(QFileInfo::exists(filePath(u"none.db"_s)));
+}
+
+TEST_F(DatabaseTest, CreatesAPrivateDirectoryAndFileWhateverTheUmask)
+{
+    const mode_t previous = ::umask(0);
+    const QString dir = filePath(u"new/data"_s);
+    QString error;
+    const bool prepared = Database::prepareDirectory(dir, &error);
+    Database db;
+    const bool opened = prepared && db.open(dir + u"/confab.db"_s, &error);
+    ::umask(previous);
+    ASSERT_TRUE(opened) << error.toStdString();
+    EXPECT_EQ(QFileInfo(dir).permissions(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
+                                                QFile::ReadUser | QFile::WriteUser |
+                                                QFile::ExeUser);
+    for (const QString &name : {u"confab.db"_s, u"confab.db-wal"_s, u"confab.db-shm"_s}) {
+        EXPECT_EQ(QFileInfo(dir + u'/' + name).permissions(),
+                  QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser)
+            << name.toStdString();
+    }
+
+    // An existing directory is the operator's: left as it is.
+    const QString open = filePath(u"open"_s);
+    ASSERT_TRUE(QDir().mkpath(open));
+    ASSERT_TRUE(QFile::setPermissions(open, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
+                                                QFile::ReadOther | QFile::ExeOther));
+    const auto before = QFileInfo(open).permissions();
+    EXPECT_TRUE(Database::prepareDirectory(open, &error)) << error.toStdString();
+    EXPECT_EQ(QFileInfo(open).permissions(), before);
+    EXPECT_FALSE(Database::prepareDirectory(dbPath() + u"-not-a-dir"_s, &error) &&
+                 QFileInfo(dbPath() + u"-not-a-dir"_s).isFile());
 }
 
 TEST_F(DatabaseTest, RefusesANewerSchemaAndLeavesItAlone)

@@ -5,6 +5,7 @@
 #include "storelog.h"
 
 #include <QAtomicInteger>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
@@ -13,6 +14,7 @@
 #include <QSqlQuery>
 
 #include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <iterator>
 #include <pwd.h>
@@ -115,6 +117,11 @@ QString userName(uid_t uid)
     return u"#%1"_s.arg(uid);
 }
 
+QString errnoText(int error)
+{
+    return QString::fromLocal8Bit(std::strerror(error));
+}
+
 /// Why this process may not write `path` (the `what`: "data directory", "database file"),
 /// naming the user it runs as and the owner; nullopt when it may (or `path` is missing).
 std::optional<QString> notWritable(const QString &what, const QString &path)
@@ -135,6 +142,57 @@ std::optional<QString> notWritable(const QString &what, const QString &path)
         owner = u"; it is owned by %1 (uid %2)"_s.arg(userName(st.st_uid)).arg(st.st_uid);
     return u"%1 %2 is not writable by user %3 (uid %4)%5: make it writable by %3"_s.arg(
         what, path, user, QString::number(me), owner);
+}
+
+/// True when a directory on the way to `path` (`path` excluded) lets neither its group nor
+/// others through, so nobody else reaches `path` whatever its mode (systemd's DynamicUser
+/// keeps /var/lib/private 0700 for that).
+bool hiddenByAncestor(const QString &path)
+{
+    QString dir = QFileInfo(QFileInfo(path).canonicalFilePath()).absolutePath();
+    for (;;) {
+        struct stat st = {};
+        if (::stat(QFile::encodeName(dir).constData(), &st) == 0 &&
+            (st.st_mode & (S_IXGRP | S_IXOTH)) == 0)
+            return true;
+        const QString parent = QFileInfo(dir).absolutePath();
+        if (parent == dir)
+            return false;
+        dir = parent;
+    }
+}
+
+/// Logs a warning when others than the owner may use `path` (left as it is: the operator's).
+void warnIfOpenToOthers(const QString &what, const QString &path, const char *advice)
+{
+    struct stat st = {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0 || (st.st_mode & 077) == 0 ||
+        hiddenByAncestor(path))
+        return;
+    qCWarning(lcStore).noquote() << u"%1 %2 has mode 0%3: other local users can read it "
+                                    u"(messages and password hashes); it is left as it is: %4"_s
+                                        .arg(what, path, QString::number(st.st_mode & 0777, 8),
+                                             QString::fromLatin1(advice));
+}
+
+/// Creates `path` empty with mode 0600 unless it exists, before SQLite creates it with
+/// 0644 & ~umask (and gives its -wal and -shm the same mode).
+bool createPrivateFile(const QString &path, QString *error)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(),
+                          O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            return true;
+        *error = u"cannot create database %1: %2"_s.arg(path, errnoText(errno));
+        return false;
+    }
+    const bool ok = ::fchmod(fd, S_IRUSR | S_IWUSR) == 0; // whatever the umask took
+    const int savedErrno = errno;
+    ::close(fd);
+    if (!ok)
+        *error = u"cannot make database %1 private: %2"_s.arg(path, errnoText(savedErrno));
+    return ok;
 }
 
 } // namespace
@@ -181,10 +239,11 @@ bool Database::open(const QString &path, QString *error)
             *error = *refusal;
             return false;
         }
-        if (!checkHeader(path, &why)) {
+        if (!checkHeader(path, &why) || !createPrivateFile(file, &why)) {
             *error = why;
             return false;
         }
+        warnIfOpenToOthers(u"database file"_s, file, "chmod 600 it");
     }
     m_connectionName = u"confab.store.%1"_s.arg(++s_connectionCounter);
     m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
@@ -234,6 +293,36 @@ bool Database::checkHeader(const QString &path, QString *error)
         *error = u"%1 is not a SQLite database (wrong header); refusing to touch it"_s.arg(path);
         return false;
     }
+    return true;
+}
+
+bool Database::prepareDirectory(const QString &dir, QString *error)
+{
+    const QFileInfo info(dir);
+    if (info.exists()) {
+        if (!info.isDir()) {
+            *error = u"data directory %1 is not a directory"_s.arg(dir);
+            return false;
+        }
+        warnIfOpenToOthers(u"data directory"_s, info.absoluteFilePath(), "chmod 700 it");
+        return true;
+    }
+    const QString path = info.absoluteFilePath();
+    if (!QDir().mkpath(info.absolutePath())) {
+        *error =
+            u"cannot create data directory %1: cannot create %2"_s.arg(dir, info.absolutePath());
+        return false;
+    }
+    const QByteArray native = QFile::encodeName(path);
+    if (::mkdir(native.constData(), S_IRWXU) != 0 && errno != EEXIST) {
+        *error = u"cannot create data directory %1: %2"_s.arg(dir, errnoText(errno));
+        return false;
+    }
+    if (::chmod(native.constData(), S_IRWXU) != 0) { // whatever the umask took
+        *error = u"cannot make data directory %1 private: %2"_s.arg(dir, errnoText(errno));
+        return false;
+    }
+    qCInfo(lcStore) << "created data directory" << path;
     return true;
 }
 

@@ -11,7 +11,8 @@ namespace confab::store {
 /// a busy timeout, and the ordered schema migrations (PRAGMA user_version), and makes sure
 /// the channel `general` exists. A file that is not a Confab database, or is corrupt, or is
 /// newer than this build, fails to open with a clear error and is left untouched; so does a
-/// file or directory this process may not write (the error says who may).
+/// file or directory this process may not write (the error says who may). A new database
+/// file is created with mode 0600 (SQLite gives -wal and -shm the same), whatever the umask.
 /// Startup checks stay cheap: damage inside the file is found by the reads that meet it
 /// (markDamaged) or on request by checkIntegrity().
 class Database
@@ -21,6 +22,11 @@ public:
     ~Database();
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
+
+    /// Makes sure the data directory `dir` exists: created (with missing parents) mode 0700
+    /// whatever the umask. An existing one is left as it is, with a warning in the log when
+    /// other users can read it. On failure returns false and sets `error`.
+    static bool prepareDirectory(const QString &dir, QString *error);
 
     /// Opens (creating when missing) `path`. On failure returns false and sets `error`.
     bool open(const QString &path, QString *error);
