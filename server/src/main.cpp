@@ -102,8 +102,9 @@ int main(int argc, char *argv[])
     const QCommandLineOption checkOption(
         u"check"_s, u"Check the database file (PRAGMA integrity_check, read-only), print the "
                     u"verdict and exit: 0 when it is sound. Does not start the server."_s);
-    parser.addOptions({configOption, listenOption, dataOption, registrationOption, certOption,
-                       keyOption, checkOption});
+    parser.addOptions(
+        {configOption, listenOption, dataOption, registrationOption, certOption, keyOption});
+    parser.addOption(checkOption);
     QList<QCommandLineOption> settingOptions;
     for (const QString &key : ServerConfigLoader::keys()) {
         QCommandLineOption option(ServerConfigLoader::flagName(key), QString(), u"VALUE"_s);
