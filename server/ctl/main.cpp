@@ -150,13 +150,17 @@ int main(int argc, char **argv)
     if (parser.isSet(topic))
         request.topic = parser.value(topic);
 
-    // Never create the data directory: a typo must not start an empty server database.
+    // The commands that set a server up (the first admin, say) create a missing data directory
+    // (0700, as confabd does); the others refuse it, so a typo in --data is not a new empty
+    // database that has no such user.
     const QString dataDir = parser.value(data);
-    if (!QFileInfo(dataDir).isDir())
+    const bool creates = request.command == u"add"_s || request.command == u"create"_s;
+    if (!creates && !QFileInfo(dataDir).isDir())
         return fail(ExitFailed, u"data directory %1 does not exist"_s.arg(dataDir));
     confab::store::Database db;
     QString error;
-    if (!db.open(QDir(dataDir).filePath(u"confab.db"_s), &error))
+    if (!confab::store::Database::prepareDirectory(dataDir, &error) ||
+        !db.open(QDir(dataDir).filePath(u"confab.db"_s), &error))
         return fail(ExitFailed, error);
     return Commands(db).run(request);
 }

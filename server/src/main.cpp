@@ -2,6 +2,7 @@
 // confabd: the Confab server. Reads its settings, starts the server, prints one
 // "listening on" line when it accepts connections, and stops gracefully on SIGTERM/SIGINT.
 
+#include "database.h"
 #include "epolleventdispatcher.h"
 #include "server.h"
 #include "serverconfig.h"
@@ -55,6 +56,19 @@ int fail(const QString &message)
     return 2;
 }
 
+/// `confabd --check`: reads the whole file, so on request only, never at every start.
+int checkDatabase(const QString &path)
+{
+    QString report;
+    const bool sound = confab::store::Database::checkIntegrity(path, &report);
+    if (sound) {
+        std::printf("%s: ok\n", qPrintable(path));
+        return 0;
+    }
+    std::printf("%s: %s\n", qPrintable(path), qPrintable(report));
+    return 1;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -85,8 +99,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption certOption(u"tls-cert"_s, u"PEM certificate (enables wss://)."_s,
                                         u"FILE"_s);
     const QCommandLineOption keyOption(u"tls-key"_s, u"PEM private key."_s, u"FILE"_s);
+    const QCommandLineOption checkOption(
+        u"check"_s, u"Check the database file (PRAGMA integrity_check, read-only), print the "
+                    u"verdict and exit: 0 when it is sound. Does not start the server."_s);
     parser.addOptions(
         {configOption, listenOption, dataOption, registrationOption, certOption, keyOption});
+    parser.addOption(checkOption);
     QList<QCommandLineOption> settingOptions;
     for (const QString &key : ServerConfigLoader::keys()) {
         QCommandLineOption option(ServerConfigLoader::flagName(key), QString(), u"VALUE"_s);
@@ -120,6 +138,9 @@ int main(int argc, char *argv[])
     }
     if (parser.isSet(registrationOption))
         config.openRegistration = true;
+
+    if (parser.isSet(checkOption))
+        return checkDatabase(config.databasePath());
 
     confab::server::Server server(config);
     if (!server.start(&error))

@@ -7,11 +7,14 @@
 #include "tokenrepository.h"
 #include "userrepository.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSqlQuery>
 #include <QThread>
+
+#include <sys/stat.h>
 
 using namespace Qt::StringLiterals;
 
@@ -111,6 +114,60 @@ TEST_F(DatabaseTest, RefusesACorruptDatabaseAndLeavesItAlone)
     EXPECT_FALSE(db.open(dbPath(), &error));
     EXPECT_TRUE(error.contains(u"corrupt"_s)) << error.toStdString();
     EXPECT_EQ(readFile(dbPath()), bytes);
+}
+
+TEST_F(DatabaseTest, IntegrityCheckPassesASoundFileAndFailsASmashedOne)
+{
+    {
+        Database db;
+        open(db);
+    }
+    QString report;
+    EXPECT_TRUE(Database::checkIntegrity(dbPath(), &report)) << report.toStdString();
+    EXPECT_EQ(report, u"ok"_s);
+
+    QByteArray bytes = readFile(dbPath());
+    ASSERT_GT(bytes.size(), 3 * 4096);
+    for (int i = 2 * 4096; i < 3 * 4096; ++i) // a page of the tables, not the header
+        bytes[i] = char(0x5a);
+    writeFile(dbPath(), bytes);
+    EXPECT_FALSE(Database::checkIntegrity(dbPath(), &report));
+    EXPECT_TRUE(report.contains(u"DAMAGED"_s)) << report.toStdString();
+    EXPECT_EQ(readFile(dbPath()), bytes); // read-only
+
+    EXPECT_FALSE(Database::checkIntegrity(filePath(u"none.db"_s), &report));
+    EXPECT_FALSE(QFileInfo::exists(filePath(u"none.db"_s)));
+}
+
+TEST_F(DatabaseTest, CreatesAPrivateDirectoryAndFileWhateverTheUmask)
+{
+    const mode_t previous = ::umask(0);
+    const QString dir = filePath(u"new/data"_s);
+    QString error;
+    const bool prepared = Database::prepareDirectory(dir, &error);
+    Database db;
+    const bool opened = prepared && db.open(dir + u"/confab.db"_s, &error);
+    ::umask(previous);
+    ASSERT_TRUE(opened) << error.toStdString();
+    EXPECT_EQ(QFileInfo(dir).permissions(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
+                                                QFile::ReadUser | QFile::WriteUser |
+                                                QFile::ExeUser);
+    for (const QString &name : {u"confab.db"_s, u"confab.db-wal"_s, u"confab.db-shm"_s}) {
+        EXPECT_EQ(QFileInfo(dir + u'/' + name).permissions(),
+                  QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser)
+            << name.toStdString();
+    }
+
+    // An existing directory is the operator's: left as it is.
+    const QString open = filePath(u"open"_s);
+    ASSERT_TRUE(QDir().mkpath(open));
+    ASSERT_TRUE(QFile::setPermissions(open, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
+                                                QFile::ReadOther | QFile::ExeOther));
+    const auto before = QFileInfo(open).permissions();
+    EXPECT_TRUE(Database::prepareDirectory(open, &error)) << error.toStdString();
+    EXPECT_EQ(QFileInfo(open).permissions(), before);
+    EXPECT_FALSE(Database::prepareDirectory(dbPath() + u"-not-a-dir"_s, &error) &&
+                 QFileInfo(dbPath() + u"-not-a-dir"_s).isFile());
 }
 
 TEST_F(DatabaseTest, RefusesANewerSchemaAndLeavesItAlone)
@@ -226,13 +283,14 @@ TEST_F(DatabaseTest, OpensAVersion1FixtureWithItsData)
     EXPECT_EQ(channels.members(design->id), (QStringList{u"alice"_s, u"bob"_s}));
     EXPECT_EQ(channels.find(u"general"_s)->channel.lastSeq, 3);
 
-    const auto general = MessageRepository(db).range(1, u"general"_s, 1, 3, 10);
+    const auto general =
+        MessageRepository(db).range(1, u"general"_s, 1, 3, 10).value_or(QList<Message>());
     ASSERT_EQ(general.size(), 3);
     EXPECT_EQ(general[0],
               (Message{u"general"_s, 1, u"1"_s, u"c-1"_s, u"alice"_s, 1700000000001, u"hello"_s}));
     EXPECT_EQ(general[1].text, QString(u"\uFEFFnul\0inside"_s));
     EXPECT_EQ(general[2].text, u"\u2028"_s);
-    EXPECT_EQ(MessageRepository(db).range(design->id, u"design"_s, 1, 1, 1).value(0).text, u"😀"_s);
+    EXPECT_EQ(MessageRepository(db).range(design->id, u"design"_s, 1, 1, 1)->value(0).text, u"😀"_s);
 }
 
 } // namespace

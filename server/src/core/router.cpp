@@ -452,6 +452,17 @@ std::optional<store::ChannelRecord> Router::channelFor(Connection *c, quint64 sl
     return record;
 }
 
+namespace {
+
+/// The `internal` error of a join or history whose messages could not be read (the details
+/// are in the log, once, from Database::markDamaged).
+QString unreadableMessages(const QString &channel)
+{
+    return u"the server could not read the messages of %1; its database is damaged"_s.arg(channel);
+}
+
+} // namespace
+
 void Router::onJoin(Connection *c, quint64 slot, const JoinRequest &request)
 {
     const auto record = channelFor(c, slot, request.id, request.channel, true);
@@ -480,9 +491,28 @@ void Router::onJoin(Connection *c, quint64 slot, const JoinRequest &request)
     } else if (request.rewindSeconds) {
         store::MessageRepository messages(m_parts.db);
         const qint64 since = nowMs() - *request.rewindSeconds * 1000;
-        from = std::max(messages.firstSeqSince(record->id, since, lastSeq), lastSeq - cap + 1);
+        const auto first = messages.firstSeqSince(record->id, since, lastSeq);
+        if (!first) {
+            replyError(c, slot, request.id, ErrorCode::Internal, unreadableMessages(name));
+            c->joined.remove(name);
+            return;
+        }
+        from = std::max(*first, lastSeq - cap + 1);
     }
     from = std::max<qint64>(from, 1);
+    // The catch-up is read before the reply: a read that fails (or finds a gap) is an error
+    // reply to the join, with no catch-up, no `synced` and no subscription.
+    QList<Message> missed;
+    if (from <= lastSeq) {
+        store::MessageRepository messages(m_parts.db);
+        auto read = messages.range(record->id, name, from, lastSeq, int(cap));
+        if (!read) {
+            replyError(c, slot, request.id, ErrorCode::Internal, unreadableMessages(name));
+            c->joined.remove(name);
+            return;
+        }
+        missed = std::move(*read);
+    }
 
     JoinOk ok;
     ok.channel = channelWithLiveSeq(*record);
@@ -494,15 +524,9 @@ void Router::onJoin(Connection *c, quint64 slot, const JoinRequest &request)
     ok.typing = m_parts.typing.typingIn(name);
     replyOk(c, slot, request.id, ok.toJson());
 
-    qint64 firstSent = lastSeq + 1;
-    if (from <= lastSeq) {
-        store::MessageRepository messages(m_parts.db);
-        const auto missed = messages.range(record->id, name, from, lastSeq, int(cap));
-        if (!missed.isEmpty())
-            firstSent = missed.first().seq;
-        for (const Message &message : missed)
-            c->sendJson(encodeMsgEvent(message));
-    }
+    const qint64 firstSent = missed.isEmpty() ? lastSeq + 1 : missed.first().seq;
+    for (const Message &message : std::as_const(missed))
+        c->sendJson(encodeMsgEvent(message));
     c->sendJson(encodeServerFrame(SyncedEvent{name, firstSent, lastSeq}));
     m_parts.hub.subscribe(name, c);
     c->joined.insert(name);
@@ -676,14 +700,17 @@ void Router::onHistory(Connection *c, quint64 slot, const HistoryRequest &reques
     store::MessageRepository messages(m_parts.db);
     HistoryOk ok;
     const qint64 lastSeq = m_parts.hub.lastSeq(request.channel);
-    if (request.before) {
-        ok.messages =
-            messages.before(record->id, request.channel, std::min(*request.before, lastSeq + 1),
-                            request.limit, &ok.more);
-    } else {
-        ok.messages = messages.after(record->id, request.channel, request.after.value_or(0),
-                                     lastSeq, request.limit, &ok.more);
+    const auto page =
+        request.before
+            ? messages.before(record->id, request.channel, std::min(*request.before, lastSeq + 1),
+                              request.limit, &ok.more)
+            : messages.after(record->id, request.channel, request.after.value_or(0), lastSeq,
+                             request.limit, &ok.more);
+    if (!page) { // never a short page: the client would take it for all there is
+        replyError(c, slot, request.id, ErrorCode::Internal, unreadableMessages(request.channel));
+        return;
     }
+    ok.messages = *page;
     replyOk(c, slot, request.id, ok.toJson());
 }
 

@@ -69,11 +69,8 @@ const ServerConfig &Server::config() const
 bool Server::start(QString *error)
 {
     const ServerConfig &config = d->config;
-    if (!QDir().mkpath(config.dataDir)) {
-        *error = u"cannot create data directory %1"_s.arg(config.dataDir);
-        return false;
-    }
-    if (!d->db.open(config.databasePath(), error))
+    if (!store::Database::prepareDirectory(config.dataDir, error) ||
+        !d->db.open(config.databasePath(), error))
         return false;
 
     d->writer = std::make_unique<store::MessageWriter>(

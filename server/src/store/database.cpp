@@ -5,6 +5,7 @@
 #include "storelog.h"
 
 #include <QAtomicInteger>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
@@ -12,8 +13,14 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <iterator>
+#include <pwd.h>
 #include <span>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -107,6 +114,95 @@ std::optional<qint64> readInteger(QSqlDatabase &db, const QString &statement, QS
     return query.value(0).toLongLong();
 }
 
+/// The name of user `uid` ("#998" when it has none).
+QString userName(uid_t uid)
+{
+    passwd entry = {};
+    passwd *found = nullptr;
+    char buffer[1024];
+    if (::getpwuid_r(uid, &entry, buffer, sizeof buffer, &found) == 0 && found)
+        return QString::fromLocal8Bit(found->pw_name);
+    return u"#%1"_s.arg(uid);
+}
+
+QString errnoText(int error)
+{
+    return QString::fromLocal8Bit(std::strerror(error));
+}
+
+/// Why this process may not write `path` (the `what`: "data directory", "database file"),
+/// naming the user it runs as and the owner; nullopt when it may (or `path` is missing).
+std::optional<QString> notWritable(const QString &what, const QString &path)
+{
+    const QByteArray native = QFile::encodeName(path);
+    if (::faccessat(AT_FDCWD, native.constData(), W_OK, AT_EACCESS) == 0)
+        return std::nullopt;
+    const int error = errno;
+    if (error == EROFS)
+        return u"%1 %2 is on a read-only file system: it must be writable"_s.arg(what, path);
+    if (error != EACCES && error != EPERM)
+        return std::nullopt; // missing, say: the open itself reports it
+    const uid_t me = ::geteuid();
+    const QString user = userName(me);
+    QString owner;
+    struct stat st = {};
+    if (::stat(native.constData(), &st) == 0)
+        owner = u"; it is owned by %1 (uid %2)"_s.arg(userName(st.st_uid)).arg(st.st_uid);
+    return u"%1 %2 is not writable by user %3 (uid %4)%5: make it writable by %3"_s.arg(
+        what, path, user, QString::number(me), owner);
+}
+
+/// True when a directory on the way to `path` (`path` excluded) lets neither its group nor
+/// others through, so nobody else reaches `path` whatever its mode (systemd's DynamicUser
+/// keeps /var/lib/private 0700 for that).
+bool hiddenByAncestor(const QString &path)
+{
+    QString dir = QFileInfo(QFileInfo(path).canonicalFilePath()).absolutePath();
+    for (;;) {
+        struct stat st = {};
+        if (::stat(QFile::encodeName(dir).constData(), &st) == 0 &&
+            (st.st_mode & (S_IXGRP | S_IXOTH)) == 0)
+            return true;
+        const QString parent = QFileInfo(dir).absolutePath();
+        if (parent == dir)
+            return false;
+        dir = parent;
+    }
+}
+
+/// Logs a warning when others than the owner may use `path` (left as it is: the operator's).
+void warnIfOpenToOthers(const QString &what, const QString &path, const char *advice)
+{
+    struct stat st = {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0 || (st.st_mode & 077) == 0 ||
+        hiddenByAncestor(path))
+        return;
+    qCWarning(lcStore).noquote() << u"%1 %2 has mode 0%3: other local users can read it "
+                                    u"(messages and password hashes); it is left as it is: %4"_s
+                                        .arg(what, path, QString::number(st.st_mode & 0777, 8),
+                                             QString::fromLatin1(advice));
+}
+
+/// Creates `path` empty with mode 0600 unless it exists, before SQLite creates it with
+/// 0644 & ~umask (and gives its -wal and -shm the same mode).
+bool createPrivateFile(const QString &path, QString *error)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(),
+                          O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            return true;
+        *error = u"cannot create database %1: %2"_s.arg(path, errnoText(errno));
+        return false;
+    }
+    const bool ok = ::fchmod(fd, S_IRUSR | S_IWUSR) == 0; // whatever the umask took
+    const int savedErrno = errno;
+    ::close(fd);
+    if (!ok)
+        *error = u"cannot make database %1 private: %2"_s.arg(path, errnoText(savedErrno));
+    return ok;
+}
+
 } // namespace
 
 namespace {
@@ -139,9 +235,23 @@ bool Database::open(const QString &path, QString *error)
     QString why;
     const QString file = QFileInfo(path).absoluteFilePath();
     QMutexLocker openFiles(&s_openFilesMutex); // until registered: no QFile beside SQLite
-    if (s_openFiles.value(file) == 0 && !checkHeader(path, &why)) {
-        *error = why;
-        return false;
+    if (s_openFiles.value(file) == 0) {
+        // Who may not write is said before SQLite turns it into "readonly database".
+        const QString dir = QFileInfo(file).absolutePath();
+        auto refusal = notWritable(u"data directory"_s, dir);
+        for (const QString &suffix : {u""_s, u"-wal"_s, u"-shm"_s}) {
+            if (!refusal)
+                refusal = notWritable(u"database file"_s, file + suffix);
+        }
+        if (refusal) {
+            *error = *refusal;
+            return false;
+        }
+        if (!checkHeader(path, &why) || !createPrivateFile(file, &why)) {
+            *error = why;
+            return false;
+        }
+        warnIfOpenToOthers(u"database file"_s, file, "chmod 600 it");
     }
     m_connectionName = u"confab.store.%1"_s.arg(++s_connectionCounter);
     m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
@@ -170,7 +280,7 @@ bool Database::open(const QString &path, QString *error)
     return true;
 }
 
-bool Database::checkHeader(const QString &path, QString *error) const
+bool Database::checkHeader(const QString &path, QString *error)
 {
     const QFileInfo info(path);
     if (!info.exists())
@@ -192,6 +302,91 @@ bool Database::checkHeader(const QString &path, QString *error) const
         return false;
     }
     return true;
+}
+
+bool Database::prepareDirectory(const QString &dir, QString *error)
+{
+    const QFileInfo info(dir);
+    if (info.exists()) {
+        if (!info.isDir()) {
+            *error = u"data directory %1 is not a directory"_s.arg(dir);
+            return false;
+        }
+        warnIfOpenToOthers(u"data directory"_s, info.absoluteFilePath(), "chmod 700 it");
+        return true;
+    }
+    const QString path = info.absoluteFilePath();
+    if (!QDir().mkpath(info.absolutePath())) {
+        *error =
+            u"cannot create data directory %1: cannot create %2"_s.arg(dir, info.absolutePath());
+        return false;
+    }
+    const QByteArray native = QFile::encodeName(path);
+    if (::mkdir(native.constData(), S_IRWXU) != 0 && errno != EEXIST) {
+        *error = u"cannot create data directory %1: %2"_s.arg(dir, errnoText(errno));
+        return false;
+    }
+    if (::chmod(native.constData(), S_IRWXU) != 0) { // whatever the umask took
+        *error = u"cannot make data directory %1 private: %2"_s.arg(dir, errnoText(errno));
+        return false;
+    }
+    qCInfo(lcStore) << "created data directory" << path;
+    return true;
+}
+
+bool Database::checkIntegrity(const QString &path, QString *report)
+{
+    const QFileInfo info(path);
+    if (!info.isFile()) {
+        *report = u"does not exist or is not a file"_s;
+        return false;
+    }
+    if (!checkHeader(path, report))
+        return false;
+    const QString name = u"confab.store.check.%1"_s.arg(++s_connectionCounter);
+    bool ok = false;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+        db.setDatabaseName(path);
+        db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=%1"_s.arg(busyTimeoutMs));
+        QStringList lines;
+        if (!db.open()) {
+            lines.append(u"cannot open it: %1"_s.arg(db.lastError().text()));
+        } else {
+            QSqlQuery query(db);
+            QString why;
+            const bool ran = sql::exec(query, u"PRAGMA integrity_check"_s, {}, &why);
+            if (ran) {
+                while (query.next())
+                    lines.append(query.value(0).toString());
+                if (query.lastError().isValid())
+                    lines.append(query.lastError().text());
+            } else { // e.g. no -shm allowed beside the file: not necessarily damage
+                lines.append(u"the check could not run: %1"_s.arg(why));
+            }
+            ok = lines == QStringList{u"ok"_s};
+            if (!ok && ran)
+                lines.prepend(
+                    u"DAMAGED: restore the last backup; SQLite's integrity check says:"_s);
+        }
+        *report = lines.join(u'\n');
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return ok;
+}
+
+void Database::markDamaged(const QString &reason)
+{
+    if (!m_damage.isEmpty()) {
+        qCDebug(lcStore) << "damage again:" << reason;
+        return;
+    }
+    m_damage = reason;
+    qCCritical(lcStore).noquote()
+        << u"DATABASE DAMAGED: %1: %2. Reads that meet the damage are answered with an "
+           u"'internal' error. Stop confabd, run 'confabd --check', and restore the last "
+           u"backup (see Backups in docs/operations.md)."_s.arg(m_path, reason);
 }
 
 bool Database::configureAndMigrate(QString *error)

@@ -10,7 +10,11 @@ namespace confab::store {
 /// (Qt SQL connections are per thread). Opening applies WAL, synchronous=FULL, foreign keys,
 /// a busy timeout, and the ordered schema migrations (PRAGMA user_version), and makes sure
 /// the channel `general` exists. A file that is not a Confab database, or is corrupt, or is
-/// newer than this build, fails to open with a clear error and is left untouched.
+/// newer than this build, fails to open with a clear error and is left untouched; so does a
+/// file or directory this process may not write (the error says who may). A new database
+/// file is created with mode 0600 (SQLite gives -wal and -shm the same), whatever the umask.
+/// Startup checks stay cheap: damage inside the file is found by the reads that meet it
+/// (markDamaged) or on request by checkIntegrity().
 class Database
 {
 public:
@@ -18,6 +22,11 @@ public:
     ~Database();
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
+
+    /// Makes sure the data directory `dir` exists: created (with missing parents) mode 0700
+    /// whatever the umask. An existing one is left as it is, with a warning in the log when
+    /// other users can read it. On failure returns false and sets `error`.
+    static bool prepareDirectory(const QString &dir, QString *error);
 
     /// Opens (creating when missing) `path`. On failure returns false and sets `error`.
     bool open(const QString &path, QString *error);
@@ -29,13 +38,25 @@ public:
     /// Size of the database file plus its WAL, in bytes.
     qint64 sizeBytes() const;
 
+    /// Records that a read found the file damaged (a page SQLite cannot read, or a gap in a
+    /// channel's gapless seqs). Logged loudly the first time; kept for a health report.
+    void markDamaged(const QString &reason);
+    bool isDamaged() const { return !m_damage.isEmpty(); }
+    /// What the first damage found was ("" while none was found).
+    QString damage() const { return m_damage; }
+
+    /// Runs `PRAGMA integrity_check` on the database at `path`, opened read-only: nothing is
+    /// created, migrated or written. True when SQLite answers "ok"; `*report` holds its
+    /// answer, or why the check could not run. Reads the whole file: not for every start.
+    static bool checkIntegrity(const QString &path, QString *report);
+
     /// The schema version this build writes.
     static int schemaVersion();
     /// How long a connection waits for another one's write lock before failing.
     static constexpr int busyTimeoutMs = 5000;
 
 private:
-    bool checkHeader(const QString &path, QString *error) const;
+    static bool checkHeader(const QString &path, QString *error);
     bool configureAndMigrate(QString *error);
     bool migrate(int fromVersion, QString *error);
     bool ensureGeneralChannel(QString *error);
@@ -44,6 +65,7 @@ private:
     QString m_connectionName;
     QString m_path;
     QString m_registeredFile; // absolute path counted in the process's open files
+    QString m_damage;
 };
 
 /// A write transaction (BEGIN IMMEDIATE, so it takes the write lock up front and a
