@@ -12,6 +12,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -49,6 +50,17 @@ void installSignalHandlers(QObject *context, std::function<void()> handler)
     sigaction(SIGINT, &action, nullptr);
 }
 
+/// Every connection is a descriptor: use all the hard limit allows (often 1024 soft, far
+/// more hard). Left as it is when it cannot be raised.
+void raiseDescriptorLimit()
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max)
+        return;
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+}
+
 int fail(const QString &message)
 {
     std::fprintf(stderr, "confabd: %s\n", qPrintable(message));
@@ -59,6 +71,7 @@ int fail(const QString &message)
 
 int main(int argc, char *argv[])
 {
+    raiseDescriptorLimit();
     // Qt's own event dispatcher fans out about twice as fast as glib's (PERF-NOTES.md).
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
@@ -85,8 +98,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption certOption(u"tls-cert"_s, u"PEM certificate (enables wss://)."_s,
                                         u"FILE"_s);
     const QCommandLineOption keyOption(u"tls-key"_s, u"PEM private key."_s, u"FILE"_s);
-    parser.addOptions(
-        {configOption, listenOption, dataOption, registrationOption, certOption, keyOption});
+    const QCommandLineOption proxyOption(
+        u"trusted-proxy"_s, u"Reverse proxies whose X-Forwarded-For is believed (a,b,...)."_s,
+        u"ADDRESSES"_s);
+    parser.addOptions({configOption, listenOption, dataOption, registrationOption, certOption,
+                       keyOption, proxyOption});
     QList<QCommandLineOption> settingOptions;
     for (const QString &key : ServerConfigLoader::keys()) {
         QCommandLineOption option(ServerConfigLoader::flagName(key), QString(), u"VALUE"_s);
@@ -111,7 +127,8 @@ int main(int argc, char *argv[])
         {listenOption, "server.listen"},
         {dataOption, "server.data"},
         {certOption, "server.tls_cert"},
-        {keyOption, "server.tls_key"}};
+        {keyOption, "server.tls_key"},
+        {proxyOption, "server.trusted_proxy"}};
     for (const auto &[option, key] : shortcuts) {
         if (parser.isSet(option) &&
             !ServerConfigLoader::apply(QString::fromLatin1(key), parser.value(option), &config,
