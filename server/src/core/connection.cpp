@@ -19,9 +19,11 @@ using namespace Qt::StringLiterals;
 namespace confab::server {
 
 namespace {
-// A slow consumer gets time to read what is queued (bounded by the cap) and then the 4008
-// close frame, so it learns why and resumes with `since`.
-constexpr int slowConsumerGraceMs = 30000;
+// A slow consumer's close frame waits behind everything it has not read, up to the cap: a
+// client that reads again at once still gets it and learns why, but the buffers (megabytes
+// per connection) are freed soon, not after the dead-peer check. Either way the client
+// resumes with `since`.
+constexpr int slowConsumerGraceMs = 1000;
 } // namespace
 
 Connection::Connection(QWebSocket *socket, QTcpSocket *tcp, QString session, qint64 sendBufferCap,
@@ -66,7 +68,20 @@ Connection::~Connection() = default;
 
 QString Connection::peerText() const
 {
+    if (m_peerPort == 0)
+        return m_peerAddress.toString();
     return m_peerAddress.toString() + u':' + QString::number(m_peerPort);
+}
+
+void Connection::setForwardedFor(const QHostAddress &address)
+{
+    m_peerAddress = address;
+    m_peerPort = 0; // the client's port is not known
+}
+
+bool Connection::isOpen() const
+{
+    return m_tcp && m_tcp->isOpen() && m_tcp->state() == QAbstractSocket::ConnectedState;
 }
 
 const QString &Connection::userName() const
@@ -97,7 +112,7 @@ void Connection::sendJson(QByteArrayView json)
 
 void Connection::sendFrame(const QByteArray &frame)
 {
-    if (m_closing || !m_tcp)
+    if (m_closing || !isOpen())
         return;
     if (m_queued.isEmpty())
         m_flusher->schedule(this);
@@ -108,8 +123,15 @@ void Connection::sendFrame(const QByteArray &frame)
 
 void Connection::flush()
 {
-    if (m_queued.isEmpty() || !m_tcp)
+    if (m_queued.isEmpty())
         return;
+    if (!isOpen()) {
+        // The peer went away after these were queued (Qt has closed the socket and will
+        // report it): writing would only log "device not open".
+        m_queued.clear();
+        m_queuedBytes = 0;
+        return;
+    }
     qsizetype done = 0;
     if (m_direct && m_tcp->bytesToWrite() == 0)
         done = writeDirect();
@@ -124,6 +146,8 @@ void Connection::flush()
     }
     m_queued.clear();
     m_queuedBytes = 0;
+    if (!m_backlogTracked && m_tcp->bytesToWrite() > 0)
+        m_flusher->trackBacklog(this);
     closeIfOverCap();
 }
 
@@ -160,9 +184,17 @@ void Connection::closeIfOverCap()
 {
     if (m_closing || unsentBytes() <= m_sendBufferCap)
         return;
-    qCInfo(lcNet) << "slow consumer" << m_session << "has" << unsentBytes()
-                  << "unsent bytes - closing 4008";
+    closeSlowConsumer(u"unsent bytes"_s);
+}
+
+void Connection::closeSlowConsumer(const QString &why)
+{
+    if (m_closing)
+        return;
+    qCInfo(lcNet) << "slow consumer" << m_session << "has" << unsentBytes() << qPrintable(why)
+                  << "- closing 4008";
     closeWith(4008, u"slow consumer: resume with since"_s, slowConsumerGraceMs);
+    m_flusher->trimSoon();
 }
 
 qint64 Connection::unsentBytes() const
@@ -204,6 +236,10 @@ void Connection::closeWith(int code, const QString &reason, int graceMs)
         return; // the flush found a slow consumer and closed it already
     m_closing = true;
     inbox.clear();
+    if (!isOpen()) {
+        m_socket->abort(); // already gone: no close frame to write
+        return;
+    }
     m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
     QTimer::singleShot(graceMs, this, [this] {
         if (m_socket->state() != QAbstractSocket::UnconnectedState)
@@ -222,7 +258,7 @@ void Connection::abort()
 
 void Connection::ping()
 {
-    if (!m_closing)
+    if (!m_closing && isOpen())
         m_socket->ping();
 }
 

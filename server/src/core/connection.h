@@ -35,9 +35,11 @@ struct SessionUser
 /// in one `writev` straight to the socket's descriptor while Qt has nothing buffered for it
 /// (no write notifier is armed), else through the socket's buffer, so frames never
 /// interleave. Replies keep request order: a request reserves a slot when it is read, and
-/// replies leave in slot order whenever they are filled. Unsent bytes over the cap close the
-/// connection with 4008. Input: text frames are queued in `inbox` for the Router, which
-/// drains it (it may pause while a sign-in or a barrier request is pending).
+/// replies leave in slot order whenever they are filled. Unsent bytes over the cap (or the
+/// server's send budget, see FrameFlusher) close the connection with 4008, and it is dropped
+/// soon after, with its buffers. Nothing is written once the socket has closed. Input: text frames
+/// are queued in `inbox` for the Router, which drains it (it may pause while a sign-in or a barrier
+/// request is pending).
 class Connection : public QObject
 {
     Q_OBJECT
@@ -48,8 +50,12 @@ public:
     ~Connection() override;
 
     const QString &session() const { return m_session; }
+    /// The client's address: the peer's, or X-Forwarded-For's behind a trusted proxy.
     QHostAddress peerAddress() const { return m_peerAddress; }
+    /// "address:port", or only the address when it came from X-Forwarded-For.
     QString peerText() const;
+    /// The client is at `address` (reported by a trusted reverse proxy), not at the peer.
+    void setForwardedFor(const QHostAddress &address);
     qint64 connectedSinceMs() const { return m_connectedSinceMs; }
     qint64 lastActivityMs() const { return m_lastActivityMs; }
     void markActivity(qint64 nowMs) { m_lastActivityMs = nowMs; }
@@ -86,6 +92,9 @@ public:
     /// Starts a close handshake with `code`; sends nothing more. Aborts if the peer has not
     /// completed it within `graceMs`.
     void closeWith(int code, const QString &reason, int graceMs = 2000);
+    /// Closes with 4008 because of `why` (over the per-connection cap or the server's send
+    /// budget), then drops the connection after a short wait, freeing its buffers.
+    void closeSlowConsumer(const QString &why);
     /// Drops the TCP connection at once (dead peer).
     void abort();
     bool isClosing() const { return m_closing; }
@@ -102,6 +111,8 @@ private:
     void onBinary();
     qint64 writeDirect();
     void closeIfOverCap();
+    bool isOpen() const;
+    friend class FrameFlusher;
 
     struct ReplySlot
     {
@@ -126,6 +137,7 @@ private:
     QList<QByteArray> m_queued; ///< frames waiting for the end of the turn
     qint64 m_queuedBytes = 0;
     bool m_closedEmitted = false;
+    bool m_backlogTracked = false; ///< in the FrameFlusher's list of connections with a backlog
 };
 
 } // namespace confab::server
