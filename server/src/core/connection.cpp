@@ -24,6 +24,8 @@ namespace {
 // per connection) are freed soon, not after the dead-peer check. Either way the client
 // resumes with `since`.
 constexpr int slowConsumerGraceMs = 1000;
+// After the peer's close frame: time for it to read our answer.
+constexpr int peerCloseGraceMs = 2000;
 } // namespace
 
 Connection::Connection(QWebSocket *socket, QTcpSocket *tcp, QString session, qint64 sendBufferCap,
@@ -56,6 +58,20 @@ Connection::Connection(QWebSocket *socket, QTcpSocket *tcp, QString session, qin
     connect(m_socket, &QWebSocket::binaryMessageReceived, this, &Connection::onBinary);
     connect(m_socket, &QWebSocket::pong, this,
             [this] { m_lastActivityMs = QDateTime::currentMSecsSinceEpoch(); });
+    // The peer's close frame (QWebSocket answers it and closes the TCP socket), or the
+    // socket closing for any other reason: nothing more is sent, and a peer that does not
+    // read the answer is dropped soon, with whatever is still buffered for it.
+    connect(m_socket, &QWebSocket::aboutToClose, this, [this] {
+        if (m_closing)
+            return;
+        m_closing = true;
+        m_queued.clear();
+        m_queuedBytes = 0;
+        QTimer::singleShot(peerCloseGraceMs, this, [this] {
+            if (m_socket->state() != QAbstractSocket::UnconnectedState)
+                m_socket->abort();
+        });
+    });
     connect(m_socket, &QWebSocket::disconnected, this, [this] {
         if (m_closedEmitted)
             return;
@@ -112,7 +128,8 @@ void Connection::sendJson(QByteArrayView json)
 
 void Connection::sendFrame(const QByteArray &frame)
 {
-    if (m_closing || !isOpen())
+    // Per delivery: only the cheap checks here; flush() looks at the socket's state.
+    if (m_closing || !m_tcp)
         return;
     if (m_queued.isEmpty())
         m_flusher->schedule(this);
