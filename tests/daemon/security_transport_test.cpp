@@ -292,11 +292,13 @@ TEST_F(SecurityTransport, SlowConsumersAreCutOffAndTheirMemoryFreed)
                 "publish-to-delivery %lld ms\n",
                 slowCount, sent, rssBefore, rssPeak, rssAfter, fallMs, worstProbeMs);
     EXPECT_LT(worstProbeMs, 2000);
-    // Reading again, each finds its connection ended.
+    // Reading again, each finds whole frames and then the close frame, 4008.
     for (auto &client : slow)
         client->setReading(true);
     EXPECT_TRUE(waitUntil([&] { return slowOpen() == 0; }, 10000))
         << slowOpen() << " slow consumers still connected";
+    for (const auto &client : slow)
+        EXPECT_EQ(client->closeCode(), 4008) << client->socketError().toStdString();
     EXPECT_TRUE(bob->isConnected());
     EXPECT_TRUE(alice->publish(u"general"_s, u"still here"_s));
 }

@@ -65,36 +65,6 @@ bool loadTls(const QString &certPath, const QString &keyPath, QSslConfiguration 
     return true;
 }
 
-/// A plain TCP socket that sends what it is given straight to its descriptor while nothing is
-/// queued, and buffers only what the kernel does not take. Memory: QAbstractSocket keeps the
-/// 32 KiB write-buffer chunk of its first buffered write for the socket's whole life (the
-/// handshake reply that QWebSocketServer writes, later pongs and close frames), and the pages
-/// it touched stay resident: about a third of an idle connection's RSS. Writes are ordered as
-/// before: direct only while Qt's buffer is empty, else appended behind it. Errors are left
-/// to Qt: a failed send goes through the buffer, where QAbstractSocket finds and reports it.
-/// (QWebSocket::bytesWritten is not emitted for the direct part; Confab does not use it.)
-class DirectWriteSocket : public QTcpSocket
-{
-public:
-    using QTcpSocket::QTcpSocket;
-
-protected:
-    qint64 writeData(const char *data, qint64 size) override
-    {
-        if (size > 0 && bytesToWrite() == 0 && state() == ConnectedState) {
-            const auto sent =
-                ::send(int(socketDescriptor()), data, size_t(size), MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (sent == size)
-                return size;
-            if (sent > 0) {
-                const qint64 rest = QTcpSocket::writeData(data + sent, size - sent);
-                return rest < 0 ? rest : size;
-            }
-        }
-        return QTcpSocket::writeData(data, size);
-    }
-};
-
 QString peerKey(const QHostAddress &address, quint16 port)
 {
     return address.toString() + u'|' + QString::number(port);
