@@ -7,7 +7,9 @@
 
 #include <QDateTime>
 #include <QFile>
+#include <QNetworkRequest>
 #include <QRandomGenerator>
+#include <QSocketNotifier>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslKey>
@@ -17,10 +19,7 @@
 #include <QWebSocket>
 #include <QWebSocketServer>
 
-#include <QNetworkRequest>
-
-#include <QSocketNotifier>
-
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <sys/socket.h>
@@ -275,11 +274,14 @@ void Transport::expireHandshakes()
         if (handshake.deadlineMs <= now)
             expired.append(handshake.socket);
     }
-    for (QTcpSocket *socket : std::as_const(expired)) {
-        qCInfo(lcNet) << "no WebSocket handshake in time from" << socket->peerAddress()
-                      << "- closing";
+    if (expired.isEmpty())
+        return;
+    // One line per sweep: a flood of silent connections must not flood the log too.
+    qCInfo(lcNet) << "closing" << expired.size()
+                  << "connections that did not finish the handshake in time, e.g. from"
+                  << qPrintable(expired.front()->peerAddress().toString());
+    for (QTcpSocket *socket : std::as_const(expired))
         socket->abort(); // deleted once disconnected (see acceptDescriptor)
-    }
 }
 
 bool Transport::isTrustedProxy(const QHostAddress &address) const
