@@ -13,6 +13,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -50,6 +51,17 @@ void installSignalHandlers(QObject *context, std::function<void()> handler)
     sigaction(SIGINT, &action, nullptr);
 }
 
+/// Every connection is a descriptor: use all the hard limit allows (often 1024 soft, far
+/// more hard). Left as it is when it cannot be raised.
+void raiseDescriptorLimit()
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max)
+        return;
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+}
+
 int fail(const QString &message)
 {
     std::fprintf(stderr, "confabd: %s\n", qPrintable(message));
@@ -73,6 +85,7 @@ int checkDatabase(const QString &path)
 
 int main(int argc, char *argv[])
 {
+    raiseDescriptorLimit();
     // Qt's own event dispatcher fans out about twice as fast as glib's (PERF-NOTES.md).
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
@@ -102,8 +115,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption checkOption(
         u"check"_s, u"Check the database file (PRAGMA integrity_check, read-only), print the "
                     u"verdict and exit: 0 when it is sound. Does not start the server."_s);
-    parser.addOptions(
-        {configOption, listenOption, dataOption, registrationOption, certOption, keyOption});
+    const QCommandLineOption proxyOption(
+        u"trusted-proxy"_s, u"Reverse proxies whose X-Forwarded-For is believed (a,b,...)."_s,
+        u"ADDRESSES"_s);
+    parser.addOptions({configOption, listenOption, dataOption, registrationOption, certOption,
+                       keyOption, proxyOption});
     parser.addOption(checkOption);
     QList<QCommandLineOption> settingOptions;
     for (const QString &key : ServerConfigLoader::keys()) {
@@ -129,7 +145,8 @@ int main(int argc, char *argv[])
         {listenOption, "server.listen"},
         {dataOption, "server.data"},
         {certOption, "server.tls_cert"},
-        {keyOption, "server.tls_key"}};
+        {keyOption, "server.tls_key"},
+        {proxyOption, "server.trusted_proxy"}};
     for (const auto &[option, key] : shortcuts) {
         if (parser.isSet(option) &&
             !ServerConfigLoader::apply(QString::fromLatin1(key), parser.value(option), &config,

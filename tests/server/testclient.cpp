@@ -88,13 +88,18 @@ void TestClient::setIgnoredSslErrors(const QList<QSslError> &errors)
 
 bool TestClient::open(const QUrl &url, int timeoutMs)
 {
+    return open(QNetworkRequest(url), timeoutMs);
+}
+
+bool TestClient::open(const QNetworkRequest &request, int timeoutMs)
+{
     QWebSocketHandshakeOptions options;
     options.setSubprotocols({u"confab.v1"_s});
     m_disconnected = false;
     m_closeCode = -1;
     bool connected = false;
     auto conn = connect(&m_socket, &QWebSocket::connected, this, [&] { connected = true; });
-    m_socket.open(QNetworkRequest(url), options);
+    m_socket.open(request, options);
     waitUntil([&] { return connected || m_disconnected; }, timeoutMs);
     disconnect(conn);
     return connected && !m_disconnected;

@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
+#include <QNetworkRequest>
 #include <QObject>
 #include <QSslConfiguration>
 #include <QString>
@@ -51,6 +52,8 @@ public:
 
     /// Connects (offering subprotocol confab.v1) and waits for the handshake.
     bool open(const QUrl &url, int timeoutMs = defaultTimeoutMs);
+    /// The same with a request of one's own (extra handshake headers, e.g. X-Forwarded-For).
+    bool open(const QNetworkRequest &request, int timeoutMs = defaultTimeoutMs);
     /// For wss://: the TLS configuration to use (set before open()).
     void setSslConfiguration(const QSslConfiguration &config);
     /// TLS errors to ignore (e.g. the self-signed certificate of a test).

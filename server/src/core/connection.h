@@ -10,15 +10,41 @@
 #include <QObject>
 #include <QSet>
 #include <QString>
+#include <QTcpSocket>
 
 #include <optional>
 
-class QTcpSocket;
 class QWebSocket;
 
 namespace confab::server {
 
 class FrameFlusher;
+
+/// A plain TCP socket that sends what it is given straight to its descriptor while nothing is
+/// queued, and buffers only what the kernel does not take. Memory: QAbstractSocket keeps the
+/// 32 KiB write-buffer chunk of its first buffered write for the socket's whole life (the
+/// handshake reply that QWebSocketServer writes, later pongs and close frames), and the pages
+/// it touched stay resident: about a third of an idle connection's RSS. Writes are ordered as
+/// before: direct only while Qt's buffer is empty, else appended behind it. Errors are left
+/// to Qt: a failed send goes through the buffer, where QAbstractSocket finds and reports it.
+/// (QWebSocket::bytesWritten is not emitted for the direct part; Confab does not use it.)
+/// Counts the bytes it ever gave Qt's buffer, so that a Connection can tell which of its
+/// frames are still there (see Connection::closeSlowConsumer).
+class DirectWriteSocket : public QTcpSocket
+{
+public:
+    using QTcpSocket::QTcpSocket;
+    /// Bytes ever appended to Qt's write buffer; minus bytesToWrite(): those sent from it.
+    qint64 bufferedTotal() const { return m_bufferedTotal; }
+
+protected:
+    qint64 writeData(const char *data, qint64 size) override;
+
+private:
+    qint64 bufferWrite(const char *data, qint64 size);
+
+    qint64 m_bufferedTotal = 0;
+};
 
 /// The signed-in identity of a connection.
 struct SessionUser
@@ -35,9 +61,12 @@ struct SessionUser
 /// in one `writev` straight to the socket's descriptor while Qt has nothing buffered for it
 /// (no write notifier is armed), else through the socket's buffer, so frames never
 /// interleave. Replies keep request order: a request reserves a slot when it is read, and
-/// replies leave in slot order whenever they are filled. Unsent bytes over the cap close the
-/// connection with 4008. Input: text frames are queued in `inbox` for the Router, which
-/// drains it (it may pause while a sign-in or a barrier request is pending).
+/// replies leave in slot order whenever they are filled. Unsent bytes over the cap (or the
+/// server's send budget, see FrameFlusher) close the connection with 4008: its backlog is
+/// freed at once, and the rest of the frame on its way plus the close frame finish the
+/// stream on their own (Lingerer). Nothing is written once the socket has closed. Input: text
+/// frames are queued in `inbox` for the Router, which drains it (it may pause while a sign-in or a
+/// barrier request is pending).
 class Connection : public QObject
 {
     Q_OBJECT
@@ -48,8 +77,12 @@ public:
     ~Connection() override;
 
     const QString &session() const { return m_session; }
+    /// The client's address: the peer's, or X-Forwarded-For's behind a trusted proxy.
     QHostAddress peerAddress() const { return m_peerAddress; }
+    /// "address:port", or only the address when it came from X-Forwarded-For.
     QString peerText() const;
+    /// The client is at `address` (reported by a trusted reverse proxy), not at the peer.
+    void setForwardedFor(const QHostAddress &address);
     qint64 connectedSinceMs() const { return m_connectedSinceMs; }
     qint64 lastActivityMs() const { return m_lastActivityMs; }
     void markActivity(qint64 nowMs) { m_lastActivityMs = nowMs; }
@@ -89,6 +122,9 @@ public:
     /// Starts a close handshake with `code`; sends nothing more. Aborts if the peer has not
     /// completed it within `graceMs`.
     void closeWith(int code, const QString &reason, int graceMs = 2000);
+    /// Closes with 4008 because of `why` (over the per-connection cap or the server's send
+    /// budget), then drops the connection after a short wait, freeing its buffers.
+    void closeSlowConsumer(const QString &why);
     /// Drops the TCP connection at once (dead peer).
     void abort();
     bool isClosing() const { return m_closing; }
@@ -105,6 +141,13 @@ private:
     void onBinary();
     qint64 writeDirect();
     void closeIfOverCap();
+    bool isOpen() const;
+    /// Drops what Qt buffers for this connection but the rest of the frame being sent, and
+    /// hands that and a close frame to a Lingerer. False when it cannot tell where that frame
+    /// ends (TLS, or a control frame of QWebSocket's in the way).
+    bool abandonBacklog(int code, const QString &reason);
+    void pruneBuffered();
+    friend class FrameFlusher;
 
     struct ReplySlot
     {
@@ -124,11 +167,20 @@ private:
     QList<ReplySlot> m_slots; ///< QList: allocates nothing while empty (see inbox)
     quint64 m_nextSlot = 1;
     bool m_closing = false;
-    bool m_direct = false; ///< plain TCP: may write to the descriptor itself
+    bool m_direct = false;                       ///< plain TCP: may write to the descriptor itself
+    DirectWriteSocket *m_directSocket = nullptr; ///< m_tcp, when it is one
+    struct BufferedFrame
+    {
+        QByteArray frame; ///< shared with the other recipients
+        qint64 start;     ///< where its buffered part starts, in bufferedTotal() terms
+        qint64 end;
+    };
+    QList<BufferedFrame> m_buffered; ///< our frames (or their tails) still in Qt's buffer
     FrameFlusher *m_flusher;
     QList<QByteArray> m_queued; ///< frames waiting for the end of the turn
     qint64 m_queuedBytes = 0;
     bool m_closedEmitted = false;
+    bool m_backlogTracked = false; ///< in the FrameFlusher's list of connections with a backlog
 };
 
 } // namespace confab::server

@@ -282,6 +282,20 @@ void Router::onHello(Connection *c, quint64 slot, const HelloRequest &request)
 
 void Router::completeHello(Connection *c, quint64 slot, RequestId id, bool issuedToken)
 {
+    if (const int limit = m_config.connectionsPerUser; limit > 0) {
+        const QList<Connection *> others = m_parts.hub.connectionsOf(c->userName());
+        const auto open = std::count_if(others.cbegin(), others.cend(),
+                                        [](const Connection *o) { return !o->isClosing(); });
+        if (open >= limit) {
+            qCInfo(lcAuth) << c->session() << "is one connection too many for" << c->userName()
+                           << "- closing 4009";
+            c->user.reset(); // not signed in: nothing to undo when it closes
+            replyError(c, slot, id, ErrorCode::Forbidden,
+                       u"too many connections for this user (%1)"_s.arg(limit));
+            c->closeWith(4009, u"too many connections"_s);
+            return;
+        }
+    }
     const qint64 now = nowMs();
     m_parts.hub.signedIn(c);
     const QString &user = c->userName();

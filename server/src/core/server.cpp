@@ -106,7 +106,11 @@ bool Server::start(QString *error)
     transportOptions.tlsKey = config.tlsKey;
     transportOptions.limits = config.limits;
     transportOptions.sendBufferBytes = config.sendBufferBytes;
-    transportOptions.handshakeTimeoutMs = config.helloTimeoutMs;
+    transportOptions.sendBudgetBytes = config.sendBudgetBytes;
+    transportOptions.handshakeTimeoutMs = config.handshakeTimeoutMs;
+    transportOptions.maxHandshaking = config.maxHandshaking;
+    transportOptions.connectionsPerAddress = config.connectionsPerAddress;
+    transportOptions.trustedProxies = config.trustedProxies;
     d->transport = std::make_unique<Transport>(transportOptions);
     connect(d->transport.get(), &Transport::connected, d->router.get(), &Router::adopt);
     return d->transport->listen(error);

@@ -68,6 +68,19 @@ bool parseBool(const QString &text, bool *out)
     return true;
 }
 
+bool parseAddresses(const QString &text, QList<QHostAddress> *out)
+{
+    QList<QHostAddress> addresses;
+    for (const QString &part : text.split(u',', Qt::SkipEmptyParts)) {
+        QHostAddress address;
+        if (!address.setAddress(part.trimmed()))
+            return false;
+        addresses.append(address);
+    }
+    *out = addresses;
+    return true;
+}
+
 bool parseListen(const QString &text, ServerConfig *config)
 {
     const int colon = text.lastIndexOf(u':');
@@ -110,6 +123,9 @@ const QList<Setting> &settings()
              c->tlsKey = v;
              return true;
          }},
+        {u"server.trusted_proxy"_s,
+         u"comma-separated proxy addresses whose X-Forwarded-For is believed"_s,
+         [](const QString &v, ServerConfig *c) { return parseAddresses(v, &c->trustedProxies); }},
         limitSetting(u"limits.frame"_s, u"largest frame in bytes"_s, &Limits::frame, 1024,
                      16 * 1024 * 1024),
         limitSetting(u"limits.text"_s, u"largest message text in UTF-8 bytes"_s, &Limits::text, 1,
@@ -132,8 +148,22 @@ const QList<Setting> &settings()
         intSetting(u"limits.channels_per_user"_s,
                    u"channels one user may create (admins exempt; 0: no limit)"_s,
                    &ServerConfig::channelsPerUser, 0, 1000000),
+        intSetting(u"limits.send_budget"_s,
+                   u"unsent bytes of all connections before the largest get 4008"_s,
+                   &ServerConfig::sendBudgetBytes, 4096, qint64(1) << 50),
+        intSetting(u"limits.handshaking"_s, u"connections still in the WebSocket handshake"_s,
+                   &ServerConfig::maxHandshaking, 1, 1000000),
+        intSetting(u"limits.connections_per_address"_s,
+                   u"connections per client address (0: unlimited)"_s,
+                   &ServerConfig::connectionsPerAddress, 0, 100000000),
+        intSetting(u"limits.connections_per_user"_s,
+                   u"signed-in connections per user (0: unlimited)"_s,
+                   &ServerConfig::connectionsPerUser, 0, 100000000),
         intSetting(u"timing.hello_timeout_ms"_s, u"time allowed for hello"_s,
                    &ServerConfig::helloTimeoutMs, 10, 3600000),
+        intSetting(u"timing.handshake_timeout_ms"_s,
+                   u"time from accept to the end of the WebSocket upgrade"_s,
+                   &ServerConfig::handshakeTimeoutMs, 10, 3600000),
         intSetting(u"timing.heartbeat_ms"_s, u"WebSocket ping interval"_s,
                    &ServerConfig::heartbeatMs, 10, 3600000),
         intSetting(u"timing.presence_grace_ms"_s, u"offline after this long without connections"_s,

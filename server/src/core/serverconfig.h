@@ -20,6 +20,8 @@ struct ServerConfig
     bool openRegistration = false;
     QString tlsCertificate; ///< PEM files; TLS (wss://) when both are set
     QString tlsKey;
+    /// Reverse proxies whose X-Forwarded-For is believed (empty: the header is ignored).
+    QList<QHostAddress> trustedProxies;
 
     // [limits]
     Limits limits;
@@ -29,9 +31,15 @@ struct ServerConfig
     int requestRatePerSecond = 50;
     int requestBurst = 200;
     int channelsPerUser = 100; ///< channels one user may create (admins: no limit; 0: none)
+    /// Unsent bytes of all connections together; over it the largest backlogs get 4008.
+    qint64 sendBudgetBytes = 256 * 1024 * 1024;
+    int maxHandshaking = 1024;        ///< connections not yet upgraded; more are closed at once
+    int connectionsPerAddress = 1000; ///< per client address (0: unlimited); over it: 4009
+    int connectionsPerUser = 32;      ///< signed-in per user (0: unlimited); over it: 4009
 
     // [timing]
     int helloTimeoutMs = 10000;
+    int handshakeTimeoutMs = 10000; ///< from accept to the end of the WebSocket upgrade
     int heartbeatMs = 15000;
     int presenceGraceMs = 10000;
     int typingExpiryMs = 6000;

@@ -5,11 +5,16 @@
 
 #include <QHash>
 #include <QHostAddress>
+#include <QList>
 #include <QObject>
+#include <QSslConfiguration>
+#include <QTimer>
 #include <QUrl>
 
+class QSocketNotifier;
 class QTcpServer;
 class QTcpSocket;
+class QWebSocket;
 class QWebSocketServer;
 
 namespace confab::server {
@@ -22,6 +27,11 @@ class FrameFlusher;
 /// (subprotocol `confab.v1`, path `/ws`); each upgraded socket becomes a Connection that
 /// keeps the TCP socket for pre-built frame writes (found again by its peer address and
 /// port: QWebSocket keeps the pointer but offers no way to get it).
+///
+/// Limits held here: a deadline from accept to the end of the upgrade, a cap on connections
+/// still handshaking (more are closed at once), connections per client address (close 4009;
+/// the address is X-Forwarded-For's when the peer is a trusted proxy), and at the descriptor
+/// limit accepting pauses and retries a little later instead of spinning.
 class Transport : public QObject
 {
     Q_OBJECT
@@ -34,7 +44,11 @@ public:
         QString tlsKey;
         Limits limits;
         qint64 sendBufferBytes = 0;
+        qint64 sendBudgetBytes = 0; ///< 0: no server-wide budget
         int handshakeTimeoutMs = 10000;
+        int maxHandshaking = 1024;
+        int connectionsPerAddress = 0; ///< 0: unlimited
+        QList<QHostAddress> trustedProxies;
     };
 
     explicit Transport(Options options, QObject *parent = nullptr);
@@ -49,16 +63,35 @@ signals:
     void connected(confab::server::Connection *connection);
 
 private:
-    void acceptPending();
+    struct Handshake
+    {
+        QTcpSocket *socket = nullptr;
+        qint64 deadlineMs = 0;
+    };
+
+    void acceptDescriptor(int descriptor);
     void adoptUpgraded();
+    void acceptReady();
+    void expireHandshakes();
+    /// The client's address: X-Forwarded-For's right-most untrusted entry when the peer is a
+    /// trusted proxy, else the peer's.
+    QHostAddress clientAddress(const QWebSocket *ws) const;
+    bool isTrustedProxy(const QHostAddress &address) const;
 
     Options m_options;
-    QTcpServer *m_tcpServer = nullptr;
+    QTcpServer *m_tcpServer = nullptr; ///< listens; we accept on its descriptor ourselves
+    QSocketNotifier *m_acceptNotifier = nullptr;
+    QSslConfiguration m_sslConfig;
     QWebSocketServer *m_wsServer = nullptr;
     FrameFlusher *m_flusher;
     bool m_tls = false;
     quint64 m_nextSession = 1;
-    QHash<QString, QTcpSocket *> m_handshaking; ///< by peer "address:port"
+    QHash<QString, Handshake> m_handshaking; ///< by peer "address:port"
+    QTimer m_handshakeClock;
+    QTimer m_acceptRetry;        ///< resumes accepting after running out of descriptors
+    int m_acceptFailures = 0;    ///< in the current episode (logged once at its start and end)
+    int m_refusedHandshakes = 0; ///< over the handshaking cap, in the current episode
+    QHash<QHostAddress, int> m_perAddress; ///< open connections per client address
 };
 
 } // namespace confab::server
