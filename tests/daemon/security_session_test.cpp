@@ -340,8 +340,8 @@ TEST_F(SecuritySession, HelloReplyDoesNotGrowWithPublicChannelsAndChannelsIsPage
     ASSERT_TRUE(root);
     std::vector<qint64> ids;
     for (int i = 0; i < 450; ++i)
-        ids.push_back(
-            root->sendRequest(frame("create", {{"channel"_L1, u"c%1"_s.arg(i, 3, 10, QChar(u'0'))}})));
+        ids.push_back(root->sendRequest(
+            frame("create", {{"channel"_L1, u"c%1"_s.arg(i, 3, 10, QChar(u'0'))}})));
     for (qint64 id : ids) {
         const auto reply = root->waitForReply(id, 20000);
         ASSERT_TRUE(reply && isOk(*reply)) << (reply ? dump(*reply).toStdString() : "");
