@@ -31,11 +31,13 @@ namespace confab::client {
 
 class AdminPresenceModel;
 class ChannelListModel;
+class ChannelSync;
 class ConnectionStatus;
 class IdleMonitor;
 class MemberModel;
 class MessageModel;
 class OutboxSender;
+class PresenceRoster;
 class TypingBoard;
 class TypingNotifier;
 
@@ -108,6 +110,8 @@ public:
     Outbox *outbox() const { return m_outbox.get(); }
     MessageCache *cache() const { return m_cache.get(); }
     OutboxSender *outboxSender() const { return m_sender; }
+    ChannelSync *channelSync() const { return m_sync; }
+    PresenceRoster *presenceRoster() const { return m_roster; }
 
 Q_SIGNALS:
     void userChanged();
@@ -123,15 +127,10 @@ Q_SIGNALS:
 private:
     void onSignedIn(const HelloOk &hello);
     void onEvent(const ServerFrame &frame);
-    void onMessages(const QList<Message> &messages, bool live);
-    void onSynced(const SyncedEvent &synced);
-    void sendJoin(const QString &channel);
-    void finishSync(const QString &channel);
-    void showSelfOffline();
+    void onStored(const QList<Message> &added);
+    void onJoined(const QString &channel, const JoinOk &reply);
     void updateQueued();
     void sendPresence();
-    bool fetchHistory(const QString &channel, qint64 before, int limit,
-                      std::function<void(std::optional<QList<Message>>)> done);
     QString displayName(const QString &user) const;
 
     QString m_dataDir;
@@ -142,18 +141,16 @@ private:
     TokenStore m_tokens;
     Connection *m_connection;
     OutboxSender *m_sender = nullptr;
+    ChannelSync *m_sync = nullptr;
     TypingNotifier *m_typingNotifier;
     TypingBoard *m_typingBoard;
     IdleMonitor *m_idle;
+    PresenceRoster *m_roster;
     ConnectionStatus *m_status;
     ChannelListModel *m_channels;
     AdminPresenceModel *m_admin;
     QHash<QString, MessageModel *> m_messageModels;
     QHash<QString, MemberModel *> m_memberModels;
-    QHash<QString, Presence> m_presence;
-    QHash<QString, QList<Member>> m_memberLists; ///< last join reply's members per channel
-    QHash<QString, qint64> m_joinSince;          ///< channel -> since of the join in progress
-    QSet<QString> m_syncing;                     ///< joins whose catch-up has not ended yet
     UserInfo m_me;
     bool m_adminWatch = false;
 };

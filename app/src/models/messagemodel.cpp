@@ -185,7 +185,7 @@ void MessageModel::fetchMore(const QModelIndex &parent)
             self->setFetching(false);
             if (!messages)
                 return;
-            self->m_cache->store(*messages);
+            self->m_cache->backfill(*messages);
             if (self->topSeq() != top)
                 return; // the window moved meanwhile; the cache has them for the next fetch
             QList<Message> older;
