@@ -11,12 +11,14 @@
 #include "chatclient.h"
 #include "connectionstatus.h"
 #include "errortext.h"
+#include "membermodel.h"
 #include "messagemodel.h"
 #include "outbox.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
 #include <QNetworkInformation>
+#include <QPointer>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -406,4 +408,38 @@ TEST(ConnectionReachability, QNetworkInformationIsWiredToTheHook)
     Q_EMIT info->reachabilityChanged(QNetworkInformation::Reachability::Online);
     EXPECT_EQ(connection.state(), State::Connecting);
     ASSERT_TRUE(waitUntil([&] { return server.connectionCount() == 2; }, 5000));
+}
+
+TEST_F(EngineTest, EveryModelIsAChildOfTheClient)
+{
+    // One ownership rule: QObject parents. The client ends them before its database.
+    EXPECT_EQ(client->messageModel(u"general"_s)->parent(), client.get());
+    EXPECT_EQ(client->memberModel(u"general"_s)->parent(), client.get());
+    EXPECT_EQ(client->channelListModel()->parent(), client.get());
+    EXPECT_EQ(client->connectionStatus()->parent(), client.get());
+    EXPECT_EQ(client->cache()->parent(), client.get());
+    EXPECT_EQ(client->outbox()->parent(), client.get());
+    QPointer<MessageModel> model = client->messageModel(u"general"_s);
+    client.reset();
+    EXPECT_TRUE(model.isNull());
+}
+
+TEST_F(EngineTest, AcknowledgedMessageTurnsSentInPlace)
+{
+    signIn();
+    MessageModel *model = client->messageModel(u"general"_s);
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QSignalSpy inserted(model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy removed(model, &QAbstractItemModel::rowsRemoved);
+    QSignalSpy delivered(client.get(), &ChatClient::messageDelivered);
+    const QString cid = client->sendMessage(u"general"_s, u"hello"_s);
+    ASSERT_TRUE(delivered.wait(5000));
+    EXPECT_EQ(client->outbox()->count(), 0);
+    ASSERT_EQ(model->rowCount(), 1);
+    EXPECT_EQ(model->rowOfCid(cid), 0);
+    EXPECT_EQ(model->index(0).data(MessageModel::StateRole).value<MessageModel::DeliveryState>(),
+              MessageModel::DeliveryState::Sent);
+    EXPECT_EQ(inserted.size(), 1);
+    EXPECT_EQ(removed.size(), 0);
+    EXPECT_EQ(client->connectionStatus()->queuedCount(), 0);
 }

@@ -78,7 +78,8 @@ void MessageCache::addChannel(const QString &name, const QString &topic)
                   " ON CONFLICT(name) DO UPDATE SET topic = excluded.topic"_s);
     query.addBindValue(name);
     query.addBindValue(topic);
-    exec(query);
+    if (exec(query))
+        Q_EMIT channelAdded(name, topic);
 }
 
 void MessageCache::removeChannel(const QString &name)
@@ -92,6 +93,7 @@ void MessageCache::removeChannel(const QString &name)
         exec(query);
     }
     m_db.commit();
+    Q_EMIT channelRemoved(name);
 }
 
 void MessageCache::setSyncedSeq(const QString &channel, qint64 seq)

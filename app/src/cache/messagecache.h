@@ -13,7 +13,7 @@
 // Signals: messagesStored() names the messages store() added (live, caught up or
 // acknowledged: news for every view of their channel); backfill() stores older messages
 // fetched to fill a hole and announces nothing (the view that asked inserts them); wiped()
-// follows wipe().
+// follows wipe(); channelAdded() and channelRemoved() follow the channel list.
 
 #include "types.h"
 
@@ -86,6 +86,9 @@ Q_SIGNALS:
     /// Messages store() added, in the order given (ascending seq per channel).
     void messagesStored(const QList<confab::Message> &messages);
     void wiped();
+    /// addChannel() added the channel or set its topic.
+    void channelAdded(const QString &name, const QString &topic);
+    void channelRemoved(const QString &name);
 
 private:
     QList<Message> insert(const QList<Message> &messages);

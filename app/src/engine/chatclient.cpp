@@ -51,12 +51,7 @@ ChatClient::ChatClient(const QString &dataDir, Options options, QObject *parent)
             [this](const QString &channel, bool active) {
                 m_connection->notify(TypingNotice{channel, active});
             });
-    connect(m_typingBoard, &TypingBoard::changed, this,
-            [this](const QString &channel, const QString &user, bool active) {
-                Q_UNUSED(user)
-                Q_UNUSED(active)
-                m_channels->setTyping(channel, m_typingBoard->typing(channel));
-            });
+    m_channels->follow(m_typingBoard);
     connect(m_idle, &IdleMonitor::awayChanged, this, [this] {
         sendPresence();
         Q_EMIT awayChanged();
@@ -65,10 +60,11 @@ ChatClient::ChatClient(const QString &dataDir, Options options, QObject *parent)
 
 ChatClient::~ChatClient()
 {
-    // Models refer to the cache and outbox: delete them first.
-    qDeleteAll(m_messageModels);
-    m_messageModels.clear();
-    delete m_sender;
+    // Every part is a child. The cache and the outbox use the connection m_db closes, and
+    // models refer to them: the children go first, newest first, as members would.
+    const QObjectList parts = children();
+    for (auto it = parts.crbegin(); it != parts.crend(); ++it)
+        delete *it;
 }
 
 bool ChatClient::start(QString *error)
@@ -81,29 +77,23 @@ bool ChatClient::start(QString *error)
         m_db.reset();
         return false;
     }
-    m_cache = std::make_unique<MessageCache>(m_db->database(), m_options.maxCachedPerChannel);
-    m_outbox = std::make_unique<Outbox>(m_db->database());
-    connect(m_cache.get(), &MessageCache::messagesStored, this, &ChatClient::onStored);
-    m_sync = new ChannelSync(m_connection, m_cache.get(), this);
+    m_cache = new MessageCache(m_db->database(), m_options.maxCachedPerChannel, this);
+    m_outbox = new Outbox(m_db->database(), this);
+    m_sync = new ChannelSync(m_connection, m_cache, this);
     connect(m_sync, &ChannelSync::joined, this, &ChatClient::onJoined);
-    connect(m_sync, &ChannelSync::gapFound, this, [this](const QString &channel, qint64 first) {
-        if (MessageModel *model = m_messageModels.value(channel))
-            model->gapBefore(first);
-    });
     connect(m_sync, &ChannelSync::synced, this, &ChatClient::channelSynced);
-    m_sender = new OutboxSender(m_connection, m_outbox.get());
-    connect(m_sender, &OutboxSender::delivered, this,
+    m_sender = new OutboxSender(m_connection, m_outbox, this);
+    connect(m_sender, &OutboxSender::accepted, this,
             [this](const OutboxEntry &entry, const PublishOk &ok) {
+                // Cached before it leaves the outbox: the pending row turns sent in place.
                 m_cache->store({Message{entry.channel, ok.seq, ok.mid, entry.cid, m_me.name, ok.ts,
                                         entry.text}});
-                if (MessageModel *model = m_messageModels.value(entry.channel))
-                    model->pendingRemoved(entry.cid);
-                updateQueued();
+            });
+    connect(m_sender, &OutboxSender::delivered, this,
+            [this](const OutboxEntry &entry, const PublishOk &ok) {
                 Q_EMIT messageDelivered(entry.cid, ok.seq);
             });
     connect(m_sender, &OutboxSender::failed, this, [this](const OutboxEntry &entry) {
-        if (MessageModel *model = m_messageModels.value(entry.channel))
-            model->pendingChanged(entry);
         Q_EMIT messageFailed(entry.cid, entry.failedReason);
     });
 
@@ -115,16 +105,12 @@ bool ChatClient::start(QString *error)
     }
     if (const auto saved = m_tokens.load())
         m_me.name = saved->user;
-    for (const CachedChannel &channel : m_cache->channels()) {
-        m_channels->upsert(channel.name, channel.topic);
-        if (const auto last = m_cache->last(channel.name))
-            m_channels->messageArrived(*last, false, false);
-        const auto [count, mentioned] =
-            m_cache->unread(channel.name, channel.lastReadSeq, m_me.name);
-        if (count > 0)
-            m_channels->setUnread(channel.name, count, mentioned);
-    }
-    updateQueued();
+    m_channels->setOwnUser(m_me.name);
+    m_channels->follow(m_cache);
+    // After the channel list: messageReceived's listeners see its unread count.
+    connect(m_cache, &MessageCache::messagesStored, this, &ChatClient::onStored);
+    m_status->setQueuedCount(m_outbox->count());
+    connect(m_outbox, &Outbox::countChanged, m_status, &ConnectionStatus::setQueuedCount);
     return true;
 }
 
@@ -178,6 +164,7 @@ void ChatClient::onSignedIn(const HelloOk &hello)
 {
     const bool userChangedNow = m_me.name != hello.user.name;
     m_me = hello.user;
+    m_channels->setOwnUser(m_me.name);
     for (MessageModel *model : std::as_const(m_messageModels)) {
         model->setOwnUser(m_me.name);
         model->setHistoryPage(hello.limits.historyPage);
@@ -196,12 +183,6 @@ void ChatClient::onSignedIn(const HelloOk &hello)
             for (const Channel &channel : hello.channels)
                 m_cache->addChannel(channel.name, channel.topic);
         }
-        for (const Channel &channel : hello.channels) {
-            if (m_channels->rowOf(channel.name) >= 0)
-                m_channels->upsert(channel.name, channel.topic);
-        }
-        for (const CachedChannel &channel : m_cache->channels())
-            m_channels->upsert(channel.name, channel.topic);
         m_sync->joinAll(); // Online once every join caught up
     }
     if (isAway())
@@ -212,7 +193,6 @@ void ChatClient::onSignedIn(const HelloOk &hello)
 
 void ChatClient::onJoined(const QString &channel, const JoinOk &reply)
 {
-    m_channels->upsert(channel, reply.channel.topic);
     m_typingBoard->resetChannel(channel, reply.typing);
     m_roster->setMembers(channel, reply.members);
 }
@@ -234,13 +214,8 @@ void ChatClient::onEvent(const ServerFrame &frame)
 
 void ChatClient::onStored(const QList<Message> &added)
 {
+    // The models follow the cache themselves.
     for (const Message &m : added) {
-        if (MessageModel *model = m_messageModels.value(m.channel))
-            model->messagesStored({m});
-        const bool mine = m.from == m_me.name;
-        const bool mention =
-            !mine && !m_me.name.isEmpty() && m.text.contains(u'@' + m_me.name, Qt::CaseInsensitive);
-        m_channels->messageArrived(m, !mine, mention);
         m_typingBoard->apply(m.channel, m.from, false); // who publishes stops typing
         Q_EMIT messageReceived(m);
     }
@@ -252,9 +227,8 @@ void ChatClient::joinChannel(const QString &channel)
 {
     if (!m_cache)
         return;
-    m_cache->addChannel(channel);
-    m_channels->upsert(channel, m_cache->channel(channel)->topic);
-    m_sync->join(channel); // now when signed in, else with the next session
+    m_cache->addChannel(channel); // the channel list follows the cache
+    m_sync->join(channel);        // now when signed in, else with the next session
 }
 
 QString ChatClient::sendMessage(const QString &channel, const QString &text)
@@ -264,10 +238,7 @@ QString ChatClient::sendMessage(const QString &channel, const QString &text)
     const auto entry = m_outbox->add(channel, text);
     if (!entry)
         return {};
-    if (MessageModel *model = m_messageModels.value(channel))
-        model->pendingAdded(*entry);
     m_typingNotifier->draftSent(channel);
-    updateQueued();
     m_sender->pump();
     return entry->cid;
 }
@@ -276,25 +247,13 @@ bool ChatClient::retry(const QString &cid)
 {
     if (!m_outbox || !m_outbox->markPending(cid))
         return false;
-    if (const auto entry = m_outbox->find(cid)) {
-        if (MessageModel *model = m_messageModels.value(entry->channel))
-            model->pendingChanged(*entry);
-    }
     m_sender->pump();
     return true;
 }
 
 bool ChatClient::discard(const QString &cid)
 {
-    if (!m_outbox)
-        return false;
-    const auto entry = m_outbox->find(cid);
-    if (!entry || !m_outbox->remove(cid))
-        return false;
-    if (MessageModel *model = m_messageModels.value(entry->channel))
-        model->pendingRemoved(cid);
-    updateQueued();
-    return true;
+    return m_outbox && m_outbox->remove(cid);
 }
 
 void ChatClient::markRead(const QString &channel)
@@ -310,9 +269,7 @@ void ChatClient::wipeCache()
 {
     if (!m_cache)
         return;
-    m_cache->wipe();
-    for (MessageModel *model : std::as_const(m_messageModels))
-        model->reload();
+    m_cache->wipe(); // the message models follow
 }
 
 void ChatClient::setMaxCachedPerChannel(int max)
@@ -328,12 +285,16 @@ MessageModel *ChatClient::messageModel(const QString &channel)
         return nullptr;
     if (MessageModel *model = m_messageModels.value(channel))
         return model;
-    auto *model = new MessageModel(m_cache.get(), m_outbox.get(), channel);
+    auto *model = new MessageModel(m_cache, m_outbox, channel, this);
     model->setOwnUser(m_me.name);
     model->setHistoryPage(m_connection->session().limits.historyPage);
     model->setDisplayNames([this](const QString &user) { return displayName(user); });
     model->setHistoryFetcher([this](const QString &c, qint64 before, int limit, auto done) {
         return m_sync->fetchHistory(c, before, limit, std::move(done));
+    });
+    connect(m_sync, &ChannelSync::gapFound, model, [model](const QString &c, qint64 first) {
+        if (c == model->channel())
+            model->gapBefore(first);
     });
     m_messageModels.insert(channel, model);
     return model;
@@ -352,11 +313,6 @@ MemberModel *ChatClient::memberModel(const QString &channel)
 QString ChatClient::displayName(const QString &user) const
 {
     return user == m_me.name && !m_me.display.isEmpty() ? m_me.display : user;
-}
-
-void ChatClient::updateQueued()
-{
-    m_status->setQueuedCount(m_outbox ? m_outbox->count() : 0);
 }
 
 // ---- typing and presence ----------------------------------------------------------------

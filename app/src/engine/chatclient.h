@@ -2,17 +2,23 @@
 #pragma once
 
 // The client engine's front door: one signed-in account on one server, with its local
-// database in `dataDir`. It wires the connection, the token store, the outbox and its
-// sender, the message cache, typing and idle tracking to the models the UI shows.
+// database in `dataDir`. It creates the parts and wires them: Connection (socket, sign-in,
+// retries), TokenStore, MessageCache and Outbox (storage, announcing their changes),
+// OutboxSender, ChannelSync (join with since, catch-up, gaps), PresenceRoster, typing and
+// idle tracking, and the models, which follow the storage and the engine by their signals.
+// The UI calls its methods; every protocol request is built in the engine, never in the UI.
 //
 // Contract:
 // - start() opens the local database and shows cached channels and messages at once,
 //   before any network answer; resumeSession() then signs in with the saved token.
 // - After every (re)connection: `hello`, then `join` of every channel with `since` = its
-//   synced seq; Online once each join's catch-up ended with `synced`.
+//   synced seq; Online once each join's catch-up ended with `synced` (ChannelSync).
 // - sendMessage() writes to the outbox first (the message shows as pending at once), then
-//   the sender delivers it whenever Online, exactly once (the server dedups by cid).
-// - Models are owned here and live as long as this object.
+//   the sender delivers it whenever Online, exactly once (the server dedups by cid); the
+//   acknowledged message is cached before it leaves the outbox, so it shows once, in place.
+// - Ownership: every QObject part and every model is a child of this object and lives as
+//   long as it (the destructor ends them before the database closes); the database and
+//   the token store are plain members.
 
 #include "clock.h"
 #include "connection.h"
@@ -107,8 +113,8 @@ public:
     TypingBoard *typingBoard() const { return m_typingBoard; }
     TypingNotifier *typingNotifier() const { return m_typingNotifier; }
     IdleMonitor *idleMonitor() const { return m_idle; }
-    Outbox *outbox() const { return m_outbox.get(); }
-    MessageCache *cache() const { return m_cache.get(); }
+    Outbox *outbox() const { return m_outbox; }
+    MessageCache *cache() const { return m_cache; }
     OutboxSender *outboxSender() const { return m_sender; }
     ChannelSync *channelSync() const { return m_sync; }
     PresenceRoster *presenceRoster() const { return m_roster; }
@@ -129,15 +135,14 @@ private:
     void onEvent(const ServerFrame &frame);
     void onStored(const QList<Message> &added);
     void onJoined(const QString &channel, const JoinOk &reply);
-    void updateQueued();
     void sendPresence();
     QString displayName(const QString &user) const;
 
     QString m_dataDir;
     Options m_options;
     std::unique_ptr<LocalDatabase> m_db;
-    std::unique_ptr<MessageCache> m_cache;
-    std::unique_ptr<Outbox> m_outbox;
+    MessageCache *m_cache = nullptr; ///< from start() on
+    Outbox *m_outbox = nullptr;      ///< from start() on
     TokenStore m_tokens;
     Connection *m_connection;
     OutboxSender *m_sender = nullptr;
@@ -149,7 +154,7 @@ private:
     ConnectionStatus *m_status;
     ChannelListModel *m_channels;
     AdminPresenceModel *m_admin;
-    QHash<QString, MessageModel *> m_messageModels;
+    QHash<QString, MessageModel *> m_messageModels; ///< an index: the models are children
     QHash<QString, MemberModel *> m_memberModels;
     UserInfo m_me;
     bool m_adminWatch = false;
