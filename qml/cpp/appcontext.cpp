@@ -98,6 +98,13 @@ AppContext::AppContext(const LaunchOptions &options, QObject *parent)
     connect(m_client, &ChatClient::userChanged, this, &AppContext::userChanged);
     connect(m_client, &ChatClient::awayChanged, this, &AppContext::awayChanged);
     connect(m_client, &ChatClient::signedOut, this, [this] { setSignedIn(false); });
+    // The channel the user just created is the one to show.
+    connect(m_client, &ChatClient::channelCreated, this, [this](const QString &channel) {
+        setCurrentChannel(channel);
+        Q_EMIT channelCreated(channel);
+    });
+    connect(m_client, &ChatClient::channelCreateFailed, this,
+            [this](const QString &, const QString &reason) { Q_EMIT channelCreateFailed(reason); });
     connect(m_client->typingBoard(), &client::TypingBoard::changed, this,
             [this](const QString &channel) {
                 if (channel == m_current)
@@ -291,26 +298,7 @@ void AppContext::loadOlder()
 
 void AppContext::createChannel(const QString &name, const QString &topic)
 {
-    CreateRequest create;
-    create.channel = name.trimmed().toLower();
-    create.topic = topic.trimmed();
-    const bool sent = m_client->connection()->request(
-        create, [this, channel = create.channel](const std::optional<Reply> &reply) {
-            if (!reply) {
-                Q_EMIT channelCreateFailed(tr("The connection was lost; try again."));
-            } else if (reply->error) {
-                Q_EMIT channelCreateFailed(
-                    reply->error->code == ErrorCode::Conflict
-                        ? tr("A channel named “%1” already exists.").arg(channel)
-                        : reply->error->message);
-            } else {
-                m_client->joinChannel(channel);
-                setCurrentChannel(channel);
-                Q_EMIT channelCreated(channel);
-            }
-        });
-    if (!sent)
-        Q_EMIT channelCreateFailed(tr("You are offline; channels can be created when online."));
+    m_client->createChannel(name, topic); // answered by channelCreated or channelCreateFailed
 }
 
 void AppContext::watchAdmin()

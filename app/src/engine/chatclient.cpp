@@ -5,6 +5,7 @@
 #include "channellistmodel.h"
 #include "channelsync.h"
 #include "connectionstatus.h"
+#include "errortext.h"
 #include "idlemonitor.h"
 #include "membermodel.h"
 #include "messagemodel.h"
@@ -229,6 +230,28 @@ void ChatClient::joinChannel(const QString &channel)
         return;
     m_cache->addChannel(channel); // the channel list follows the cache
     m_sync->join(channel);        // now when signed in, else with the next session
+}
+
+QString ChatClient::createChannel(const QString &name, const QString &topic)
+{
+    CreateRequest create;
+    create.channel = name.trimmed().toLower();
+    create.topic = topic.trimmed();
+    const QString channel = create.channel;
+    const bool sent = m_connection->request(create, [this,
+                                                     channel](const std::optional<Reply> &reply) {
+        if (!reply) {
+            Q_EMIT channelCreateFailed(channel, errortext::connectionLost());
+        } else if (reply->error) {
+            Q_EMIT channelCreateFailed(channel, errortext::createFailed(channel, *reply->error));
+        } else {
+            joinChannel(channel);
+            Q_EMIT channelCreated(channel);
+        }
+    });
+    if (!sent)
+        Q_EMIT channelCreateFailed(channel, errortext::createWhileOffline());
+    return channel;
 }
 
 QString ChatClient::sendMessage(const QString &channel, const QString &text)

@@ -86,6 +86,10 @@ public:
     // ---- channels and messages ----
     /// Adds the channel to the joined list (and joins it now when signed in).
     void joinChannel(const QString &channel);
+    /// Creates a channel on the server (the name trimmed and lower-cased, the topic
+    /// trimmed) and joins it: channelCreated() or channelCreateFailed() answers, once.
+    /// Returns the name asked for.
+    QString createChannel(const QString &name, const QString &topic);
     /// Queues a message; returns its cid (empty if it could not be queued).
     QString sendMessage(const QString &channel, const QString &text);
     bool retry(const QString &cid);
@@ -129,6 +133,10 @@ Q_SIGNALS:
     void messageDelivered(const QString &cid, qint64 seq);
     void messageFailed(const QString &cid, const QString &reason);
     void channelSynced(const QString &channel);
+    /// createChannel() succeeded; the channel is joined.
+    void channelCreated(const QString &channel);
+    /// createChannel() failed; `reason` is a sentence for the user.
+    void channelCreateFailed(const QString &channel, const QString &reason);
 
 private:
     void onSignedIn(const HelloOk &hello);
