@@ -33,13 +33,6 @@ LaunchOptions &launchOptions()
 }
 
 using State = Connection::State;
-using Mirror = AppContext::ConnectionState;
-static_assert(int(State::Offline) == int(Mirror::Offline));
-static_assert(int(State::Connecting) == int(Mirror::Connecting));
-static_assert(int(State::Authenticating) == int(Mirror::Authenticating));
-static_assert(int(State::Syncing) == int(Mirror::Syncing));
-static_assert(int(State::Online) == int(Mirror::Online));
-static_assert(int(State::WaitingToRetry) == int(Mirror::WaitingToRetry));
 
 QString defaultDataDir()
 {
@@ -75,12 +68,7 @@ AppContext::AppContext(const LaunchOptions &options, QObject *parent)
         qCWarning(lcUi) << "cannot open the local database:" << error;
 
     Connection *connection = m_client->connection();
-    auto *status = m_client->connectionStatus();
-    for (auto signal :
-         {&client::ConnectionStatus::stateChanged, &client::ConnectionStatus::secondsToRetryChanged,
-          &client::ConnectionStatus::errorStringChanged,
-          &client::ConnectionStatus::queuedCountChanged})
-        connect(status, signal, this, &AppContext::statusChanged);
+    connect(connection, &Connection::stateChanged, this, &AppContext::busyChanged);
     connect(connection, &Connection::signedIn, this, [this] {
         setSignInError({});
         setSignedIn(true);
@@ -168,32 +156,17 @@ bool AppContext::isAway() const
     return m_client->isAway();
 }
 
-AppContext::ConnectionState AppContext::connectionState() const
+client::ConnectionStatus *AppContext::status() const
 {
-    return ConnectionState(int(m_client->connection()->state()));
+    return m_client->connectionStatus();
 }
 
-int AppContext::secondsToRetry() const
-{
-    return m_client->connection()->secondsToRetry();
-}
-
-QString AppContext::errorString() const
-{
-    return m_client->connection()->errorString();
-}
-
-int AppContext::queuedCount() const
-{
-    return m_client->connectionStatus()->queuedCount();
-}
-
-QAbstractItemModel *AppContext::channels() const
+client::ChannelListModel *AppContext::channels() const
 {
     return m_client->channelListModel();
 }
 
-QAbstractItemModel *AppContext::adminPresence() const
+client::AdminPresenceModel *AppContext::adminPresence() const
 {
     return m_client->adminPresenceModel();
 }
@@ -221,12 +194,12 @@ QString AppContext::currentTopic() const
     return channels->data(channels->index(row), client::ChannelListModel::TopicRole).toString();
 }
 
-QAbstractItemModel *AppContext::messages() const
+client::MessageModel *AppContext::messages() const
 {
     return m_messages.data();
 }
 
-QAbstractItemModel *AppContext::members() const
+client::MemberModel *AppContext::members() const
 {
     return m_members.data();
 }
@@ -245,7 +218,6 @@ void AppContext::signIn(const QString &serverUrl, const QString &user, const QSt
         return;
     }
     m_client->signIn(url, user.trimmed(), password);
-    Q_EMIT statusChanged();
 }
 
 void AppContext::signOut()
@@ -339,7 +311,7 @@ void AppContext::setSignedIn(bool signedIn)
         return;
     m_signedIn = signedIn;
     Q_EMIT signedInChanged();
-    Q_EMIT statusChanged();
+    Q_EMIT busyChanged();
 }
 
 void AppContext::setSignInError(const QString &error)
