@@ -6,12 +6,13 @@
 #include "errortext.h"
 #include "retryscheduler.h"
 #include "testclock.h"
-#include "waituntil.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 using namespace confab;
@@ -234,11 +235,15 @@ TEST(RetryScheduler, FiresAfterTheBackoffDelayAndCountsDown)
     EXPECT_EQ(due.size(), 1);
     EXPECT_EQ(retry.secondsToRetry(), 0);
     EXPECT_FALSE(retry.isWaiting());
-    // 2 on schedule, 1 from the countdown, 0 when due.
+    // 2 on schedule, (1 from the countdown unless the machine stalled a whole second), 0
+    // when due: never up again.
     QList<int> shown;
     for (const auto &args : seconds)
         shown.append(args.at(0).toInt());
-    EXPECT_EQ(shown, (QList<int>{2, 1, 0}));
+    ASSERT_GE(shown.size(), 2);
+    EXPECT_EQ(shown.first(), 2);
+    EXPECT_EQ(shown.last(), 0);
+    EXPECT_TRUE(std::is_sorted(shown.crbegin(), shown.crend()));
 }
 
 TEST(RetryScheduler, DelaysGrowAndALeastWaitWins)

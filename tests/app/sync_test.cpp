@@ -264,5 +264,11 @@ TEST(PresenceRoster, MemberModelFollowsTheRosterAndTheTypingBoard)
     EXPECT_FALSE(model.index(model.rowOf(u"bob"_s)).data(MemberModel::TypingRole).toBool());
     typing.apply(u"random"_s, u"carol"_s, true); // another channel
     EXPECT_FALSE(model.index(model.rowOf(u"carol"_s)).data(MemberModel::TypingRole).toBool());
+    // A join reply names a new member who is already typing (the board heard first).
+    typing.apply(u"general"_s, u"erin"_s, true);
+    roster.setMembers(u"general"_s, {{u"bob"_s, PresenceStatus::Away},
+                                     {u"carol"_s, PresenceStatus::Away},
+                                     {u"erin"_s, PresenceStatus::Online}});
+    EXPECT_TRUE(model.index(model.rowOf(u"erin"_s)).data(MemberModel::TypingRole).toBool());
     EXPECT_EQ(reset.size(), 0);
 }

@@ -77,15 +77,16 @@ int MemberModel::insertRow(const QString &user)
 
 void MemberModel::follow(const PresenceRoster *roster, const TypingBoard *typing)
 {
-    auto fill = [this, roster] {
+    // A new member list may bring rows for users already typing: take the board's state.
+    auto fill = [this, roster, typing] {
         const QList<Member> members = roster->members(m_channel);
         setMembers(members);
         for (const Member &member : members)
             applyPresence(roster->presence(member.user));
+        for (const QString &user : typing->typing(m_channel))
+            setTyping(user, true);
     };
     fill();
-    for (const QString &user : typing->typing(m_channel))
-        setTyping(user, true);
     connect(roster, &PresenceRoster::membersChanged, this, [this, fill](const QString &channel) {
         if (channel == m_channel)
             fill();
