@@ -10,7 +10,7 @@ import QtQuick.Layouts
 Rectangle {
     id: root
 
-    property int connectionState: AppContext.Offline
+    property int connectionState: Connection.Offline
     property int secondsToRetry: 0
     property string errorString
     property int queuedCount: 0
@@ -18,15 +18,15 @@ Rectangle {
     /// The sentence shown (empty when there is nothing to say).
     readonly property string message: {
         switch (root.connectionState) {
-        case AppContext.Online:
+        case Connection.Online:
             return ""
-        case AppContext.Connecting:
+        case Connection.Connecting:
             return qsTr("Connecting…")
-        case AppContext.Authenticating:
+        case Connection.Authenticating:
             return qsTr("Signing in…")
-        case AppContext.Syncing:
+        case Connection.Syncing:
             return qsTr("Catching up…")
-        case AppContext.WaitingToRetry:
+        case Connection.WaitingToRetry:
             return qsTr("Connection lost. Reconnecting in %1 s").arg(root.secondsToRetry)
         default:
             return root.errorString.length > 0 ? root.errorString
@@ -36,10 +36,10 @@ Rectangle {
     readonly property string queuedText: root.queuedCount > 0
         ? (root.queuedCount === 1 ? qsTr("1 message waiting to be sent")
                                 : qsTr("%1 messages waiting to be sent").arg(root.queuedCount)) : ""
-    readonly property bool canRetry: root.connectionState === AppContext.WaitingToRetry
-                                     || root.connectionState === AppContext.Offline
-    readonly property bool problem: root.connectionState === AppContext.WaitingToRetry
-                                    || root.connectionState === AppContext.Offline
+    readonly property bool canRetry: root.connectionState === Connection.WaitingToRetry
+                                     || root.connectionState === Connection.Offline
+    readonly property bool problem: root.connectionState === Connection.WaitingToRetry
+                                    || root.connectionState === Connection.Offline
 
     signal retryRequested()
 

@@ -33,13 +33,6 @@ LaunchOptions &launchOptions()
 }
 
 using State = Connection::State;
-using Mirror = AppContext::ConnectionState;
-static_assert(int(State::Offline) == int(Mirror::Offline));
-static_assert(int(State::Connecting) == int(Mirror::Connecting));
-static_assert(int(State::Authenticating) == int(Mirror::Authenticating));
-static_assert(int(State::Syncing) == int(Mirror::Syncing));
-static_assert(int(State::Online) == int(Mirror::Online));
-static_assert(int(State::WaitingToRetry) == int(Mirror::WaitingToRetry));
 
 QString defaultDataDir()
 {
@@ -75,12 +68,7 @@ AppContext::AppContext(const LaunchOptions &options, QObject *parent)
         qCWarning(lcUi) << "cannot open the local database:" << error;
 
     Connection *connection = m_client->connection();
-    auto *status = m_client->connectionStatus();
-    for (auto signal :
-         {&client::ConnectionStatus::stateChanged, &client::ConnectionStatus::secondsToRetryChanged,
-          &client::ConnectionStatus::errorStringChanged,
-          &client::ConnectionStatus::queuedCountChanged})
-        connect(status, signal, this, &AppContext::statusChanged);
+    connect(connection, &Connection::stateChanged, this, &AppContext::busyChanged);
     connect(connection, &Connection::signedIn, this, [this] {
         setSignInError({});
         setSignedIn(true);
@@ -98,6 +86,13 @@ AppContext::AppContext(const LaunchOptions &options, QObject *parent)
     connect(m_client, &ChatClient::userChanged, this, &AppContext::userChanged);
     connect(m_client, &ChatClient::awayChanged, this, &AppContext::awayChanged);
     connect(m_client, &ChatClient::signedOut, this, [this] { setSignedIn(false); });
+    // The channel the user just created is the one to show.
+    connect(m_client, &ChatClient::channelCreated, this, [this](const QString &channel) {
+        setCurrentChannel(channel);
+        Q_EMIT channelCreated(channel);
+    });
+    connect(m_client, &ChatClient::channelCreateFailed, this,
+            [this](const QString &, const QString &reason) { Q_EMIT channelCreateFailed(reason); });
     connect(m_client->typingBoard(), &client::TypingBoard::changed, this,
             [this](const QString &channel) {
                 if (channel == m_current)
@@ -161,32 +156,17 @@ bool AppContext::isAway() const
     return m_client->isAway();
 }
 
-AppContext::ConnectionState AppContext::connectionState() const
+client::ConnectionStatus *AppContext::status() const
 {
-    return ConnectionState(int(m_client->connection()->state()));
+    return m_client->connectionStatus();
 }
 
-int AppContext::secondsToRetry() const
-{
-    return m_client->connection()->secondsToRetry();
-}
-
-QString AppContext::errorString() const
-{
-    return m_client->connection()->errorString();
-}
-
-int AppContext::queuedCount() const
-{
-    return m_client->connectionStatus()->queuedCount();
-}
-
-QAbstractItemModel *AppContext::channels() const
+client::ChannelListModel *AppContext::channels() const
 {
     return m_client->channelListModel();
 }
 
-QAbstractItemModel *AppContext::adminPresence() const
+client::AdminPresenceModel *AppContext::adminPresence() const
 {
     return m_client->adminPresenceModel();
 }
@@ -214,12 +194,12 @@ QString AppContext::currentTopic() const
     return channels->data(channels->index(row), client::ChannelListModel::TopicRole).toString();
 }
 
-QAbstractItemModel *AppContext::messages() const
+client::MessageModel *AppContext::messages() const
 {
     return m_messages.data();
 }
 
-QAbstractItemModel *AppContext::members() const
+client::MemberModel *AppContext::members() const
 {
     return m_members.data();
 }
@@ -238,7 +218,6 @@ void AppContext::signIn(const QString &serverUrl, const QString &user, const QSt
         return;
     }
     m_client->signIn(url, user.trimmed(), password);
-    Q_EMIT statusChanged();
 }
 
 void AppContext::signOut()
@@ -291,26 +270,7 @@ void AppContext::loadOlder()
 
 void AppContext::createChannel(const QString &name, const QString &topic)
 {
-    CreateRequest create;
-    create.channel = name.trimmed().toLower();
-    create.topic = topic.trimmed();
-    const bool sent = m_client->connection()->request(
-        create, [this, channel = create.channel](const std::optional<Reply> &reply) {
-            if (!reply) {
-                Q_EMIT channelCreateFailed(tr("The connection was lost; try again."));
-            } else if (reply->error) {
-                Q_EMIT channelCreateFailed(
-                    reply->error->code == ErrorCode::Conflict
-                        ? tr("A channel named “%1” already exists.").arg(channel)
-                        : reply->error->message);
-            } else {
-                m_client->joinChannel(channel);
-                setCurrentChannel(channel);
-                Q_EMIT channelCreated(channel);
-            }
-        });
-    if (!sent)
-        Q_EMIT channelCreateFailed(tr("You are offline; channels can be created when online."));
+    m_client->createChannel(name, topic); // answered by channelCreated or channelCreateFailed
 }
 
 void AppContext::watchAdmin()
@@ -351,7 +311,7 @@ void AppContext::setSignedIn(bool signedIn)
         return;
     m_signedIn = signedIn;
     Q_EMIT signedInChanged();
-    Q_EMIT statusChanged();
+    Q_EMIT busyChanged();
 }
 
 void AppContext::setSignInError(const QString &error)

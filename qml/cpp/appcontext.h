@@ -3,8 +3,9 @@
 
 // The UI's view of the client engine: a QML singleton (`AppContext` in Confab.Ui) that owns
 // the one ChatClient of the app and exposes what the pages bind to: the session, the
-// connection status, the channel list, and the message and member models of the channel
-// being shown. Pages call its invokables; they never reach into the engine themselves.
+// engine's own ConnectionStatus, the channel list, and the message and member models of
+// the channel being shown (the engine's types, registered uncreatable in enginetypes.h).
+// Pages call its invokables, which call the engine; no protocol request is built here.
 //
 // Contract:
 // - Created by the QML engine on first use (Qt 6.4: private constructor + create()).
@@ -16,7 +17,8 @@
 //   once a second) is reported to the engine's idle monitor.
 // - Lives on the GUI thread.
 
-#include <QAbstractItemModel>
+#include "enginetypes.h"
+
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
@@ -26,8 +28,6 @@
 
 namespace confab::client {
 class ChatClient;
-class MessageModel;
-class MemberModel;
 } // namespace confab::client
 
 namespace confab::ui {
@@ -48,35 +48,22 @@ class AppContext : public QObject
     Q_PROPERTY(QString defaultServerUrl READ defaultServerUrl CONSTANT)
     Q_PROPERTY(QString defaultUser READ defaultUser CONSTANT)
     Q_PROPERTY(bool signedIn READ isSignedIn NOTIFY signedInChanged)
-    Q_PROPERTY(bool busy READ isBusy NOTIFY statusChanged)
+    Q_PROPERTY(bool busy READ isBusy NOTIFY busyChanged)
     Q_PROPERTY(QString user READ user NOTIFY userChanged)
     Q_PROPERTY(bool admin READ isAdmin NOTIFY userChanged)
     Q_PROPERTY(bool away READ isAway NOTIFY awayChanged)
     Q_PROPERTY(QString signInError READ signInError NOTIFY signInErrorChanged)
-    Q_PROPERTY(ConnectionState connectionState READ connectionState NOTIFY statusChanged)
-    Q_PROPERTY(int secondsToRetry READ secondsToRetry NOTIFY statusChanged)
-    Q_PROPERTY(QString errorString READ errorString NOTIFY statusChanged)
-    Q_PROPERTY(int queuedCount READ queuedCount NOTIFY statusChanged)
-    Q_PROPERTY(QAbstractItemModel *channels READ channels CONSTANT)
-    Q_PROPERTY(QAbstractItemModel *adminPresence READ adminPresence CONSTANT)
+    /// The connection's state, countdown, error and queued count (the engine's own object).
+    Q_PROPERTY(confab::client::ConnectionStatus *status READ status CONSTANT)
+    Q_PROPERTY(confab::client::ChannelListModel *channels READ channels CONSTANT)
+    Q_PROPERTY(confab::client::AdminPresenceModel *adminPresence READ adminPresence CONSTANT)
     Q_PROPERTY(QString currentChannel READ currentChannel WRITE setCurrentChannel NOTIFY
                    currentChannelChanged)
     Q_PROPERTY(QString currentTopic READ currentTopic NOTIFY currentTopicChanged)
-    Q_PROPERTY(QAbstractItemModel *messages READ messages NOTIFY currentChannelChanged)
-    Q_PROPERTY(QAbstractItemModel *members READ members NOTIFY currentChannelChanged)
+    Q_PROPERTY(confab::client::MessageModel *messages READ messages NOTIFY currentChannelChanged)
+    Q_PROPERTY(confab::client::MemberModel *members READ members NOTIFY currentChannelChanged)
     Q_PROPERTY(QStringList typingUsers READ typingUsers NOTIFY typingUsersChanged)
 public:
-    /// Mirrors confab::client::Connection::State (checked in the .cpp).
-    enum class ConnectionState {
-        Offline,
-        Connecting,
-        Authenticating,
-        Syncing,
-        Online,
-        WaitingToRetry
-    };
-    Q_ENUM(ConnectionState)
-
     ~AppContext() override;
 
     static AppContext *create(QQmlEngine *qmlEngine, QJSEngine *jsEngine);
@@ -91,17 +78,14 @@ public:
     bool isAdmin() const;
     bool isAway() const;
     QString signInError() const { return m_signInError; }
-    ConnectionState connectionState() const;
-    int secondsToRetry() const;
-    QString errorString() const;
-    int queuedCount() const;
-    QAbstractItemModel *channels() const;
-    QAbstractItemModel *adminPresence() const;
+    client::ConnectionStatus *status() const;
+    client::ChannelListModel *channels() const;
+    client::AdminPresenceModel *adminPresence() const;
     QString currentChannel() const { return m_current; }
     void setCurrentChannel(const QString &channel);
     QString currentTopic() const;
-    QAbstractItemModel *messages() const;
-    QAbstractItemModel *members() const;
+    client::MessageModel *messages() const;
+    client::MemberModel *members() const;
     QStringList typingUsers() const;
 
     Q_INVOKABLE void signIn(const QString &serverUrl, const QString &user, const QString &password);
@@ -122,7 +106,7 @@ public:
 
 Q_SIGNALS:
     void signedInChanged();
-    void statusChanged();
+    void busyChanged();
     void userChanged();
     void awayChanged();
     void signInErrorChanged();

@@ -36,7 +36,7 @@ Rectangle {
                     Avatar {
                         name: AppContext.user
                         size: 30
-                        status: AppContext.connectionState !== AppContext.Online ? "offline"
+                        status: AppContext.status.state !== Connection.Online ? "offline"
                               : AppContext.away ? "away" : "online"
                         ringColor: Theme.sidebar
                     }
@@ -174,10 +174,10 @@ Rectangle {
 
             ConnectionBanner {
                 Layout.fillWidth: true
-                connectionState: AppContext.connectionState
-                secondsToRetry: AppContext.secondsToRetry
-                errorString: AppContext.errorString
-                queuedCount: AppContext.queuedCount
+                connectionState: AppContext.status.state
+                secondsToRetry: AppContext.status.secondsToRetry
+                errorString: AppContext.status.errorString
+                queuedCount: AppContext.status.queuedCount
                 onRetryRequested: AppContext.retryNow()
             }
 

@@ -11,12 +11,14 @@
 #include "chatclient.h"
 #include "connectionstatus.h"
 #include "errortext.h"
+#include "membermodel.h"
 #include "messagemodel.h"
 #include "outbox.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
 #include <QNetworkInformation>
+#include <QPointer>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -406,4 +408,85 @@ TEST(ConnectionReachability, QNetworkInformationIsWiredToTheHook)
     Q_EMIT info->reachabilityChanged(QNetworkInformation::Reachability::Online);
     EXPECT_EQ(connection.state(), State::Connecting);
     ASSERT_TRUE(waitUntil([&] { return server.connectionCount() == 2; }, 5000));
+}
+
+TEST_F(EngineTest, EveryModelIsAChildOfTheClient)
+{
+    // One ownership rule: QObject parents. The client ends them before its database.
+    EXPECT_EQ(client->messageModel(u"general"_s)->parent(), client.get());
+    EXPECT_EQ(client->memberModel(u"general"_s)->parent(), client.get());
+    EXPECT_EQ(client->channelListModel()->parent(), client.get());
+    EXPECT_EQ(client->connectionStatus()->parent(), client.get());
+    EXPECT_EQ(client->cache()->parent(), client.get());
+    EXPECT_EQ(client->outbox()->parent(), client.get());
+    QPointer<MessageModel> model = client->messageModel(u"general"_s);
+    client.reset();
+    EXPECT_TRUE(model.isNull());
+}
+
+TEST_F(EngineTest, AcknowledgedMessageTurnsSentInPlace)
+{
+    signIn();
+    MessageModel *model = client->messageModel(u"general"_s);
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QSignalSpy inserted(model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy removed(model, &QAbstractItemModel::rowsRemoved);
+    QSignalSpy delivered(client.get(), &ChatClient::messageDelivered);
+    const QString cid = client->sendMessage(u"general"_s, u"hello"_s);
+    ASSERT_TRUE(delivered.wait(5000));
+    EXPECT_EQ(client->outbox()->count(), 0);
+    ASSERT_EQ(model->rowCount(), 1);
+    EXPECT_EQ(model->rowOfCid(cid), 0);
+    EXPECT_EQ(model->index(0).data(MessageModel::StateRole).value<MessageModel::DeliveryState>(),
+              MessageModel::DeliveryState::Sent);
+    EXPECT_EQ(inserted.size(), 1);
+    EXPECT_EQ(removed.size(), 0);
+    EXPECT_EQ(client->connectionStatus()->queuedCount(), 0);
+}
+
+TEST_F(EngineTest, CreateChannelIsBuiltInTheEngineAndJoinsIt)
+{
+    QSignalSpy created(client.get(), &ChatClient::channelCreated);
+    QSignalSpy failed(client.get(), &ChatClient::channelCreateFailed);
+    // Offline: refused at once with a sentence.
+    client->createChannel(u"news"_s, QString());
+    ASSERT_EQ(failed.size(), 1);
+    EXPECT_EQ(failed[0].at(1).toString(), errortext::createWhileOffline());
+
+    server.onFrame = [&](const QJsonObject &frame) {
+        if (frame.value("t"_L1).toString() != "create"_L1) {
+            server.answerDefault(frame);
+            return;
+        }
+        if (frame.value("channel"_L1).toString() == "general"_L1) {
+            server.replyError(frame, u"conflict"_s);
+            return;
+        }
+        server.reply(frame, {{"channel"_L1, QJsonObject{{"name"_L1, frame.value("channel"_L1)},
+                                                        {"topic"_L1, frame.value("topic"_L1)},
+                                                        {"private"_L1, false},
+                                                        {"last_seq"_L1, 0}}}});
+    };
+    signIn();
+    EXPECT_EQ(client->createChannel(u"  News "_s, u" daily "_s), u"news"_s);
+    ASSERT_TRUE(created.wait(5000));
+    EXPECT_EQ(created[0].at(0).toString(), u"news"_s);
+    const auto creates = server.receivedOfType(u"create"_s);
+    ASSERT_EQ(creates.size(), 1);
+    EXPECT_EQ(creates[0].value("channel"_L1).toString(), u"news"_s);
+    EXPECT_EQ(creates[0].value("topic"_L1).toString(), u"daily"_s);
+    EXPECT_GE(client->channelListModel()->rowOf(u"news"_s), 0);
+    ASSERT_TRUE(waitUntil([&] {
+        for (const QJsonObject &join : server.receivedOfType(u"join"_s)) {
+            if (join.value("channel"_L1).toString() == "news"_L1)
+                return true;
+        }
+        return false;
+    }));
+
+    client->createChannel(u"general"_s, QString());
+    ASSERT_TRUE(failed.wait(5000));
+    EXPECT_EQ(failed[1].at(0).toString(), u"general"_s);
+    EXPECT_EQ(failed[1].at(1).toString(), u"A channel named “general” already exists."_s);
+    EXPECT_EQ(created.size(), 1);
 }

@@ -10,6 +10,8 @@
 #include "messagecache.h"
 #include "messagemodel.h"
 #include "outbox.h"
+#include "testclock.h"
+#include "typingboard.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -249,6 +251,118 @@ TEST_F(MessageModelTest, FailedFetchCanBeRetried)
     EXPECT_TRUE(model->canFetchMore({}));
     EXPECT_EQ(model->rowCount(), 11);
     EXPECT_EQ(calls, 1);
+}
+
+TEST_F(MessageModelTest, FollowsTheOutboxAndTheCacheAlone)
+{
+    cache->store(range(1, 3));
+    auto model = open();
+    QSignalSpy reset(model.get(), &QAbstractItemModel::modelReset);
+    QSignalSpy inserted(model.get(), &QAbstractItemModel::rowsInserted);
+    QSignalSpy removed(model.get(), &QAbstractItemModel::rowsRemoved);
+
+    // Written: a pending row at once.
+    const auto a = outbox->add(u"general"_s, u"mine"_s);
+    const auto other = outbox->add(u"random"_s, u"elsewhere"_s);
+    ASSERT_EQ(model->rowCount(), 4);
+    EXPECT_EQ(stateOf(*model, 3), MessageModel::DeliveryState::Pending);
+    EXPECT_EQ(inserted.size(), 1);
+
+    // Refused, then pending again.
+    outbox->markFailed(a->cid, u"The message is too long."_s);
+    EXPECT_EQ(stateOf(*model, 3), MessageModel::DeliveryState::Failed);
+    outbox->markPending(a->cid);
+    EXPECT_EQ(stateOf(*model, 3), MessageModel::DeliveryState::Pending);
+
+    // Accepted: cached first (the row turns sent in place), then it leaves the outbox.
+    cache->store({message(4, u"alice"_s, a->cid)});
+    outbox->remove(a->cid);
+    ASSERT_EQ(model->rowCount(), 4);
+    EXPECT_EQ(model->rowOfSeq(4), 3);
+    EXPECT_EQ(stateOf(*model, 3), MessageModel::DeliveryState::Sent);
+    EXPECT_EQ(inserted.size(), 1);
+    EXPECT_EQ(removed.size(), 0);
+
+    // Someone else, live; and history fetched for a hole announces nothing.
+    cache->store({message(5)});
+    EXPECT_EQ(model->rowOfSeq(5), 4);
+    cache->backfill({message(100)});
+    EXPECT_EQ(model->rowOfSeq(100), -1);
+
+    // Discarded elsewhere: not ours. Ours: removed.
+    outbox->remove(other->cid);
+    EXPECT_EQ(model->rowCount(), 5);
+    const auto b = outbox->add(u"general"_s, u"again"_s);
+    EXPECT_EQ(model->rowCount(), 6);
+    outbox->remove(b->cid);
+    EXPECT_EQ(model->rowCount(), 5);
+    EXPECT_EQ(reset.size(), 0);
+
+    // Wiped: only what is pending stays.
+    outbox->add(u"general"_s, u"still queued"_s);
+    cache->wipe();
+    EXPECT_EQ(reset.size(), 1);
+    ASSERT_EQ(model->rowCount(), 1);
+    EXPECT_EQ(stateOf(*model, 0), MessageModel::DeliveryState::Pending);
+}
+
+TEST_F(MessageModelTest, OutboxAnnouncesEveryChange)
+{
+    QSignalSpy added(outbox.get(), &Outbox::added);
+    QSignalSpy changed(outbox.get(), &Outbox::changed);
+    QSignalSpy removed(outbox.get(), &Outbox::removed);
+    QSignalSpy count(outbox.get(), &Outbox::countChanged);
+    const auto a = outbox->add(u"general"_s, u"one"_s);
+    outbox->add(u"general"_s, u"two"_s);
+    EXPECT_EQ(added.size(), 2);
+    EXPECT_TRUE(outbox->markFailed(a->cid, u"no"_s));
+    ASSERT_EQ(changed.size(), 1);
+    EXPECT_TRUE(changed[0].at(0).value<OutboxEntry>().isFailed());
+    EXPECT_TRUE(outbox->remove(a->cid));
+    EXPECT_FALSE(outbox->remove(a->cid)); // gone: no second signal
+    ASSERT_EQ(removed.size(), 1);
+    EXPECT_EQ(removed[0].at(0).toString(), a->cid);
+    EXPECT_EQ(removed[0].at(1).toString(), u"general"_s);
+    QList<int> counts;
+    for (const auto &args : count)
+        counts.append(args.at(0).toInt());
+    EXPECT_EQ(counts, (QList<int>{1, 2, 1}));
+}
+
+TEST_F(MessageModelTest, ChannelListFollowsTheCacheAndTheTypingBoard)
+{
+    cache->store(range(1, 3));
+    cache->setLastReadSeq(u"general"_s, 1);
+    ChannelListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    model.setOwnUser(u"alice"_s);
+    model.follow(cache.get());
+    test::ManualClock clock;
+    TypingBoard typing(clock.fn());
+    model.follow(&typing);
+    ASSERT_EQ(model.names(), QStringList{u"general"_s});
+    auto general = [&] { return model.index(model.rowOf(u"general"_s)); };
+    EXPECT_EQ(general().data(ChannelListModel::UnreadCountRole).toInt(), 2);
+    EXPECT_EQ(general().data(ChannelListModel::LastMessageTextRole).toString(), u"text 3"_s);
+
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    cache->addChannel(u"random"_s, u"anything"_s);
+    EXPECT_EQ(model.names(), (QStringList{u"general"_s, u"random"_s}));
+    Message mention = message(4);
+    mention.text = u"hi @Alice"_s;
+    cache->store({mention, message(5, u"alice"_s)}); // the second is ours: not unread
+    EXPECT_EQ(general().data(ChannelListModel::UnreadCountRole).toInt(), 3);
+    EXPECT_TRUE(general().data(ChannelListModel::MentionedRole).toBool());
+    EXPECT_EQ(general().data(ChannelListModel::LastMessageAuthorRole).toString(), u"alice"_s);
+    cache->backfill({message(0)}); // history for a hole is not news
+    EXPECT_EQ(general().data(ChannelListModel::UnreadCountRole).toInt(), 3);
+
+    typing.apply(u"general"_s, u"bob"_s, true);
+    EXPECT_EQ(general().data(ChannelListModel::TypingUsersRole).toStringList(),
+              QStringList{u"bob"_s});
+    cache->removeChannel(u"random"_s);
+    EXPECT_EQ(model.names(), QStringList{u"general"_s});
+    EXPECT_EQ(reset.size(), 0);
 }
 
 TEST(ChannelListModel, IncrementalChanges)

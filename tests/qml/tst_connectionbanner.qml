@@ -25,18 +25,18 @@ TestCase {
 
     function test_texts_data() {
         return [
-            { tag: "online", state: AppContext.Online, text: "", visible: false, retry: false },
-            { tag: "connecting", state: AppContext.Connecting, text: "Connecting…",
+            { tag: "online", state: Connection.Online, text: "", visible: false, retry: false },
+            { tag: "connecting", state: Connection.Connecting, text: "Connecting…",
               visible: true, retry: false },
-            { tag: "authenticating", state: AppContext.Authenticating, text: "Signing in…",
+            { tag: "authenticating", state: Connection.Authenticating, text: "Signing in…",
               visible: true, retry: false },
-            { tag: "syncing", state: AppContext.Syncing, text: "Catching up…", visible: true,
+            { tag: "syncing", state: Connection.Syncing, text: "Catching up…", visible: true,
               retry: false },
-            { tag: "waiting", state: AppContext.WaitingToRetry, seconds: 7,
+            { tag: "waiting", state: Connection.WaitingToRetry, seconds: 7,
               text: "Connection lost. Reconnecting in 7 s", visible: true, retry: true },
-            { tag: "offline", state: AppContext.Offline, text: "Offline", visible: true,
+            { tag: "offline", state: Connection.Offline, text: "Offline", visible: true,
               retry: true },
-            { tag: "offline with error", state: AppContext.Offline,
+            { tag: "offline with error", state: Connection.Offline,
               error: "Wrong user name or password.", text: "Wrong user name or password.",
               visible: true, retry: true },
         ]
@@ -52,22 +52,22 @@ TestCase {
     }
 
     function test_countdownUpdates() {
-        const banner = make({ connectionState: AppContext.WaitingToRetry, secondsToRetry: 3 })
+        const banner = make({ connectionState: Connection.WaitingToRetry, secondsToRetry: 3 })
         compare(banner.message, "Connection lost. Reconnecting in 3 s")
         banner.secondsToRetry = 2
         compare(banner.message, "Connection lost. Reconnecting in 2 s")
     }
 
     function test_queued() {
-        const online = make({ connectionState: AppContext.Online, queuedCount: 1 })
+        const online = make({ connectionState: Connection.Online, queuedCount: 1 })
         verify(online.visible, "queued messages show even when online")
         compare(online.queuedText, "1 message waiting to be sent")
-        const offline = make({ connectionState: AppContext.Offline, queuedCount: 3 })
+        const offline = make({ connectionState: Connection.Offline, queuedCount: 3 })
         compare(findChild(offline, "bannerQueued").text, "· 3 messages waiting to be sent")
     }
 
     function test_retryNow() {
-        const banner = make({ connectionState: AppContext.WaitingToRetry, secondsToRetry: 9 })
+        const banner = make({ connectionState: Connection.WaitingToRetry, secondsToRetry: 9 })
         retrySpy.target = banner
         mouseClick(findChild(banner, "retryNowButton"))
         compare(retrySpy.count, 1)

@@ -41,8 +41,9 @@ const QString columns = u"seq, mid, cid, author, ts, text"_s;
 
 } // namespace
 
-MessageCache::MessageCache(QSqlDatabase db, int maxPerChannel)
-    : m_db(std::move(db))
+MessageCache::MessageCache(QSqlDatabase db, int maxPerChannel, QObject *parent)
+    : QObject(parent)
+    , m_db(std::move(db))
     , m_maxPerChannel(maxPerChannel)
 {}
 
@@ -77,7 +78,8 @@ void MessageCache::addChannel(const QString &name, const QString &topic)
                   " ON CONFLICT(name) DO UPDATE SET topic = excluded.topic"_s);
     query.addBindValue(name);
     query.addBindValue(topic);
-    exec(query);
+    if (exec(query))
+        Q_EMIT channelAdded(name, topic);
 }
 
 void MessageCache::removeChannel(const QString &name)
@@ -91,6 +93,7 @@ void MessageCache::removeChannel(const QString &name)
         exec(query);
     }
     m_db.commit();
+    Q_EMIT channelRemoved(name);
 }
 
 void MessageCache::setSyncedSeq(const QString &channel, qint64 seq)
@@ -112,6 +115,19 @@ void MessageCache::setLastReadSeq(const QString &channel, qint64 seq)
 }
 
 QList<Message> MessageCache::store(const QList<Message> &messages)
+{
+    const QList<Message> added = insert(messages);
+    if (!added.isEmpty())
+        Q_EMIT messagesStored(added);
+    return added;
+}
+
+QList<Message> MessageCache::backfill(const QList<Message> &messages)
+{
+    return insert(messages);
+}
+
+QList<Message> MessageCache::insert(const QList<Message> &messages)
 {
     QList<Message> added;
     if (messages.isEmpty())
@@ -241,6 +257,7 @@ void MessageCache::wipe()
     query.exec(u"DELETE FROM messages"_s);
     query.exec(u"UPDATE channels SET synced_seq = 0"_s);
     m_db.commit();
+    Q_EMIT wiped();
 }
 
 } // namespace confab::client

@@ -9,11 +9,17 @@
 // `syncedSeq` is the seq up to which the live stream delivered the channel: the next `join`
 // asks for `since` = syncedSeq. Each channel keeps at most `maxPerChannel` messages (the
 // oldest go first). Used on one thread.
+//
+// Signals: messagesStored() names the messages store() added (live, caught up or
+// acknowledged: news for every view of their channel); backfill() stores older messages
+// fetched to fill a hole and announces nothing (the view that asked inserts them); wiped()
+// follows wipe(); channelAdded() and channelRemoved() follow the channel list.
 
 #include "types.h"
 
 #include <QHash>
 #include <QList>
+#include <QObject>
 #include <QSqlDatabase>
 
 #include <optional>
@@ -29,13 +35,15 @@ struct CachedChannel
     qint64 lastReadSeq = 0;
 };
 
-class MessageCache
+class MessageCache : public QObject
 {
+    Q_OBJECT
 public:
     static constexpr int defaultMaxPerChannel = 20000;
     static constexpr int trimEvery = 100;
 
-    explicit MessageCache(QSqlDatabase db, int maxPerChannel = defaultMaxPerChannel);
+    explicit MessageCache(QSqlDatabase db, int maxPerChannel = defaultMaxPerChannel,
+                          QObject *parent = nullptr);
 
     void setMaxPerChannel(int max) { m_maxPerChannel = max; }
     int maxPerChannel() const { return m_maxPerChannel; }
@@ -51,8 +59,11 @@ public:
     void setLastReadSeq(const QString &channel, qint64 seq);
 
     // ---- messages ----
-    /// Stores messages (one transaction); returns those that were not cached yet.
+    /// Stores messages (one transaction); returns those that were not cached yet and
+    /// announces them with messagesStored().
     QList<Message> store(const QList<Message> &messages);
+    /// Stores older messages fetched with `history`; returns the new ones, announces nothing.
+    QList<Message> backfill(const QList<Message> &messages);
     /// The newest `limit` messages, ascending seq.
     QList<Message> newest(const QString &channel, int limit) const;
     /// Up to `limit` messages with seq < `before`, the closest first, returned ascending.
@@ -71,7 +82,17 @@ public:
     /// Deletes every cached message (the channel list stays; synced seqs restart at 0).
     void wipe();
 
+Q_SIGNALS:
+    /// Messages store() added, in the order given (ascending seq per channel).
+    void messagesStored(const QList<confab::Message> &messages);
+    void wiped();
+    /// addChannel() added the channel or set its topic.
+    void channelAdded(const QString &name, const QString &topic);
+    void channelRemoved(const QString &name);
+
 private:
+    QList<Message> insert(const QList<Message> &messages);
+
     QSqlDatabase m_db;
     int m_maxPerChannel;
     QHash<QString, int> m_sinceTrim; ///< new messages per channel since its last trim

@@ -13,8 +13,9 @@ namespace confab::client {
 
 Q_LOGGING_CATEGORY(lcOutbox, "confab.client.outbox")
 
-Outbox::Outbox(QSqlDatabase db)
-    : m_db(std::move(db))
+Outbox::Outbox(QSqlDatabase db, QObject *parent)
+    : QObject(parent)
+    , m_db(std::move(db))
 {}
 
 std::optional<OutboxEntry> Outbox::add(const QString &channel, const QString &text)
@@ -35,6 +36,8 @@ std::optional<OutboxEntry> Outbox::add(const QString &channel, const QString &te
         return std::nullopt;
     }
     entry.id = query.lastInsertId().toLongLong();
+    Q_EMIT added(entry);
+    Q_EMIT countChanged(count());
     return entry;
 }
 
@@ -77,10 +80,17 @@ std::optional<OutboxEntry> Outbox::find(const QString &cid) const
 
 bool Outbox::remove(const QString &cid)
 {
+    const auto entry = find(cid);
+    if (!entry)
+        return false;
     QSqlQuery query(m_db);
     query.prepare(u"DELETE FROM outbox WHERE cid = ?"_s);
     query.addBindValue(cid);
-    return query.exec() && query.numRowsAffected() > 0;
+    if (!query.exec() || query.numRowsAffected() == 0)
+        return false;
+    Q_EMIT removed(cid, entry->channel);
+    Q_EMIT countChanged(count());
+    return true;
 }
 
 bool Outbox::markFailed(const QString &cid, const QString &reason)
@@ -89,7 +99,7 @@ bool Outbox::markFailed(const QString &cid, const QString &reason)
     query.prepare(u"UPDATE outbox SET failed_reason = ? WHERE cid = ?"_s);
     query.addBindValue(reason.isEmpty() ? u"failed"_s : reason);
     query.addBindValue(cid);
-    return query.exec() && query.numRowsAffected() > 0;
+    return query.exec() && query.numRowsAffected() > 0 && announceChange(cid);
 }
 
 bool Outbox::markPending(const QString &cid)
@@ -97,7 +107,14 @@ bool Outbox::markPending(const QString &cid)
     QSqlQuery query(m_db);
     query.prepare(u"UPDATE outbox SET failed_reason = NULL WHERE cid = ?"_s);
     query.addBindValue(cid);
-    return query.exec() && query.numRowsAffected() > 0;
+    return query.exec() && query.numRowsAffected() > 0 && announceChange(cid);
+}
+
+bool Outbox::announceChange(const QString &cid)
+{
+    if (const auto entry = find(cid))
+        Q_EMIT changed(*entry);
+    return true;
 }
 
 int Outbox::count() const

@@ -7,8 +7,13 @@
 // nothing; resending after a crash is safe because the server deduplicates by cid.
 // Entries keep their insertion order. A failed entry has a reason and is not sent until
 // retried. Storage only: the OutboxSender decides what to send when.
+//
+// Signals follow every change, after it is committed: added(), changed() (failed or
+// pending again), removed() (acknowledged or discarded) and countChanged(). Views of the
+// outbox (the message models, the queued count) follow them.
 
 #include <QList>
+#include <QObject>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -27,10 +32,11 @@ struct OutboxEntry
     bool isFailed() const { return !failedReason.isEmpty(); }
 };
 
-class Outbox
+class Outbox : public QObject
 {
+    Q_OBJECT
 public:
-    explicit Outbox(QSqlDatabase db);
+    explicit Outbox(QSqlDatabase db, QObject *parent = nullptr);
 
     /// Writes a new pending entry with a fresh cid (committed before returning).
     std::optional<OutboxEntry> add(const QString &channel, const QString &text);
@@ -42,8 +48,16 @@ public:
     bool markPending(const QString &cid);
     int count() const;
 
+Q_SIGNALS:
+    void added(const confab::client::OutboxEntry &entry);
+    /// The entry failed (with its reason) or is pending again.
+    void changed(const confab::client::OutboxEntry &entry);
+    void removed(const QString &cid, const QString &channel);
+    void countChanged(int count);
+
 private:
     QList<OutboxEntry> select(const QString &where, const QVariantList &values) const;
+    bool announceChange(const QString &cid);
 
     QSqlDatabase m_db;
 };

@@ -3,11 +3,14 @@
 
 #include "adminpresencemodel.h"
 #include "channellistmodel.h"
+#include "channelsync.h"
 #include "connectionstatus.h"
+#include "errortext.h"
 #include "idlemonitor.h"
 #include "membermodel.h"
 #include "messagemodel.h"
 #include "outboxsender.h"
+#include "presenceroster.h"
 #include "typingboard.h"
 #include "typingnotifier.h"
 
@@ -29,6 +32,7 @@ ChatClient::ChatClient(const QString &dataDir, Options options, QObject *parent)
     , m_typingNotifier(new TypingNotifier(m_options.clock, this))
     , m_typingBoard(new TypingBoard(m_options.clock, this))
     , m_idle(new IdleMonitor(m_options.clock, m_options.awayAfterMs, this))
+    , m_roster(new PresenceRoster(this))
     , m_status(new ConnectionStatus(m_connection, this))
     , m_channels(new ChannelListModel(this))
     , m_admin(new AdminPresenceModel(this))
@@ -40,22 +44,15 @@ ChatClient::ChatClient(const QString &dataDir, Options options, QObject *parent)
             m_tokens.remove();
     });
     connect(m_connection, &Connection::sessionEnded, this, [this] {
-        m_syncing.clear();
-        m_joinSince.clear();
         m_typingNotifier->clear();
         m_typingBoard->clear();
-        showSelfOffline();
+        m_roster->showSelfOffline(m_me.name);
     });
     connect(m_typingNotifier, &TypingNotifier::notice, this,
             [this](const QString &channel, bool active) {
                 m_connection->notify(TypingNotice{channel, active});
             });
-    connect(m_typingBoard, &TypingBoard::changed, this,
-            [this](const QString &channel, const QString &user, bool active) {
-                m_channels->setTyping(channel, m_typingBoard->typing(channel));
-                if (MemberModel *members = m_memberModels.value(channel))
-                    members->setTyping(user, active);
-            });
+    m_channels->follow(m_typingBoard);
     connect(m_idle, &IdleMonitor::awayChanged, this, [this] {
         sendPresence();
         Q_EMIT awayChanged();
@@ -64,10 +61,11 @@ ChatClient::ChatClient(const QString &dataDir, Options options, QObject *parent)
 
 ChatClient::~ChatClient()
 {
-    // Models refer to the cache and outbox: delete them first.
-    qDeleteAll(m_messageModels);
-    m_messageModels.clear();
-    delete m_sender;
+    // Every part is a child. The cache and the outbox use the connection m_db closes, and
+    // models refer to them: the children go first, newest first, as members would.
+    const QObjectList parts = children();
+    for (auto it = parts.crbegin(); it != parts.crend(); ++it)
+        delete *it;
 }
 
 bool ChatClient::start(QString *error)
@@ -80,22 +78,23 @@ bool ChatClient::start(QString *error)
         m_db.reset();
         return false;
     }
-    m_cache = std::make_unique<MessageCache>(m_db->database(), m_options.maxCachedPerChannel);
-    m_outbox = std::make_unique<Outbox>(m_db->database());
-    m_sender = new OutboxSender(m_connection, m_outbox.get());
+    m_cache = new MessageCache(m_db->database(), m_options.maxCachedPerChannel, this);
+    m_outbox = new Outbox(m_db->database(), this);
+    m_sync = new ChannelSync(m_connection, m_cache, this);
+    connect(m_sync, &ChannelSync::joined, this, &ChatClient::onJoined);
+    connect(m_sync, &ChannelSync::synced, this, &ChatClient::channelSynced);
+    m_sender = new OutboxSender(m_connection, m_outbox, this);
+    connect(m_sender, &OutboxSender::accepted, this,
+            [this](const OutboxEntry &entry, const PublishOk &ok) {
+                // Cached before it leaves the outbox: the pending row turns sent in place.
+                m_cache->store({Message{entry.channel, ok.seq, ok.mid, entry.cid, m_me.name, ok.ts,
+                                        entry.text}});
+            });
     connect(m_sender, &OutboxSender::delivered, this,
             [this](const OutboxEntry &entry, const PublishOk &ok) {
-                onMessages({Message{entry.channel, ok.seq, ok.mid, entry.cid, m_me.name, ok.ts,
-                                    entry.text}},
-                           false);
-                if (MessageModel *model = m_messageModels.value(entry.channel))
-                    model->pendingRemoved(entry.cid);
-                updateQueued();
                 Q_EMIT messageDelivered(entry.cid, ok.seq);
             });
     connect(m_sender, &OutboxSender::failed, this, [this](const OutboxEntry &entry) {
-        if (MessageModel *model = m_messageModels.value(entry.channel))
-            model->pendingChanged(entry);
         Q_EMIT messageFailed(entry.cid, entry.failedReason);
     });
 
@@ -107,16 +106,12 @@ bool ChatClient::start(QString *error)
     }
     if (const auto saved = m_tokens.load())
         m_me.name = saved->user;
-    for (const CachedChannel &channel : m_cache->channels()) {
-        m_channels->upsert(channel.name, channel.topic);
-        if (const auto last = m_cache->last(channel.name))
-            m_channels->messageArrived(*last, false, false);
-        const auto [count, mentioned] =
-            m_cache->unread(channel.name, channel.lastReadSeq, m_me.name);
-        if (count > 0)
-            m_channels->setUnread(channel.name, count, mentioned);
-    }
-    updateQueued();
+    m_channels->setOwnUser(m_me.name);
+    m_channels->follow(m_cache);
+    // After the channel list: messageReceived's listeners see its unread count.
+    connect(m_cache, &MessageCache::messagesStored, this, &ChatClient::onStored);
+    m_status->setQueuedCount(m_outbox->count());
+    connect(m_outbox, &Outbox::countChanged, m_status, &ConnectionStatus::setQueuedCount);
     return true;
 }
 
@@ -170,6 +165,7 @@ void ChatClient::onSignedIn(const HelloOk &hello)
 {
     const bool userChangedNow = m_me.name != hello.user.name;
     m_me = hello.user;
+    m_channels->setOwnUser(m_me.name);
     for (MessageModel *model : std::as_const(m_messageModels)) {
         model->setOwnUser(m_me.name);
         model->setHistoryPage(hello.limits.historyPage);
@@ -188,140 +184,42 @@ void ChatClient::onSignedIn(const HelloOk &hello)
             for (const Channel &channel : hello.channels)
                 m_cache->addChannel(channel.name, channel.topic);
         }
-        for (const Channel &channel : hello.channels) {
-            if (m_channels->rowOf(channel.name) >= 0)
-                m_channels->upsert(channel.name, channel.topic);
-        }
-        for (const CachedChannel &channel : m_cache->channels()) {
-            m_channels->upsert(channel.name, channel.topic);
-            sendJoin(channel.name);
-        }
+        m_sync->joinAll(); // Online once every join caught up
     }
     if (isAway())
         sendPresence();
     if (m_adminWatch)
         watchAdmin();
-    if (m_syncing.isEmpty())
-        m_connection->setOnline();
 }
 
-void ChatClient::sendJoin(const QString &channel)
+void ChatClient::onJoined(const QString &channel, const JoinOk &reply)
 {
-    const auto cached = m_cache->channel(channel);
-    JoinRequest join;
-    join.channel = channel;
-    join.since = cached ? cached->syncedSeq : 0;
-    const bool sent =
-        m_connection->request(join, [this, channel](const std::optional<Reply> &reply) {
-            if (!reply)
-                return;
-            if (reply->error) {
-                qCWarning(lcClient)
-                    << "cannot join" << channel << ":" << errorCodeName(reply->error->code);
-                m_joinSince.remove(channel);
-                finishSync(channel);
-                return;
-            }
-            const auto ok = JoinOk::fromJson(reply->ok);
-            if (!ok)
-                return;
-            m_cache->addChannel(channel, ok->channel.topic);
-            m_channels->upsert(channel, ok->channel.topic);
-            for (const Member &member : ok->members) {
-                Presence &p = m_presence[member.user];
-                p.user = member.user;
-                p.status = member.status;
-            }
-            m_typingBoard->resetChannel(channel, ok->typing);
-            if (MemberModel *members = m_memberModels.value(channel)) {
-                members->setMembers(ok->members);
-                for (const Member &member : ok->members)
-                    members->applyPresence(m_presence.value(member.user));
-            }
-            m_memberLists.insert(channel, ok->members);
-        });
-    if (sent) {
-        m_syncing.insert(channel);
-        m_joinSince.insert(channel, *join.since);
-    }
-}
-
-void ChatClient::showSelfOffline()
-{
-    // Our own row must not stay "online" beside the disconnected banner. Until the next
-    // join reply says otherwise (another device of ours may be online), we are not there.
-    if (m_me.name.isEmpty())
-        return;
-    Presence self = m_presence.value(m_me.name);
-    self.user = m_me.name;
-    self.status = PresenceStatus::Offline;
-    self.text.clear();
-    m_presence.insert(m_me.name, self);
-    for (MemberModel *members : std::as_const(m_memberModels))
-        members->applyPresence(self);
-}
-
-void ChatClient::finishSync(const QString &channel)
-{
-    m_syncing.remove(channel);
-    if (m_syncing.isEmpty())
-        m_connection->setOnline();
+    m_typingBoard->resetChannel(channel, reply.typing);
+    m_roster->setMembers(channel, reply.members);
 }
 
 // ---- events -----------------------------------------------------------------------------
 
 void ChatClient::onEvent(const ServerFrame &frame)
 {
-    if (const auto *msg = std::get_if<MsgEvent>(&frame)) {
-        onMessages({msg->message}, true);
-    } else if (const auto *synced = std::get_if<SyncedEvent>(&frame)) {
-        onSynced(*synced);
-    } else if (const auto *typing = std::get_if<TypingEvent>(&frame)) {
+    // `msg` and `synced` are ChannelSync's.
+    if (const auto *typing = std::get_if<TypingEvent>(&frame)) {
         if (typing->state.user != m_me.name)
             m_typingBoard->apply(typing->state.channel, typing->state.user, typing->state.active);
     } else if (const auto *presence = std::get_if<PresenceEvent>(&frame)) {
-        m_presence.insert(presence->presence.user, presence->presence);
-        for (MemberModel *members : std::as_const(m_memberModels))
-            members->applyPresence(presence->presence);
+        m_roster->applyPresence(presence->presence);
     } else if (const auto *admin = std::get_if<AdminPresenceEvent>(&frame)) {
         m_admin->apply(*admin);
     }
 }
 
-void ChatClient::onMessages(const QList<Message> &messages, bool live)
+void ChatClient::onStored(const QList<Message> &added)
 {
-    if (!m_cache)
-        return;
-    const QList<Message> added = m_cache->store(messages);
-    if (live) {
-        for (const Message &m : messages)
-            m_cache->setSyncedSeq(m.channel, m.seq);
-    }
+    // The models follow the cache themselves.
     for (const Message &m : added) {
-        if (MessageModel *model = m_messageModels.value(m.channel))
-            model->messagesStored({m});
-        const bool mine = m.from == m_me.name;
-        const bool mention =
-            !mine && !m_me.name.isEmpty() && m.text.contains(u'@' + m_me.name, Qt::CaseInsensitive);
-        m_channels->messageArrived(m, !mine, mention);
-        if (live)
-            m_typingBoard->apply(m.channel, m.from, false);
+        m_typingBoard->apply(m.channel, m.from, false); // who publishes stops typing
         Q_EMIT messageReceived(m);
     }
-}
-
-void ChatClient::onSynced(const SyncedEvent &synced)
-{
-    m_cache->setSyncedSeq(synced.channel, synced.lastSeq);
-    const qint64 since = m_joinSince.take(synced.channel);
-    if (synced.firstSeq > since + 1) {
-        qCInfo(lcClient) << synced.channel << "catch-up skipped" << since + 1 << "to"
-                         << synced.firstSeq - 1 << "; fetched on demand";
-        if (MessageModel *model = m_messageModels.value(synced.channel))
-            model->gapBefore(synced.firstSeq);
-    }
-    finishSync(synced.channel);
-    Q_EMIT channelSynced(synced.channel);
 }
 
 // ---- channels and messages --------------------------------------------------------------
@@ -330,10 +228,30 @@ void ChatClient::joinChannel(const QString &channel)
 {
     if (!m_cache)
         return;
-    m_cache->addChannel(channel);
-    m_channels->upsert(channel, m_cache->channel(channel)->topic);
-    if (m_connection->isSignedIn())
-        sendJoin(channel);
+    m_cache->addChannel(channel); // the channel list follows the cache
+    m_sync->join(channel);        // now when signed in, else with the next session
+}
+
+QString ChatClient::createChannel(const QString &name, const QString &topic)
+{
+    CreateRequest create;
+    create.channel = name.trimmed().toLower();
+    create.topic = topic.trimmed();
+    const QString channel = create.channel;
+    const bool sent = m_connection->request(create, [this,
+                                                     channel](const std::optional<Reply> &reply) {
+        if (!reply) {
+            Q_EMIT channelCreateFailed(channel, errortext::connectionLost());
+        } else if (reply->error) {
+            Q_EMIT channelCreateFailed(channel, errortext::createFailed(channel, *reply->error));
+        } else {
+            joinChannel(channel);
+            Q_EMIT channelCreated(channel);
+        }
+    });
+    if (!sent)
+        Q_EMIT channelCreateFailed(channel, errortext::createWhileOffline());
+    return channel;
 }
 
 QString ChatClient::sendMessage(const QString &channel, const QString &text)
@@ -343,10 +261,7 @@ QString ChatClient::sendMessage(const QString &channel, const QString &text)
     const auto entry = m_outbox->add(channel, text);
     if (!entry)
         return {};
-    if (MessageModel *model = m_messageModels.value(channel))
-        model->pendingAdded(*entry);
     m_typingNotifier->draftSent(channel);
-    updateQueued();
     m_sender->pump();
     return entry->cid;
 }
@@ -355,25 +270,13 @@ bool ChatClient::retry(const QString &cid)
 {
     if (!m_outbox || !m_outbox->markPending(cid))
         return false;
-    if (const auto entry = m_outbox->find(cid)) {
-        if (MessageModel *model = m_messageModels.value(entry->channel))
-            model->pendingChanged(*entry);
-    }
     m_sender->pump();
     return true;
 }
 
 bool ChatClient::discard(const QString &cid)
 {
-    if (!m_outbox)
-        return false;
-    const auto entry = m_outbox->find(cid);
-    if (!entry || !m_outbox->remove(cid))
-        return false;
-    if (MessageModel *model = m_messageModels.value(entry->channel))
-        model->pendingRemoved(cid);
-    updateQueued();
-    return true;
+    return m_outbox && m_outbox->remove(cid);
 }
 
 void ChatClient::markRead(const QString &channel)
@@ -389,9 +292,7 @@ void ChatClient::wipeCache()
 {
     if (!m_cache)
         return;
-    m_cache->wipe();
-    for (MessageModel *model : std::as_const(m_messageModels))
-        model->reload();
+    m_cache->wipe(); // the message models follow
 }
 
 void ChatClient::setMaxCachedPerChannel(int max)
@@ -407,12 +308,16 @@ MessageModel *ChatClient::messageModel(const QString &channel)
         return nullptr;
     if (MessageModel *model = m_messageModels.value(channel))
         return model;
-    auto *model = new MessageModel(m_cache.get(), m_outbox.get(), channel);
+    auto *model = new MessageModel(m_cache, m_outbox, channel, this);
     model->setOwnUser(m_me.name);
     model->setHistoryPage(m_connection->session().limits.historyPage);
     model->setDisplayNames([this](const QString &user) { return displayName(user); });
     model->setHistoryFetcher([this](const QString &c, qint64 before, int limit, auto done) {
-        return fetchHistory(c, before, limit, std::move(done));
+        return m_sync->fetchHistory(c, before, limit, std::move(done));
+    });
+    connect(m_sync, &ChannelSync::gapFound, model, [model](const QString &c, qint64 first) {
+        if (c == model->channel())
+            model->gapBefore(first);
     });
     m_messageModels.insert(channel, model);
     return model;
@@ -423,41 +328,14 @@ MemberModel *ChatClient::memberModel(const QString &channel)
     if (MemberModel *model = m_memberModels.value(channel))
         return model;
     auto *model = new MemberModel(channel, this);
-    const QList<Member> members = m_memberLists.value(channel);
-    model->setMembers(members);
-    for (const Member &member : members)
-        model->applyPresence(m_presence.value(member.user));
-    for (const QString &user : m_typingBoard->typing(channel))
-        model->setTyping(user, true);
+    model->follow(m_roster, m_typingBoard);
     m_memberModels.insert(channel, model);
     return model;
-}
-
-bool ChatClient::fetchHistory(const QString &channel, qint64 before, int limit,
-                              std::function<void(std::optional<QList<Message>>)> done)
-{
-    HistoryRequest history;
-    history.channel = channel;
-    history.before = before;
-    history.limit = limit;
-    return m_connection->request(history, [done](const std::optional<Reply> &reply) {
-        if (!reply || reply->error) {
-            done(std::nullopt);
-            return;
-        }
-        const auto ok = HistoryOk::fromJson(reply->ok);
-        done(ok ? std::optional<QList<Message>>(ok->messages) : std::nullopt);
-    });
 }
 
 QString ChatClient::displayName(const QString &user) const
 {
     return user == m_me.name && !m_me.display.isEmpty() ? m_me.display : user;
-}
-
-void ChatClient::updateQueued()
-{
-    m_status->setQueuedCount(m_outbox ? m_outbox->count() : 0);
 }
 
 // ---- typing and presence ----------------------------------------------------------------

@@ -2,17 +2,23 @@
 #pragma once
 
 // The client engine's front door: one signed-in account on one server, with its local
-// database in `dataDir`. It wires the connection, the token store, the outbox and its
-// sender, the message cache, typing and idle tracking to the models the UI shows.
+// database in `dataDir`. It creates the parts and wires them: Connection (socket, sign-in,
+// retries), TokenStore, MessageCache and Outbox (storage, announcing their changes),
+// OutboxSender, ChannelSync (join with since, catch-up, gaps), PresenceRoster, typing and
+// idle tracking, and the models, which follow the storage and the engine by their signals.
+// The UI calls its methods; every protocol request is built in the engine, never in the UI.
 //
 // Contract:
 // - start() opens the local database and shows cached channels and messages at once,
 //   before any network answer; resumeSession() then signs in with the saved token.
 // - After every (re)connection: `hello`, then `join` of every channel with `since` = its
-//   synced seq; Online once each join's catch-up ended with `synced`.
+//   synced seq; Online once each join's catch-up ended with `synced` (ChannelSync).
 // - sendMessage() writes to the outbox first (the message shows as pending at once), then
-//   the sender delivers it whenever Online, exactly once (the server dedups by cid).
-// - Models are owned here and live as long as this object.
+//   the sender delivers it whenever Online, exactly once (the server dedups by cid); the
+//   acknowledged message is cached before it leaves the outbox, so it shows once, in place.
+// - Ownership: every QObject part and every model is a child of this object and lives as
+//   long as it (the destructor ends them before the database closes); the database and
+//   the token store are plain members.
 
 #include "clock.h"
 #include "connection.h"
@@ -23,7 +29,6 @@
 
 #include <QHash>
 #include <QObject>
-#include <QSet>
 
 #include <memory>
 
@@ -31,11 +36,13 @@ namespace confab::client {
 
 class AdminPresenceModel;
 class ChannelListModel;
+class ChannelSync;
 class ConnectionStatus;
 class IdleMonitor;
 class MemberModel;
 class MessageModel;
 class OutboxSender;
+class PresenceRoster;
 class TypingBoard;
 class TypingNotifier;
 
@@ -78,6 +85,10 @@ public:
     // ---- channels and messages ----
     /// Adds the channel to the joined list (and joins it now when signed in).
     void joinChannel(const QString &channel);
+    /// Creates a channel on the server (the name trimmed and lower-cased, the topic
+    /// trimmed) and joins it: channelCreated() or channelCreateFailed() answers, once.
+    /// Returns the name asked for.
+    QString createChannel(const QString &name, const QString &topic);
     /// Queues a message; returns its cid (empty if it could not be queued).
     QString sendMessage(const QString &channel, const QString &text);
     bool retry(const QString &cid);
@@ -105,9 +116,11 @@ public:
     TypingBoard *typingBoard() const { return m_typingBoard; }
     TypingNotifier *typingNotifier() const { return m_typingNotifier; }
     IdleMonitor *idleMonitor() const { return m_idle; }
-    Outbox *outbox() const { return m_outbox.get(); }
-    MessageCache *cache() const { return m_cache.get(); }
+    Outbox *outbox() const { return m_outbox; }
+    MessageCache *cache() const { return m_cache; }
     OutboxSender *outboxSender() const { return m_sender; }
+    ChannelSync *channelSync() const { return m_sync; }
+    PresenceRoster *presenceRoster() const { return m_roster; }
 
 Q_SIGNALS:
     void userChanged();
@@ -119,41 +132,37 @@ Q_SIGNALS:
     void messageDelivered(const QString &cid, qint64 seq);
     void messageFailed(const QString &cid, const QString &reason);
     void channelSynced(const QString &channel);
+    /// createChannel() succeeded; the channel is joined.
+    void channelCreated(const QString &channel);
+    /// createChannel() failed; `reason` is a sentence for the user.
+    void channelCreateFailed(const QString &channel, const QString &reason);
 
 private:
     void onSignedIn(const HelloOk &hello);
     void onEvent(const ServerFrame &frame);
-    void onMessages(const QList<Message> &messages, bool live);
-    void onSynced(const SyncedEvent &synced);
-    void sendJoin(const QString &channel);
-    void finishSync(const QString &channel);
-    void showSelfOffline();
-    void updateQueued();
+    void onStored(const QList<Message> &added);
+    void onJoined(const QString &channel, const JoinOk &reply);
     void sendPresence();
-    bool fetchHistory(const QString &channel, qint64 before, int limit,
-                      std::function<void(std::optional<QList<Message>>)> done);
     QString displayName(const QString &user) const;
 
     QString m_dataDir;
     Options m_options;
     std::unique_ptr<LocalDatabase> m_db;
-    std::unique_ptr<MessageCache> m_cache;
-    std::unique_ptr<Outbox> m_outbox;
+    MessageCache *m_cache = nullptr; ///< from start() on
+    Outbox *m_outbox = nullptr;      ///< from start() on
     TokenStore m_tokens;
     Connection *m_connection;
     OutboxSender *m_sender = nullptr;
+    ChannelSync *m_sync = nullptr;
     TypingNotifier *m_typingNotifier;
     TypingBoard *m_typingBoard;
     IdleMonitor *m_idle;
+    PresenceRoster *m_roster;
     ConnectionStatus *m_status;
     ChannelListModel *m_channels;
     AdminPresenceModel *m_admin;
-    QHash<QString, MessageModel *> m_messageModels;
+    QHash<QString, MessageModel *> m_messageModels; ///< an index: the models are children
     QHash<QString, MemberModel *> m_memberModels;
-    QHash<QString, Presence> m_presence;
-    QHash<QString, QList<Member>> m_memberLists; ///< last join reply's members per channel
-    QHash<QString, qint64> m_joinSince;          ///< channel -> since of the join in progress
-    QSet<QString> m_syncing;                     ///< joins whose catch-up has not ended yet
     UserInfo m_me;
     bool m_adminWatch = false;
 };

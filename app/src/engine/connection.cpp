@@ -4,10 +4,8 @@
 #include "codec.h"
 #include "errortext.h"
 
-#include <QDeadlineTimer>
 #include <QLoggingCategory>
 #include <QNetworkInformation>
-#include <QRegularExpression>
 #include <QSet>
 #include <QSslError>
 #include <QWebSocketHandshakeOptions>
@@ -34,37 +32,22 @@ void setRequestId(ClientFrame &frame, RequestId id)
         frame);
 }
 
-/// The HTTP status of a refused WebSocket handshake, from QWebSocket's error text
-/// ("… Unhandled http status code: 404 (Not Found)."); 0 when it names none.
-int refusedHttpStatus(const QString &detail)
-{
-    static const QRegularExpression re(u"status code: (\\d{3})"_s);
-    const auto match = re.match(detail);
-    return match.hasMatch() ? match.captured(1).toInt() : 0;
-}
-
 } // namespace
 
 Connection::Connection(Options options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
-    , m_backoff(m_options.backoff)
+    , m_retry(Backoff(m_options.backoff))
 {
-    m_retryTimer.setSingleShot(true);
-    connect(&m_retryTimer, &QTimer::timeout, this, [this] {
-        m_countdownTimer.stop();
-        setSecondsToRetry(0);
-        connectSocket();
-    });
-    m_countdownTimer.setInterval(1000);
-    connect(&m_countdownTimer, &QTimer::timeout, this, [this] {
-        const qint64 left = m_retryDeadlineMs - QDeadlineTimer::current().deadline();
-        setSecondsToRetry(int(std::max<qint64>(0, (left + 999) / 1000)));
-    });
+    connect(&m_retry, &RetryScheduler::due, this, &Connection::connectSocket);
+    connect(&m_retry, &RetryScheduler::secondsToRetryChanged, this,
+            &Connection::secondsToRetryChanged);
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &Connection::checkLiveness);
     m_handshakeTimer.setSingleShot(true);
-    connect(&m_handshakeTimer, &QTimer::timeout, this,
-            [this] { dropConnection(u"no answer to the handshake or hello in time"_s); });
+    connect(&m_handshakeTimer, &QTimer::timeout, this, [this] {
+        m_facts.timedOut = true;
+        dropConnection(u"no answer to the handshake or hello in time"_s);
+    });
 }
 
 Connection::~Connection()
@@ -81,9 +64,7 @@ void Connection::open(const QUrl &url, const Credentials &credentials)
     close();
     m_url = url;
     m_credentials = credentials;
-    m_stopOnClose = false;
-    m_byeRetryMs = -1;
-    m_backoff.reset();
+    m_retry.reset();
     setError(QString());
     if (!url.isValid() || url.host().isEmpty() ||
         (url.scheme() != "ws"_L1 && url.scheme() != "wss"_L1)) {
@@ -99,9 +80,7 @@ void Connection::open(const QUrl &url, const Credentials &credentials)
 void Connection::close()
 {
     m_wantOpen = false;
-    m_retryTimer.stop();
-    m_countdownTimer.stop();
-    setSecondsToRetry(0);
+    m_retry.cancel();
     if (m_socket) {
         QWebSocket *socket = m_socket;
         socket->close(QWebSocketProtocol::CloseCodeNormal);
@@ -113,10 +92,7 @@ void Connection::close()
 void Connection::retryNow()
 {
     if (m_state == State::WaitingToRetry) {
-        m_retryTimer.stop();
-        m_countdownTimer.stop();
-        setSecondsToRetry(0);
-        connectSocket();
+        m_retry.fireNow();
     } else if (m_state == State::Offline && m_url.isValid() && !m_credentials.token.isEmpty()) {
         open(m_url, m_credentials);
     }
@@ -130,11 +106,11 @@ void Connection::setOnline()
 
 void Connection::connectSocket()
 {
-    if (m_socket)
-        dropConnection(u"replaced by a new attempt"_s);
+    releaseSocket();
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     m_nextId = 1;
-    m_reachedServer = false;
+    m_facts = DisconnectFacts{};
+    m_facts.url = m_url;
     QWebSocket *socket = m_socket;
     if (m_url.scheme() == "wss"_L1) {
         // Built once: reading the system store parses every certificate in it.
@@ -163,7 +139,7 @@ void Connection::connectSocket()
     // WebSocket handshake, not a closed port.
     connect(socket, &QWebSocket::bytesWritten, this, [this, socket] {
         if (socket == m_socket)
-            m_reachedServer = true;
+            m_facts.reachedServer = true;
     });
     connect(socket, &QWebSocket::sslErrors, this, [this, socket](const QList<QSslError> &errors) {
         if (socket == m_socket)
@@ -183,20 +159,21 @@ void Connection::onConnected()
     const QString accepted = m_socket->subprotocol();
     if (!accepted.isEmpty() && accepted != subprotocol) {
         qCWarning(lcNet) << "server chose subprotocol" << accepted;
-        m_stopOnClose = true;
-        setError(errortext::versionMismatch());
+        m_facts.subprotocolMismatch = true;
         dropConnection(u"subprotocol mismatch"_s);
         return;
     }
     if (accepted.isEmpty())
         qCWarning(lcNet) << "server accepted no subprotocol; trying confab.v1 anyway";
+    m_facts.handshakeDone = true;
     m_lastHeard.start();
     m_heartbeatTimer.start(std::max(100, m_options.defaultHeartbeatMs / 2));
     setState(State::Authenticating);
 
     HelloRequest hello;
     hello.client = m_options.clientName;
-    if (!m_credentials.token.isEmpty()) {
+    m_facts.usedToken = !m_credentials.token.isEmpty();
+    if (m_facts.usedToken) {
         hello.token = m_credentials.token;
     } else {
         hello.user = m_credentials.user;
@@ -213,29 +190,13 @@ void Connection::onHelloReply(const std::optional<Reply> &reply)
     if (!reply)
         return; // the connection ended first; onDisconnected decides what's next
     if (reply->error) {
-        const ErrorCode code = reply->error->code;
-        if (code == ErrorCode::Unauthorized || code == ErrorCode::Forbidden) {
-            const bool wasToken = !m_credentials.token.isEmpty();
-            m_stopOnClose = true;
-            setError(wasToken ? errortext::sessionExpired() : errortext::badCredentials());
-            // Never retry a password: clear it from memory once refused.
-            m_credentials.password.clear();
-            dropConnection(u"credentials refused"_s);
-            Q_EMIT credentialsRejected(wasToken);
-        } else if (code == ErrorCode::Unsupported || code == ErrorCode::BadRequest) {
-            m_stopOnClose = true;
-            setError(errortext::versionMismatch());
-            dropConnection(u"hello refused"_s);
-        } else {
-            setError(reply->error->message);
-            dropConnection(u"hello failed"_s);
-        }
+        m_facts.helloError = *reply->error;
+        dropConnection(u"hello refused"_s);
         return;
     }
     const auto hello = HelloOk::fromJson(reply->ok);
     if (!hello) {
-        m_stopOnClose = true;
-        setError(errortext::versionMismatch());
+        m_facts.helloUnreadable = true;
         dropConnection(u"unreadable hello reply"_s);
         return;
     }
@@ -245,8 +206,8 @@ void Connection::onHelloReply(const std::optional<Reply> &reply)
     m_credentials.password.clear();
     if (!m_hello.token.isEmpty())
         m_credentials.token = m_hello.token;
-    m_backoff.sessionStarted();
-    m_byeRetryMs = -1;
+    m_retry.sessionStarted();
+    m_facts.signedIn = true;
     setError(QString());
     setState(State::Syncing);
     qCInfo(lcNet) << "signed in as" << m_hello.user.name << "session" << m_hello.session;
@@ -281,26 +242,22 @@ void Connection::handleBye(const ByeEvent &bye)
 {
     qCInfo(lcNet) << "server says bye:" << byeReasonName(bye.reason) << "retry_ms"
                   << bye.retryMs.value_or(-1);
-    if (bye.reason == ByeReason::Kicked) {
-        m_stopOnClose = true;
-        setError(errortext::kicked());
-    } else {
-        m_byeRetryMs = bye.retryMs.value_or(0);
-    }
+    m_facts.bye = bye; // the server closes next; classifyDisconnect() reads it then
 }
 
 void Connection::onSocketError(QAbstractSocket::SocketError error)
 {
     const QString detail = m_socket->errorString();
     qCDebug(lcNet) << "socket error" << error << detail;
-    if (error == QAbstractSocket::ConnectionRefusedError && m_reachedServer &&
-        m_state == State::Connecting) {
-        onHandshakeRefused(detail);
+    m_facts.socketError = error;
+    m_facts.socketErrorText = detail;
+    if (error == QAbstractSocket::ConnectionRefusedError && m_facts.reachedServer &&
+        !m_facts.handshakeDone) {
+        // Something answered HTTP, but not with 101 Switching Protocols.
+        qCInfo(lcNet) << "WebSocket handshake refused:" << detail;
+        dropConnection(u"handshake refused"_s);
         return;
     }
-    // A reason that stops retrying (the certificate) was already given: keep it.
-    if (!m_stopOnClose)
-        setError(errortext::socketError(m_url, error, detail));
     if (m_socket->state() == QAbstractSocket::UnconnectedState)
         onDisconnected();
 }
@@ -315,54 +272,23 @@ void Connection::onSslErrors(const QList<QSslError> &errors)
             reasons.append(error.errorString());
     }
     qCWarning(lcNet) << "certificate refused:" << reasons;
-    m_stopOnClose = true;
-    setError(errortext::certificate(reasons.join(u"; "_s)));
-}
-
-void Connection::onHandshakeRefused(const QString &detail)
-{
-    // Something answered HTTP, but not with 101 Switching Protocols: a web server that is
-    // not confabd, or a wrong path. A 5xx is a proxy whose backend is down: that may pass.
-    // (QWebSocket names the status only in its error text; a translated text that hides it
-    // counts as a wrong URL.)
-    const int status = refusedHttpStatus(detail);
-    qCInfo(lcNet) << "WebSocket handshake refused:" << detail;
-    if (status >= 500) {
-        setError(errortext::unreachable(m_url));
-    } else {
-        m_stopOnClose = true;
-        setError(errortext::wrongUrl(m_url));
-    }
-    dropConnection(u"handshake refused"_s);
+    m_facts.certificateErrors = reasons;
 }
 
 void Connection::onDisconnected()
 {
     if (!m_socket)
         return;
-    const int code = m_socket->closeCode();
-    qCInfo(lcNet) << "disconnected, close code" << code << m_socket->closeReason();
-    if (m_state == State::Connecting && m_errorString.isEmpty())
-        setError(errortext::unreachable(m_url)); // refused before any error was reported
-    if (code == 4002) {                          // kicked, even if the bye was lost
-        m_stopOnClose = true;
-        setError(errortext::kicked());
-    } else if (code == QWebSocketProtocol::CloseCodePolicyViolated && !isSignedIn() &&
-               !m_stopOnClose) {
-        // Before sign-in, confabd closes with 1008 only for a path other than /ws.
-        m_stopOnClose = true;
-        setError(errortext::wrongUrl(m_url));
-    }
+    m_facts.closeCode = m_socket->closeCode();
+    qCInfo(lcNet) << "disconnected, close code" << m_facts.closeCode << m_socket->closeReason();
     dropConnection(u"disconnected"_s);
 }
 
-void Connection::dropConnection(const QString &why)
+void Connection::releaseSocket()
 {
-    QWebSocket *socket = m_socket;
+    QWebSocket *socket = std::exchange(m_socket, nullptr);
     if (!socket)
         return;
-    qCDebug(lcNet) << "dropping connection:" << why;
-    m_socket = nullptr;
     socket->disconnect(this);
     if (socket->state() != QAbstractSocket::UnconnectedState &&
         socket->state() != QAbstractSocket::ClosingState)
@@ -370,31 +296,39 @@ void Connection::dropConnection(const QString &why)
     socket->deleteLater();
     m_heartbeatTimer.stop();
     m_handshakeTimer.stop();
+}
+
+void Connection::dropConnection(const QString &why)
+{
+    if (!m_socket)
+        return;
+    qCDebug(lcNet) << "dropping connection:" << why;
+    releaseSocket();
 
     const bool wasSignedIn = isSignedIn();
     if (wasSignedIn)
-        m_backoff.sessionEnded();
-    if (!m_wantOpen || m_stopOnClose) {
+        m_retry.sessionEnded();
+    // Closed by the user: nothing to decide. Otherwise the one decision site.
+    std::optional<DisconnectVerdict> verdict;
+    if (m_wantOpen)
+        verdict = classifyDisconnect(m_facts);
+    if (verdict && verdict->reason)
+        setError(*verdict->reason);
+    if (!verdict || verdict->stops()) {
         m_wantOpen = false;
         setState(State::Offline);
     } else {
-        scheduleRetry(std::max<qint64>(0, m_byeRetryMs));
+        m_retry.schedule(verdict->retryAfterMs);
+        setState(State::WaitingToRetry);
     }
     failPending();
     if (wasSignedIn)
         Q_EMIT sessionEnded();
-}
-
-void Connection::scheduleRetry(qint64 minimumMs)
-{
-    const qint64 delay = std::max(m_backoff.nextDelayMs(), minimumMs);
-    m_byeRetryMs = -1;
-    m_retryDeadlineMs = QDeadlineTimer::current().deadline() + delay;
-    qCDebug(lcNet) << "retrying in" << delay << "ms";
-    m_retryTimer.start(int(delay));
-    m_countdownTimer.start();
-    setSecondsToRetry(int((delay + 999) / 1000));
-    setState(State::WaitingToRetry);
+    if (verdict && verdict->credentialsRejected) {
+        // Never retry a password: clear it from memory once refused.
+        m_credentials.password.clear();
+        Q_EMIT credentialsRejected(m_facts.usedToken);
+    }
 }
 
 void Connection::stopWithError(const QString &error)
@@ -427,6 +361,7 @@ void Connection::checkLiveness()
                                                                   : m_options.defaultHeartbeatMs;
     if (m_lastHeard.isValid() && m_lastHeard.elapsed() > 2 * qint64(heartbeat)) {
         qCWarning(lcNet) << "no frame for" << m_lastHeard.elapsed() << "ms; reconnecting";
+        m_facts.timedOut = true;
         dropConnection(u"silent connection"_s);
         return;
     }
@@ -472,14 +407,6 @@ void Connection::setError(const QString &error)
         return;
     m_errorString = error;
     Q_EMIT errorStringChanged(error);
-}
-
-void Connection::setSecondsToRetry(int seconds)
-{
-    if (m_secondsToRetry == seconds)
-        return;
-    m_secondsToRetry = seconds;
-    Q_EMIT secondsToRetryChanged(seconds);
 }
 
 QSslConfiguration Connection::sslConfiguration(const QList<QSslCertificate> &extra)

@@ -17,25 +17,21 @@
 // - Events (frames without id) are emitted by eventReceived in arrival order.
 // - Liveness: the engine pings every heartbeat_ms; any frame or pong counts as life. A
 //   connection silent for 2×heartbeat_ms is dropped and retried.
-// - `bye`: `retry_ms` is the least wait before the next attempt; `kicked` stops retrying.
-// - Errors a user must act on stop retrying: the engine goes Offline with a sentence in
-//   `errorString` and tries again only on open() (or retryNow() with a token). They are:
-//   wrong credentials, a protocol mismatch, `kicked`, a server certificate that is not
-//   trusted, and a wrong URL: not ws:// or wss://, a WebSocket handshake the server refused
-//   (an HTTP answer other than 101, e.g. 404 from a web server that is not confabd), or a
-//   close with 1008 before sign-in (confabd's answer to an unknown path: "unknown path;
-//   use /ws").
-// - Errors that may pass are retried with backoff: no TCP connection, a dropped or silent
-//   connection, a handshake or hello past its deadline, and an HTTP 5xx answer (a proxy
-//   whose confabd is down).
+// - When a connection ends, classifyDisconnect() (disconnectclassifier.h) alone decides
+//   between retrying (RetryScheduler, with Backoff; a `bye`'s `retry_ms` is the least
+//   wait) and stopping for good: Offline with a sentence in `errorString`, tried again
+//   only on open() (or retryNow() with a token). A URL that is not ws:// or wss:// stops
+//   before any attempt.
 // - TLS: the server's certificate is checked against the system trust store plus
 //   `extraCaCertificates`; certificate errors are never ignored.
 // - retryNow() and networkReachabilityChanged() to Online or Site retry a waiting attempt
 //   at once.
 
 #include "backoff.h"
+#include "disconnectclassifier.h"
 #include "frames.h"
 #include "replies.h"
+#include "retryscheduler.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -93,7 +89,7 @@ public:
     ~Connection() override;
 
     State state() const { return m_state; }
-    int secondsToRetry() const { return m_secondsToRetry; }
+    int secondsToRetry() const { return m_retry.secondsToRetry(); }
     QString errorString() const { return m_errorString; }
     QUrl url() const { return m_url; }
     /// The hello reply of the current session (valid from Syncing on).
@@ -147,15 +143,15 @@ private:
     void onDisconnected();
     void onSocketError(QAbstractSocket::SocketError error);
     void onSslErrors(const QList<QSslError> &errors);
-    void onHandshakeRefused(const QString &detail);
     void onHelloReply(const std::optional<Reply> &reply);
     void handleBye(const ByeEvent &bye);
+    /// Ends the connection; unless the user closed it, classifyDisconnect() decides
+    /// between retrying and stopping for good.
     void dropConnection(const QString &why);
-    void scheduleRetry(qint64 minimumMs = 0);
+    void releaseSocket();
     void stopWithError(const QString &error);
     void setState(State state);
     void setError(const QString &error);
-    void setSecondsToRetry(int seconds);
     void touch();
     void checkLiveness();
     void failPending();
@@ -167,22 +163,16 @@ private:
     Credentials m_credentials;
     QWebSocket *m_socket = nullptr;
     State m_state = State::Offline;
-    int m_secondsToRetry = 0;
     QString m_errorString;
     HelloOk m_hello;
-    Backoff m_backoff;
+    RetryScheduler m_retry;
+    DisconnectFacts m_facts; ///< what the current attempt learnt, for classifyDisconnect()
     RequestId m_nextId = 1;
     QHash<RequestId, ReplyHandler> m_pending;
-    QTimer m_retryTimer;     ///< fires the next attempt
-    QTimer m_countdownTimer; ///< updates secondsToRetry every second
     QTimer m_heartbeatTimer; ///< pings and checks liveness
     QTimer m_handshakeTimer; ///< deadline of the handshake and hello
     QElapsedTimer m_lastHeard;
-    qint64 m_retryDeadlineMs = 0;
-    qint64 m_byeRetryMs = -1;   ///< retry_ms of the last bye, for the next schedule
-    bool m_stopOnClose = false; ///< the next disconnect must not retry (kicked, fatal error)
     bool m_wantOpen = false;
-    bool m_reachedServer = false; ///< this attempt's TCP connection was made (bytes went out)
     std::optional<QSslConfiguration> m_ssl; ///< built on the first wss:// attempt
 };
 

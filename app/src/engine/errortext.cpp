@@ -85,4 +85,21 @@ QString sendFailed(const Error &error)
     }
 }
 
+QString createFailed(const QString &channel, const Error &error)
+{
+    if (error.code == ErrorCode::Conflict)
+        return u"A channel named “%1” already exists."_s.arg(channel);
+    return error.message;
+}
+
+QString createWhileOffline()
+{
+    return u"You are offline; channels can be created when online."_s;
+}
+
+QString connectionLost()
+{
+    return u"The connection was lost; try again."_s;
+}
+
 } // namespace confab::client::errortext

@@ -23,5 +23,11 @@ QString kicked();
 QString socketError(const QUrl &url, QAbstractSocket::SocketError error, const QString &detail);
 /// Why a message could not be sent, from the server's error.
 QString sendFailed(const Error &error);
+/// Why a channel could not be created, from the server's error.
+QString createFailed(const QString &channel, const Error &error);
+/// A request that needs the connection was made while offline.
+QString createWhileOffline();
+/// The connection ended before the server answered.
+QString connectionLost();
 
 } // namespace confab::client::errortext

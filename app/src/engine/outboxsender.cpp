@@ -93,6 +93,7 @@ void OutboxSender::onReply(const OutboxEntry &entry, const std::optional<Reply> 
             qCWarning(lcSend) << "unreadable publish reply; will resend" << entry.cid;
             return;
         }
+        Q_EMIT accepted(entry, *ok);
         m_outbox->remove(entry.cid);
         Q_EMIT delivered(entry, *ok);
         pump();

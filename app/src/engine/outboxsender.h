@@ -36,6 +36,10 @@ public:
     int inFlight() const { return int(m_inFlight.size()); }
 
 Q_SIGNALS:
+    /// The server stored the entry; it is still in the outbox. A listener that caches the
+    /// message now keeps it on screen in place (a crash before the removal leaves both;
+    /// ChatClient::start() lets the cache win).
+    void accepted(const confab::client::OutboxEntry &entry, const confab::PublishOk &ok);
     /// The server stored the entry (it is already removed from the outbox).
     void delivered(const confab::client::OutboxEntry &entry, const confab::PublishOk &ok);
     /// The server refused the entry for good; it stays in the outbox, marked failed.

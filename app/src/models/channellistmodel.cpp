@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "channellistmodel.h"
 
+#include "messagecache.h"
+#include "typingboard.h"
 #include "validation.h"
 
 #include <QDateTime>
@@ -12,6 +14,38 @@ namespace confab::client {
 ChannelListModel::ChannelListModel(QObject *parent)
     : QAbstractListModel(parent)
 {}
+
+void ChannelListModel::follow(const MessageCache *cache)
+{
+    for (const CachedChannel &channel : cache->channels()) {
+        upsert(channel.name, channel.topic);
+        if (const auto last = cache->last(channel.name))
+            messageArrived(*last, false, false);
+        const auto [count, mentioned] = cache->unread(channel.name, channel.lastReadSeq, m_me);
+        if (count > 0)
+            setUnread(channel.name, count, mentioned);
+    }
+    connect(cache, &MessageCache::channelAdded, this, &ChannelListModel::upsert);
+    connect(cache, &MessageCache::channelRemoved, this, &ChannelListModel::remove);
+    connect(cache, &MessageCache::messagesStored, this, &ChannelListModel::messagesStored);
+}
+
+void ChannelListModel::follow(const TypingBoard *typing)
+{
+    connect(typing, &TypingBoard::changed, this, [this, typing](const QString &channel) {
+        setTyping(channel, typing->typing(channel));
+    });
+}
+
+void ChannelListModel::messagesStored(const QList<Message> &messages)
+{
+    for (const Message &m : messages) {
+        const bool mine = m.from == m_me;
+        const bool mention =
+            !mine && !m_me.isEmpty() && m.text.contains(u'@' + m_me, Qt::CaseInsensitive);
+        messageArrived(m, !mine, mention);
+    }
+}
 
 int ChannelListModel::rowCount(const QModelIndex &parent) const
 {

@@ -2,8 +2,10 @@
 #pragma once
 
 // The channels the user is in, sorted by name, with what a sidebar shows: topic, unread
-// count, last message, whether the user was mentioned, and who is typing. Fed by
-// ChatClient; every change is a single-row insert, remove or dataChanged.
+// count, last message, whether the user was mentioned, and who is typing. It follows the
+// cache (its channels, and the messages store() adds: each by someone else is unread, one
+// naming `@user` a mention) and the TypingBoard; the owner sets the signed-in user and
+// marks channels read. Every change is a single-row insert, remove or dataChanged.
 
 #include "types.h"
 
@@ -11,6 +13,9 @@
 #include <QStringList>
 
 namespace confab::client {
+
+class MessageCache;
+class TypingBoard;
 
 class ChannelListModel : public QAbstractListModel
 {
@@ -30,6 +35,12 @@ public:
     Q_ENUM(Role)
 
     explicit ChannelListModel(QObject *parent = nullptr);
+
+    /// Fills from the cache's channels (last message, unread since last read) and follows it.
+    void follow(const MessageCache *cache);
+    void follow(const TypingBoard *typing);
+    /// Whose messages are not unread, and whose `@name` is a mention.
+    void setOwnUser(const QString &user) { m_me = user; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
@@ -58,8 +69,10 @@ private:
         QStringList typing;
     };
     void changed(int row, const QList<int> &roles);
+    void messagesStored(const QList<Message> &messages);
 
     QList<Entry> m_entries;
+    QString m_me;
 };
 
 } // namespace confab::client

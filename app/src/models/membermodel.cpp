@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "membermodel.h"
 
+#include "presenceroster.h"
+#include "typingboard.h"
+
 #include <QDateTime>
 #include <QSet>
 
@@ -70,6 +73,30 @@ int MemberModel::insertRow(const QString &user)
     m_entries.insert(row, entry);
     endInsertRows();
     return row;
+}
+
+void MemberModel::follow(const PresenceRoster *roster, const TypingBoard *typing)
+{
+    // A new member list may bring rows for users already typing: take the board's state.
+    auto fill = [this, roster, typing] {
+        const QList<Member> members = roster->members(m_channel);
+        setMembers(members);
+        for (const Member &member : members)
+            applyPresence(roster->presence(member.user));
+        for (const QString &user : typing->typing(m_channel))
+            setTyping(user, true);
+    };
+    fill();
+    connect(roster, &PresenceRoster::membersChanged, this, [this, fill](const QString &channel) {
+        if (channel == m_channel)
+            fill();
+    });
+    connect(roster, &PresenceRoster::presenceChanged, this, &MemberModel::applyPresence);
+    connect(typing, &TypingBoard::changed, this,
+            [this](const QString &channel, const QString &user, bool active) {
+                if (channel == m_channel)
+                    setTyping(user, active);
+            });
 }
 
 void MemberModel::setMembers(const QList<Member> &members)

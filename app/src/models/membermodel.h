@@ -2,14 +2,18 @@
 #pragma once
 
 // The members of one channel with their presence (status, status text, last seen) and
-// whether they are typing, sorted by user name. Filled from the `join` reply, then kept
-// current by presence and typing events. Single-row changes only after the first fill.
+// whether they are typing, sorted by user name. follow() fills it from the PresenceRoster
+// (the last `join` reply's list, then presence events) and the TypingBoard and keeps it
+// current from their signals. Single-row changes only after the first fill.
 
 #include "types.h"
 
 #include <QAbstractListModel>
 
 namespace confab::client {
+
+class PresenceRoster;
+class TypingBoard;
 
 class MemberModel : public QAbstractListModel
 {
@@ -32,6 +36,9 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
     int rowOf(const QString &user) const;
+
+    /// Fills from `roster` and `typing` now, then follows their signals.
+    void follow(const PresenceRoster *roster, const TypingBoard *typing);
 
     /// The member list of a join reply: rows are added, removed or updated one by one.
     void setMembers(const QList<Member> &members);

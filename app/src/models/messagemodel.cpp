@@ -33,6 +33,15 @@ MessageModel::MessageModel(MessageCache *cache, Outbox *outbox, const QString &c
     m_sentCount = int(m_rows.size());
     for (const OutboxEntry &entry : m_outbox->entries(m_channel))
         m_rows.append(pendingRow(entry));
+
+    connect(cache, &MessageCache::messagesStored, this, &MessageModel::messagesStored);
+    connect(cache, &MessageCache::wiped, this, &MessageModel::reload);
+    connect(outbox, &Outbox::added, this, &MessageModel::pendingAdded);
+    connect(outbox, &Outbox::changed, this, &MessageModel::pendingChanged);
+    connect(outbox, &Outbox::removed, this, [this](const QString &cid, const QString &channel) {
+        if (channel == m_channel)
+            pendingRemoved(cid);
+    });
 }
 
 MessageModel::Row MessageModel::pendingRow(const OutboxEntry &entry)
@@ -185,7 +194,7 @@ void MessageModel::fetchMore(const QModelIndex &parent)
             self->setFetching(false);
             if (!messages)
                 return;
-            self->m_cache->store(*messages);
+            self->m_cache->backfill(*messages);
             if (self->topSeq() != top)
                 return; // the window moved meanwhile; the cache has them for the next fetch
             QList<Message> older;

@@ -9,7 +9,9 @@
 //
 // A pending message becomes a sent one in place (or moves up to its seq position) when its
 // message arrives; every message appears once. Changes are incremental: one new message is
-// one row inserted, never a reset. Fed by ChatClient; used on one thread.
+// one row inserted, never a reset. It follows the cache (messagesStored, wiped) and the
+// outbox (added, changed, removed) by their signals; the owner connects the channel's gap
+// (ChannelSync::gapFound) to gapBefore(). Used on one thread.
 
 #include "messagecache.h"
 #include "outbox.h"
@@ -72,7 +74,7 @@ public:
     bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;
 
-    // ---- fed by ChatClient ----
+    // ---- followed from the cache and the outbox (public for tests) ----
     /// Messages newly stored in the cache (live, caught up, or acknowledged).
     void messagesStored(const QList<Message> &messages);
     void pendingAdded(const OutboxEntry &entry);

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "disconnectclassifier.h"
+
+#include "errortext.h"
+
+#include <QRegularExpression>
+
+using namespace Qt::StringLiterals;
+
+namespace confab::client {
+
+namespace {
+
+constexpr int closeCodeKicked = 4002;
+
+DisconnectVerdict stop(const QString &reason)
+{
+    return {DisconnectVerdict::Action::StopForGood, 0, reason, false};
+}
+
+DisconnectVerdict retry(std::optional<QString> reason)
+{
+    return {DisconnectVerdict::Action::Retry, 0, std::move(reason), false};
+}
+
+} // namespace
+
+int refusedHttpStatus(const QString &socketErrorText)
+{
+    static const QRegularExpression re(u"status code: (\\d{3})"_s);
+    const auto match = re.match(socketErrorText);
+    return match.hasMatch() ? match.captured(1).toInt() : 0;
+}
+
+DisconnectVerdict classifyDisconnect(const DisconnectFacts &facts)
+{
+    // Errors a user must act on come first: once one is known, nothing later changes it.
+    if (!facts.certificateErrors.isEmpty())
+        return stop(errortext::certificate(facts.certificateErrors.join(u"; "_s)));
+    if (facts.closeCode == closeCodeKicked || (facts.bye && facts.bye->reason == ByeReason::Kicked))
+        return stop(errortext::kicked()); // a 4002 counts even when the bye was lost
+    if (facts.subprotocolMismatch || facts.helloUnreadable)
+        return stop(errortext::versionMismatch());
+    if (facts.helloError) {
+        switch (facts.helloError->code) {
+        case ErrorCode::Unauthorized:
+        case ErrorCode::Forbidden: {
+            DisconnectVerdict verdict =
+                stop(facts.usedToken ? errortext::sessionExpired() : errortext::badCredentials());
+            verdict.credentialsRejected = true;
+            return verdict;
+        }
+        case ErrorCode::Unsupported:
+        case ErrorCode::BadRequest:
+            return stop(errortext::versionMismatch());
+        default:
+            return retry(facts.helloError->message);
+        }
+    }
+    if (facts.socketError == QAbstractSocket::ConnectionRefusedError && facts.reachedServer &&
+        !facts.handshakeDone) {
+        // Something answered HTTP, but not with 101 Switching Protocols: a web server that
+        // is not confabd, or a wrong path. A 5xx is a proxy whose backend is down: that may
+        // pass. (QWebSocket names the status only in its error text; a translated text that
+        // hides it counts as a wrong URL.)
+        if (refusedHttpStatus(facts.socketErrorText) >= 500)
+            return retry(errortext::unreachable(facts.url));
+        return stop(errortext::wrongUrl(facts.url));
+    }
+    if (facts.closeCode == 1008 && !facts.signedIn)  // QWebSocketProtocol::CloseCodePolicyViolated
+        return stop(errortext::wrongUrl(facts.url)); // confabd: "unknown path; use /ws"
+
+    std::optional<QString> reason;
+    if (facts.socketError)
+        reason = errortext::socketError(facts.url, *facts.socketError, facts.socketErrorText);
+    else if (!facts.handshakeDone && !facts.timedOut)
+        reason = errortext::unreachable(facts.url); // closed before any error was reported
+    DisconnectVerdict verdict = retry(std::move(reason));
+    if (facts.bye && facts.bye->retryMs) {
+        verdict.action = DisconnectVerdict::Action::RetryAfter;
+        verdict.retryAfterMs = std::max<qint64>(0, *facts.bye->retryMs);
+    }
+    return verdict;
+}
+
+} // namespace confab::client

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The client engine's own types as QML sees them, declared here because the engine
+// library has no QML dependency. All are uncreatable: the engine makes them, QML reads
+// them through AppContext (`AppContext.status`, `AppContext.messages`, …) and compares
+// connection states with the engine's own enum (`Connection.Online`).
+
+#include "adminpresencemodel.h"
+#include "channellistmodel.h"
+#include "connection.h"
+#include "connectionstatus.h"
+#include "membermodel.h"
+#include "messagemodel.h"
+
+#include <QQmlEngine>
+
+namespace confab::ui {
+
+struct ConnectionForeign
+{
+    Q_GADGET
+    QML_FOREIGN(confab::client::Connection)
+    QML_NAMED_ELEMENT(Connection)
+    QML_UNCREATABLE("The engine owns the connection; QML uses its State enum only.")
+};
+
+struct ConnectionStatusForeign
+{
+    Q_GADGET
+    QML_FOREIGN(confab::client::ConnectionStatus)
+    QML_NAMED_ELEMENT(ConnectionStatus)
+    QML_UNCREATABLE("Read AppContext.status.")
+};
+
+struct ChannelListModelForeign
+{
+    Q_GADGET
+    QML_FOREIGN(confab::client::ChannelListModel)
+    QML_NAMED_ELEMENT(ChannelListModel)
+    QML_UNCREATABLE("Read AppContext.channels.")
+};
+
+struct MessageModelForeign
+{
+    Q_GADGET
+    QML_FOREIGN(confab::client::MessageModel)
+    QML_NAMED_ELEMENT(MessageModel)
+    QML_UNCREATABLE("Read AppContext.messages.")
+};
+
+struct MemberModelForeign
+{
+    Q_GADGET
+    QML_FOREIGN(confab::client::MemberModel)
+    QML_NAMED_ELEMENT(MemberModel)
+    QML_UNCREATABLE("Read AppContext.members.")
+};
+
+struct AdminPresenceModelForeign
+{
+    Q_GADGET
+    QML_FOREIGN(confab::client::AdminPresenceModel)
+    QML_NAMED_ELEMENT(AdminPresenceModel)
+    QML_UNCREATABLE("Read AppContext.adminPresence.")
+};
+
+} // namespace confab::ui
