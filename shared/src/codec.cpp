@@ -369,31 +369,25 @@ template <typename Request> ClientFrame parseIdOnly(FieldReader &, RequestId id,
     return request;
 }
 
-struct ClientType
-{
-    ClientParser parse;
-    bool needsId;
-};
-
-// Indexed by the ClientFrame alternative, like clientFrameIndex().
-constexpr std::array<ClientType, std::variant_size_v<ClientFrame>> clientTypes = {{
-    {parseHello, true},
-    {parseRegister, true},
-    {parseIdOnly<LogoutRequest>, true},
-    {parseJoin, true},
-    {parseLeave, true},
-    {parsePublish, true},
-    {parseHistory, true},
-    {parseChannels, true},
-    {parseCreate, true},
-    {parseInvite, true},
-    {parseTyping, false},
-    {parsePresence, true},
-    {parseIdOnly<AdminWatchRequest>, true},
-    {parseIdOnly<AdminUnwatchRequest>, true},
-    {parseIdOnly<AdminStatsRequest>, true},
-    {parseAdminKick, true},
-    {parseAdminUser, true},
+// Indexed by the ClientFrame alternative, like clientFrameRule().
+constexpr std::array<ClientParser, std::variant_size_v<ClientFrame>> clientParsers = {{
+    parseHello,
+    parseRegister,
+    parseIdOnly<LogoutRequest>,
+    parseJoin,
+    parseLeave,
+    parsePublish,
+    parseHistory,
+    parseChannels,
+    parseCreate,
+    parseInvite,
+    parseTyping,
+    parsePresence,
+    parseIdOnly<AdminWatchRequest>,
+    parseIdOnly<AdminUnwatchRequest>,
+    parseIdOnly<AdminStatsRequest>,
+    parseAdminKick,
+    parseAdminUser,
 }};
 
 // ---- parsing: server frames --------------------------------------------------------------
@@ -778,16 +772,16 @@ ParseResult<ClientFrame> detail::parseClientFrameGeneral(QByteArrayView utf8, co
     if (!index)
         return ProtocolError{unsupportedType(std::get<QString>(type)), id.replyId()};
 
-    const ClientType &entry = clientTypes[*index];
-    if (entry.needsId && id.state == IdField::Missing)
+    const bool needsId = clientFrameRule(*index).needsId;
+    if (needsId && id.state == IdField::Missing)
         return ProtocolError{badRequest(u"field 'id' is required"_s), std::nullopt};
-    if (entry.needsId && id.state == IdField::Invalid)
+    if (needsId && id.state == IdField::Invalid)
         return ProtocolError{badRequest(invalidIdMessage()), std::nullopt};
 
     FieldReader reader(object);
-    ClientFrame frame = entry.parse(reader, id.value, limits);
+    ClientFrame frame = clientParsers[*index](reader, id.value, limits);
     if (!reader.ok())
-        return ProtocolError{*reader.error(), entry.needsId ? id.replyId() : std::nullopt};
+        return ProtocolError{*reader.error(), needsId ? id.replyId() : std::nullopt};
     return frame;
 }
 

@@ -9,13 +9,29 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// Indexed by the ClientFrame alternative: keep in the variant's order.
-constexpr std::array<QLatin1StringView, std::variant_size_v<ClientFrame>> clientFrameTypes = {
-    "hello"_L1,      "register"_L1,   "logout"_L1,      "join"_L1,          "leave"_L1,
-    "publish"_L1,    "history"_L1,    "channels"_L1,    "create"_L1,        "invite"_L1,
-    "typing"_L1,     "presence"_L1,   "admin.watch"_L1, "admin.unwatch"_L1, "admin.stats"_L1,
-    "admin.kick"_L1, "admin.user"_L1,
-};
+using enum FrameAccess;
+
+// What each request type is called on the wire and what it needs. Indexed by the
+// ClientFrame alternative: keep in the variant's order.
+constexpr std::array<ClientFrameRule, std::variant_size_v<ClientFrame>> clientFrameRules = {{
+    {"hello"_L1, true, Anyone},
+    {"register"_L1, true, Anyone},
+    {"logout"_L1, true, SignedIn},
+    {"join"_L1, true, SignedIn},
+    {"leave"_L1, true, SignedIn},
+    {"publish"_L1, true, SignedIn},
+    {"history"_L1, true, SignedIn},
+    {"channels"_L1, true, SignedIn},
+    {"create"_L1, true, SignedIn},
+    {"invite"_L1, true, SignedIn},
+    {"typing"_L1, false, SignedIn},
+    {"presence"_L1, true, SignedIn},
+    {"admin.watch"_L1, true, Admin},
+    {"admin.unwatch"_L1, true, Admin},
+    {"admin.stats"_L1, true, Admin},
+    {"admin.kick"_L1, true, Admin},
+    {"admin.user"_L1, true, Admin},
+}};
 
 constexpr std::array<QLatin1StringView, 5> adminUserActions = {
     "add"_L1, "disable"_L1, "enable"_L1, "role"_L1, "password"_L1,
@@ -63,13 +79,23 @@ std::optional<RequestId> requestId(const ClientFrame &frame)
 
 QLatin1StringView frameType(const ClientFrame &frame)
 {
-    return clientFrameTypes[frame.index()];
+    return clientFrameRules[frame.index()].name;
+}
+
+const ClientFrameRule &clientFrameRule(std::size_t index)
+{
+    return clientFrameRules[index];
+}
+
+const ClientFrameRule &clientFrameRule(const ClientFrame &frame)
+{
+    return clientFrameRules[frame.index()];
 }
 
 std::optional<std::size_t> clientFrameIndex(QStringView type)
 {
-    for (std::size_t i = 0; i < clientFrameTypes.size(); ++i) {
-        if (type == clientFrameTypes[i])
+    for (std::size_t i = 0; i < clientFrameRules.size(); ++i) {
+        if (type == clientFrameRules[i].name)
             return i;
     }
     return std::nullopt;

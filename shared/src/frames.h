@@ -177,6 +177,25 @@ using ClientFrame =
                  TypingNotice, PresenceRequest, AdminWatchRequest, AdminUnwatchRequest,
                  AdminStatsRequest, AdminKickRequest, AdminUserRequest>;
 
+/// Who may send a frame type.
+enum class FrameAccess {
+    Anyone,   ///< before `hello` too (`hello`, `register`)
+    SignedIn, ///< after a successful `hello`; else `not_ready`
+    Admin,    ///< a signed-in user with the admin role; else `forbidden`
+};
+
+/// One client frame type: its wire name and what it needs.
+struct ClientFrameRule
+{
+    QLatin1StringView name;
+    bool needsId; ///< a request (answered once); false for a notification (`typing`)
+    FrameAccess access;
+};
+
+/// The rule of a ClientFrame alternative (variant index), or of a frame.
+const ClientFrameRule &clientFrameRule(std::size_t index);
+const ClientFrameRule &clientFrameRule(const ClientFrame &frame);
+
 /// The `id` of a request frame; nullopt for a notification (`typing`).
 std::optional<RequestId> requestId(const ClientFrame &frame);
 /// The wire type of a frame, e.g. "admin.kick".

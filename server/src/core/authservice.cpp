@@ -58,7 +58,7 @@ AuthService::Result AuthService::signInWithToken(const QString &token, qint64 no
         return {std::nullopt, unauthorized(u"this account no longer exists"_s)};
     if (record->disabled)
         return {std::nullopt, unauthorized(u"this account is disabled"_s)};
-    return {SessionUser{record->id, record->info, token}, std::nullopt};
+    return {SessionUser{record->id, record->info, token, {}}, std::nullopt};
 }
 
 void AuthService::signInWithPassword(const QString &user, const QString &password,
@@ -117,7 +117,7 @@ void AuthService::signInWithPassword(const QString &user, const QString &passwor
                     return;
                 }
                 self->m_attempts.clear(userKey);
-                done({SessionUser{record->id, record->info, *token}, std::nullopt});
+                done({SessionUser{record->id, record->info, *token, {}}, std::nullopt});
             },
             Qt::QueuedConnection);
     });

@@ -46,12 +46,14 @@ private:
     qint64 m_bufferedTotal = 0;
 };
 
-/// The signed-in identity of a connection.
+/// A connection's session once signed in: who (name, display, role), with which token,
+/// from which client.
 struct SessionUser
 {
     qint64 id = 0;
     UserInfo info;
-    QString token; ///< the token this session holds (revoked by logout); empty if none
+    QString token;  ///< the token this session holds (revoked by logout); empty if none
+    QString client; ///< free-form client name from `hello`, e.g. "confab-desktop/0.3"
 };
 
 /// One client connection: its WebSocket, its ordered output and its per-connection state.
@@ -89,7 +91,6 @@ public:
 
     // ---- session state, owned by the Router ----
     std::optional<SessionUser> user;
-    QString clientName;
     QSet<QString> joined; ///< channels subscribed on this connection
     bool helloPending = false;
     int failedHellos = 0;
@@ -103,6 +104,7 @@ public:
     QList<qint64> badFrameTimes; ///< ms of recent bad frames
     QList<QByteArray> inbox;     ///< received text frames not yet handled
     bool isSignedIn() const { return user.has_value(); }
+    bool isAdmin() const { return user && user->info.role == Role::Admin; }
     const QString &userName() const;
 
     // ---- output ----

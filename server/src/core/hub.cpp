@@ -94,47 +94,4 @@ void Hub::sendToOthersInChannel(const QString &channel, QByteArrayView json, con
     }
 }
 
-const QSet<QString> &Hub::members(const QString &channel) const
-{
-    static const QSet<QString> none;
-    auto it = m_members.constFind(channel);
-    return it == m_members.cend() ? none : *it;
-}
-
-void Hub::setMembers(const QString &channel, QSet<QString> members)
-{
-    m_members.insert(channel, std::move(members));
-}
-
-void Hub::addMember(const QString &channel, const QString &user)
-{
-    auto it = m_members.find(channel);
-    if (it != m_members.end())
-        it->insert(user);
-}
-
-void Hub::removeMember(const QString &channel, const QString &user)
-{
-    auto it = m_members.find(channel);
-    if (it != m_members.end())
-        it->remove(user);
-}
-
-QList<Connection *> Hub::presenceAudience(const QString &user) const
-{
-    QList<Connection *> audience;
-    QSet<Connection *> seen;
-    for (auto it = m_subscribers.cbegin(); it != m_subscribers.cend(); ++it) {
-        if (!members(it.key()).contains(user))
-            continue;
-        for (Connection *connection : it.value()) {
-            if (!seen.contains(connection)) {
-                seen.insert(connection);
-                audience.append(connection);
-            }
-        }
-    }
-    return audience;
-}
-
 } // namespace confab::server

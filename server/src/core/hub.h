@@ -47,17 +47,6 @@ public:
     /// (what is said about a user, such as their typing, never reaches that user).
     void sendToOthersInChannel(const QString &channel, QByteArrayView json, const QString &user);
 
-    /// Members of a channel, cached (the Router loads them from the store on first use).
-    bool hasMembers(const QString &channel) const { return m_members.contains(channel); }
-    const QSet<QString> &members(const QString &channel) const;
-    void setMembers(const QString &channel, QSet<QString> members);
-    void addMember(const QString &channel, const QString &user);
-    void removeMember(const QString &channel, const QString &user);
-
-    /// Connections that should see `user`'s presence: subscribers of a channel `user` is a
-    /// member of. Each connection once.
-    QList<Connection *> presenceAudience(const QString &user) const;
-
     qint64 messagesBroadcast() const { return m_messagesBroadcast; }
 
 private:
@@ -66,7 +55,6 @@ private:
     QHash<QString, QList<Connection *>> m_byUser;
     QHash<QString, QList<Connection *>> m_subscribers;
     QHash<QString, qint64> m_lastSeq;
-    QHash<QString, QSet<QString>> m_members;
     qint64 m_messagesBroadcast = 0;
 };
 

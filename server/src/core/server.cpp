@@ -1,14 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server.h"
 
+#include "adminrequests.h"
 #include "authservice.h"
+#include "channeldirectory.h"
 #include "channelrepository.h"
+#include "channelrequests.h"
+#include "connectionwatchdog.h"
 #include "database.h"
+#include "historyreader.h"
 #include "hub.h"
+#include "localbroker.h"
 #include "logging.h"
 #include "messagewriter.h"
+#include "presencerelay.h"
 #include "presencetracker.h"
-#include "router.h"
+#include "publishpipeline.h"
+#include "requestdispatcher.h"
+#include "serverstats.h"
+#include "sessions.h"
 #include "sessionwatcher.h"
 #include "transport.h"
 #include "typingtracker.h"
@@ -26,6 +36,64 @@ constexpr int closeWaitMs = 1000; // for peers to finish the close handshake on 
 // How often to look for accounts changed by confabctl while running: an admin who disables
 // someone expects it to take effect at once, and a look costs one PRAGMA when nothing changed.
 constexpr std::chrono::seconds sessionCheckInterval{2};
+
+AuthService::Options authOptions(const ServerConfig &config)
+{
+    AuthService::Options options;
+    options.cost = auth::KdfCost{config.kdfMemoryKiB, config.kdfIterations, 1};
+    options.maxFailures = config.maxFailures;
+    options.failureWindowMs = config.failureWindowS * 1000;
+    options.tokenTtlMs = qint64(config.tokenTtlDays) * 24 * 3600 * 1000;
+    return options;
+}
+
+/// Every part that serves requests, wired together; built once the store is open and
+/// destroyed in reverse order.
+struct Core
+{
+    Core(const ServerConfig &config, store::Database &db, store::MessageWriter &writer, Hub &hub)
+        : presence(config.presenceGraceMs)
+        , typing(config.typingExpiryMs)
+        , auth(db, authOptions(config))
+        , channels(db)
+        , broker(hub, channels)
+        , relay(presence, typing, hub, broker)
+        , sessions(config, db, auth, hub, presence, channels)
+        , channelRequests(config, {db, channels, hub, presence, typing, relay})
+        , publishing(writer, channels, broker, relay)
+        , history(db, channels, hub)
+        , stats(hub, presence, db)
+        , admin({db, auth, hub, presence, channels, sessions, stats})
+        , watchdog(hub, config.helloTimeoutMs, config.heartbeatMs)
+        , dispatcher(config, hub, {sessions, channelRequests, publishing, history, relay, admin})
+        , accounts(db, hub, sessionCheckInterval)
+    {
+        QObject::connect(&sessions, &Sessions::inputResumed, &dispatcher,
+                         &RequestDispatcher::resume);
+        QObject::connect(&sessions, &Sessions::closed, &relay, &PresenceRelay::connectionClosed);
+        QObject::connect(&sessions, &Sessions::accountAdded, &sessions,
+                         [this](const QString &user) { channels.accountAdded(user); });
+        QObject::connect(&accounts, &SessionWatcher::revoked, &sessions, &Sessions::kick);
+        accounts.start();
+    }
+
+    PresenceTracker presence;
+    TypingTracker typing;
+    AuthService auth;
+    ChannelDirectory channels;
+    LocalBroker broker;
+    PresenceRelay relay;
+    Sessions sessions;
+    ChannelRequests channelRequests;
+    PublishPipeline publishing;
+    HistoryReader history;
+    ServerStats stats;
+    AdminRequests admin;
+    ConnectionWatchdog watchdog;
+    RequestDispatcher dispatcher;
+    SessionWatcher accounts; ///< account changes made beside the server (confabctl)
+};
+
 } // namespace
 
 struct Server::Parts
@@ -34,11 +102,7 @@ struct Server::Parts
     store::Database db;
     std::unique_ptr<store::MessageWriter> writer;
     Hub hub;
-    std::unique_ptr<PresenceTracker> presence;
-    std::unique_ptr<TypingTracker> typing;
-    std::unique_ptr<AuthService> auth;
-    std::unique_ptr<Router> router;
-    std::unique_ptr<SessionWatcher> sessions;
+    std::unique_ptr<Core> core;
     std::unique_ptr<Transport> transport;
     bool stopping = false;
 };
@@ -54,9 +118,9 @@ Server::Server(ServerConfig config, QObject *parent)
 
 Server::~Server()
 {
-    // Connections first (they reference the router's state), then the writer's thread.
+    // Connections first (they reference the core's state), then the writer's thread.
     d->transport.reset();
-    d->router.reset();
+    d->core.reset();
     if (d->writer)
         d->writer->stop();
 }
@@ -84,20 +148,7 @@ bool Server::start(QString *error)
     for (const auto &record : channels.all())
         d->hub.setLastSeq(record.channel.name, record.channel.lastSeq);
 
-    d->presence = std::make_unique<PresenceTracker>(config.presenceGraceMs);
-    d->typing = std::make_unique<TypingTracker>(config.typingExpiryMs);
-    AuthService::Options authOptions;
-    authOptions.cost = auth::KdfCost{config.kdfMemoryKiB, config.kdfIterations, 1};
-    authOptions.maxFailures = config.maxFailures;
-    authOptions.failureWindowMs = config.failureWindowS * 1000;
-    authOptions.tokenTtlMs = qint64(config.tokenTtlDays) * 24 * 3600 * 1000;
-    d->auth = std::make_unique<AuthService>(d->db, authOptions);
-    d->router = std::make_unique<Router>(
-        config, Router::Parts{d->db, *d->writer, d->hub, *d->presence, *d->typing, *d->auth});
-    d->sessions = std::make_unique<SessionWatcher>(d->db, d->hub, sessionCheckInterval);
-    connect(d->sessions.get(), &SessionWatcher::revoked, d->router.get(),
-            &Router::endRevokedSession);
-    d->sessions->start();
+    d->core = std::make_unique<Core>(d->config, d->db, *d->writer, d->hub);
 
     Transport::Options transportOptions;
     transportOptions.address = config.listenAddress;
@@ -112,7 +163,8 @@ bool Server::start(QString *error)
     transportOptions.connectionsPerAddress = config.connectionsPerAddress;
     transportOptions.trustedProxies = config.trustedProxies;
     d->transport = std::make_unique<Transport>(transportOptions);
-    connect(d->transport.get(), &Transport::connected, d->router.get(), &Router::adopt);
+    connect(d->transport.get(), &Transport::connected, &d->core->dispatcher,
+            &RequestDispatcher::adopt);
     return d->transport->listen(error);
 }
 
@@ -126,26 +178,27 @@ void Server::stop()
     if (d->stopping)
         return;
     d->stopping = true;
-    if (!d->router) {
+    if (!d->core) {
         emit stopped();
         return;
     }
     d->transport->stopListening();
+    d->core->dispatcher.stopReading();
     // Answer every publish already accepted, then say goodbye, then let the close
     // handshakes finish (bounded), then close the store.
-    d->router->drain([this] {
-        d->router->closeAll(ByeReason::Shutdown, 1000);
+    d->core->publishing.drain([this] {
+        d->core->sessions.closeAll(ByeReason::Shutdown, 1000);
         auto finish = [this] {
             if (!d->writer)
                 return;
             d->writer->stop();
             d->transport.reset();
-            d->router.reset();
+            d->core.reset();
             d->writer.reset();
             d->db.close();
             emit stopped();
         };
-        if (d->router->connectionCount() == 0) {
+        if (d->hub.connections().isEmpty()) {
             finish();
             return;
         }
@@ -153,7 +206,7 @@ void Server::stop()
         poll->setInterval(20);
         auto deadline = QDateTime::currentMSecsSinceEpoch() + closeWaitMs;
         connect(poll, &QTimer::timeout, this, [this, poll, deadline, finish] {
-            if (d->router && d->router->connectionCount() > 0 &&
+            if (d->core && !d->hub.connections().isEmpty() &&
                 QDateTime::currentMSecsSinceEpoch() < deadline)
                 return;
             poll->deleteLater();

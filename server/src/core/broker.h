@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "types.h"
+
+namespace confab::server {
+
+/// Where live events go once they are decided: a committed message, a typing change and a
+/// presence change. The handlers hand every event to the Broker and never write to other
+/// users' connections themselves, so that several server processes can share the work: a
+/// broker for several nodes (Redis, say) tells the other processes too, and delivers what
+/// they tell it to this process's connections.
+///
+/// What every implementation must guarantee:
+/// - `message`: every committed message is delivered to every connection of this process
+///   subscribed to its channel exactly once, in seq order per channel, and the channel's
+///   last broadcast seq (Hub::lastSeq) moves with it, in the same event-loop turn as the
+///   delivery (a join sends catch-up up to lastSeq and subscribes in one turn).
+/// - `typing`: to the connections subscribed to the channel, never to the typing user's own.
+/// - `presence`: to every connection subscribed to a channel the user is a member of.
+class Broker
+{
+public:
+    virtual ~Broker() = default;
+    virtual void message(const Message &message) = 0;
+    virtual void typing(const TypingState &typing) = 0;
+    virtual void presence(const Presence &presence) = 0;
+};
+
+} // namespace confab::server

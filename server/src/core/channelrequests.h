@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "frames.h"
+#include "responder.h"
+#include "serverconfig.h"
+
+namespace confab::store {
+class Database;
+struct ChannelRecord;
+} // namespace confab::store
+
+namespace confab::server {
+
+class ChannelDirectory;
+class Hub;
+class PresenceRelay;
+class PresenceTracker;
+class TypingTracker;
+
+/// Channel requests: `join` (with its catch-up and `synced`), `leave`, `channels`,
+/// `create` and `invite`. A join's reply, catch-up and `synced` are written and the
+/// connection subscribed in one event-loop turn, so the live stream continues exactly
+/// where the catch-up ended. Losing a membership ends the channel on every connection of
+/// the user.
+class ChannelRequests
+{
+public:
+    struct Parts
+    {
+        store::Database &db;
+        ChannelDirectory &channels;
+        Hub &hub;
+        PresenceTracker &presence;
+        TypingTracker &typing;
+        PresenceRelay &relay;
+    };
+
+    ChannelRequests(const ServerConfig &config, Parts parts);
+
+    void join(const Responder &reply, const JoinRequest &request);
+    void leave(const Responder &reply, const LeaveRequest &request);
+    void list(const Responder &reply, const ChannelsRequest &request);
+    void create(const Responder &reply, const CreateRequest &request);
+    void invite(const Responder &reply, const InviteRequest &request);
+
+private:
+    /// `user` is no longer a member of `record`: unsubscribes each of their connections and
+    /// tells those other than `asked` with a `channel` `removed` event.
+    void endMembership(const store::ChannelRecord &record, const QString &user,
+                       const Connection *asked);
+    Channel withLiveSeq(const store::ChannelRecord &record) const;
+
+    const ServerConfig &m_config;
+    Parts m_parts;
+};
+
+} // namespace confab::server

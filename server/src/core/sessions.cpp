@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sessions.h"
+
+#include "authservice.h"
+#include "channeldirectory.h"
+#include "codec.h"
+#include "connection.h"
+#include "hub.h"
+#include "logging.h"
+#include "presencetracker.h"
+#include "replies.h"
+#include "userrepository.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace confab::server {
+
+namespace {
+constexpr int maxFailedHellos = 3;
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+} // namespace
+
+Sessions::Sessions(const ServerConfig &config, store::Database &db, AuthService &auth, Hub &hub,
+                   PresenceTracker &presence, ChannelDirectory &channels, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_db(db)
+    , m_auth(auth)
+    , m_hub(hub)
+    , m_presence(presence)
+    , m_channels(channels)
+{}
+
+void Sessions::hello(const Responder &reply, const HelloRequest &request)
+{
+    Connection *c = reply.connection();
+    if (c->isSignedIn()) {
+        reply.error(ErrorCode::BadRequest, u"already signed in"_s);
+        return;
+    }
+    if (!request.token.isEmpty()) {
+        auto result = m_auth.signInWithToken(request.token, nowMs());
+        if (result.error) {
+            failHello(reply, *result.error);
+            return;
+        }
+        c->user = result.user;
+        c->user->client = request.client;
+        completeHello(reply, false);
+        return;
+    }
+    c->helloPending = true;
+    const QString client = request.client;
+    m_auth.signInWithPassword(request.user, request.password, c->peerAddress(),
+                              [this, reply, client](AuthService::Result result) {
+                                  Connection *c = reply.connection();
+                                  if (!c)
+                                      return;
+                                  c->helloPending = false;
+                                  if (result.error) {
+                                      failHello(reply, *result.error);
+                                  } else {
+                                      c->user = result.user;
+                                      c->user->client = client;
+                                      completeHello(reply, true);
+                                  }
+                                  emit inputResumed(c);
+                              });
+}
+
+void Sessions::failHello(const Responder &reply, const Error &error)
+{
+    reply.error(error);
+    Connection *c = reply.connection();
+    if (error.code == ErrorCode::Unauthorized && ++c->failedHellos >= maxFailedHellos) {
+        qCInfo(lcAuth) << c->session() << "failed hello three times - closing 1008";
+        c->closeWith(1008, u"too many failed sign-ins"_s);
+    }
+}
+
+void Sessions::completeHello(const Responder &reply, bool issuedToken)
+{
+    Connection *c = reply.connection();
+    if (const int limit = m_config.connectionsPerUser; limit > 0) {
+        const QList<Connection *> others = m_hub.connectionsOf(c->userName());
+        const auto open = std::count_if(others.cbegin(), others.cend(),
+                                        [](const Connection *o) { return !o->isClosing(); });
+        if (open >= limit) {
+            qCInfo(lcAuth) << c->session() << "is one connection too many for" << c->userName()
+                           << "- closing 4009";
+            c->user.reset(); // not signed in: nothing to undo when it closes
+            reply.error(ErrorCode::Forbidden,
+                        u"too many connections for this user (%1)"_s.arg(limit));
+            c->closeWith(4009, u"too many connections"_s);
+            return;
+        }
+    }
+    m_hub.signedIn(c);
+    const QString &user = c->userName();
+    qCInfo(lcAuth) << c->session() << "signed in as" << user;
+    m_presence.connectionOpened(user, nowMs());
+    emit signedIn(c);
+
+    HelloOk ok;
+    ok.user = c->user->info;
+    if (issuedToken)
+        ok.token = c->user->token;
+    ok.session = c->session();
+    ok.heartbeatMs = m_config.heartbeatMs;
+    ok.limits = m_config.limits;
+    ok.server = u"confabd/"_s + QCoreApplication::applicationVersion();
+    if (QCoreApplication::applicationVersion().isEmpty())
+        ok.server = u"confabd/0.3"_s;
+    // The user's own channels only: the reply must not grow with the server's public
+    // channels (those are paged by `channels`).
+    for (const auto &record : m_channels.memberOf(user)) {
+        Channel channel = record.channel;
+        channel.lastSeq = m_hub.lastSeq(channel.name);
+        ok.channels.append(channel);
+    }
+    reply.ok(ok.toJson());
+}
+
+void Sessions::registerUser(const Responder &reply, const RegisterRequest &request)
+{
+    if (!m_config.openRegistration) {
+        reply.error(ErrorCode::Forbidden,
+                    u"this server does not allow open registration; ask an admin for an account"_s);
+        return;
+    }
+    if (const auto throttled = m_auth.admitRegistration(reply.connection()->peerAddress())) {
+        reply.error(*throttled);
+        return;
+    }
+    store::UserRepository users(m_db);
+    if (users.find(request.user)) {
+        reply.error(ErrorCode::Conflict, u"the user name '%1' is taken"_s.arg(request.user));
+        return;
+    }
+    m_auth.hashPassword(request.password, [this, reply, request](const QString &hash) {
+        if (!reply.connection())
+            return;
+        if (hash.isEmpty()) {
+            reply.error(ErrorCode::Internal, u"the server could not hash the password"_s);
+            return;
+        }
+        store::UserRepository users(m_db);
+        QString error;
+        const UserInfo info{request.user,
+                            request.display.isEmpty() ? request.user : request.display, Role::User};
+        if (!users.add(info, hash, &error)) {
+            reply.error(ErrorCode::Conflict, error);
+            return;
+        }
+        qCInfo(lcAuth) << "registered" << request.user;
+        emit accountAdded(request.user);
+        reply.ok(RegisterOk{info}.toJson());
+    });
+}
+
+void Sessions::logout(const Responder &reply, const LogoutRequest &)
+{
+    Connection *c = reply.connection();
+    if (!c->user->token.isEmpty())
+        m_auth.revoke(c->user->token);
+    reply.ok();
+    c->closeWith(1000, u"signed out"_s);
+}
+
+void Sessions::kick(Connection *connection)
+{
+    if (connection->isClosing())
+        return;
+    connection->sendJson(encodeServerFrame(ByeEvent{ByeReason::Kicked, std::nullopt}));
+    connection->closeWith(4002, u"kicked"_s);
+}
+
+void Sessions::closeAll(ByeReason reason, int closeCode)
+{
+    const QByteArray bye = encodeServerFrame(ByeEvent{reason, 1000});
+    const QList<Connection *> connections = m_hub.connections();
+    for (Connection *c : connections) {
+        c->sendJson(bye);
+        c->closeWith(closeCode, u"server shutting down"_s);
+    }
+}
+
+void Sessions::connectionClosed(Connection *c)
+{
+    qCInfo(lcNet) << "disconnect" << c->session() << (c->isSignedIn() ? c->userName() : QString());
+    m_hub.remove(c);
+    if (c->isSignedIn())
+        m_presence.connectionClosed(c->userName(), nowMs());
+    emit closed(c);
+    c->deleteLater();
+}
+
+} // namespace confab::server
