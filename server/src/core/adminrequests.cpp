@@ -11,8 +11,7 @@
 #include "replies.h"
 #include "serverstats.h"
 #include "sessions.h"
-#include "tokenrepository.h"
-#include "userrepository.h"
+#include "stores.h"
 #include "wsframe.h"
 
 #include <QDateTime>
@@ -78,7 +77,7 @@ void AdminRequests::watch(const Responder &reply, const AdminWatchRequest &)
 {
     const qint64 now = nowMs();
     AdminWatchOk ok;
-    for (const auto &record : store::UserRepository(m_parts.db).list()) {
+    for (const auto &record : m_parts.accounts.users()) {
         UserActivity activity;
         activity.presence = m_parts.presence.presence(record.info.name);
         for (const Connection *connection : m_parts.hub.connectionsOf(record.info.name))
@@ -124,7 +123,7 @@ void AdminRequests::user(const Responder &reply, const AdminUserRequest &request
         finishUser(reply, request, {});
         return;
     }
-    const bool exists = store::UserRepository(m_parts.db).find(request.user).has_value();
+    const bool exists = m_parts.accounts.findUser(request.user).has_value();
     if (request.action == AdminUserAction::Add && exists) {
         reply.error(ErrorCode::Conflict, u"the user name '%1' is taken"_s.arg(request.user));
         return;
@@ -147,7 +146,7 @@ void AdminRequests::user(const Responder &reply, const AdminUserRequest &request
 void AdminRequests::finishUser(const Responder &reply, const AdminUserRequest &request,
                                const QString &passwordHash)
 {
-    store::UserRepository users(m_parts.db);
+    store::AccountStore &users = m_parts.accounts;
     QString error;
     bool ok = true;
     bool endSessions = false;
@@ -156,7 +155,7 @@ void AdminRequests::finishUser(const Responder &reply, const AdminUserRequest &r
         const UserInfo info{request.user,
                             request.display.isEmpty() ? request.user : request.display,
                             request.role.value_or(Role::User)};
-        ok = users.add(info, passwordHash, &error).has_value();
+        ok = users.addUser(info, passwordHash, &error).has_value();
         if (ok)
             m_parts.channels.accountAdded(request.user);
         break;
@@ -176,7 +175,7 @@ void AdminRequests::finishUser(const Responder &reply, const AdminUserRequest &r
         endSessions = true;
         break;
     }
-    const auto record = users.find(request.user);
+    const auto record = users.findUser(request.user);
     if (!ok || !record) {
         reply.error(!record ? ErrorCode::NotFound : ErrorCode::Conflict,
                     error.isEmpty() ? u"there is no user '%1'"_s.arg(request.user) : error);
@@ -189,7 +188,7 @@ void AdminRequests::finishUser(const Responder &reply, const AdminUserRequest &r
             m_watchers.remove(connection);
     }
     if (endSessions)
-        store::TokenRepository(m_parts.db).revokeAll(record->id);
+        m_parts.accounts.revokeTokens(record->id);
     reply.ok(AdminUserOk{record->info, record->disabled}.toJson());
     if (endSessions) {
         for (Connection *connection : m_parts.hub.connectionsOf(request.user))

@@ -8,7 +8,7 @@
 #include <QSet>
 
 namespace confab::store {
-class Database;
+class AccountStore;
 }
 
 namespace confab::server {
@@ -33,7 +33,7 @@ class AdminRequests : public QObject
 public:
     struct Parts
     {
-        store::Database &db;
+        store::AccountStore &accounts;
         AuthService &auth;
         Hub &hub;
         PresenceTracker &presence;

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "authservice.h"
 
-#include "database.h"
 #include "logging.h"
-#include "tokenrepository.h"
-#include "userrepository.h"
+#include "stores.h"
 
 #include <QDateTime>
 #include <QPointer>
@@ -31,9 +29,9 @@ Error unauthorized(const QString &message)
 }
 } // namespace
 
-AuthService::AuthService(store::Database &db, Options options, QObject *parent)
+AuthService::AuthService(store::AccountStore &accounts, Options options, QObject *parent)
     : QObject(parent)
-    , m_db(db)
+    , m_accounts(accounts)
     , m_options(options)
     , m_attempts(options.failureWindowMs)
 {
@@ -48,12 +46,11 @@ AuthService::~AuthService()
 
 AuthService::Result AuthService::signInWithToken(const QString &token, qint64 nowMs)
 {
-    store::TokenRepository tokens(m_db);
-    const auto userId = tokens.userFor(token, nowMs);
+    const auto userId = m_accounts.tokenUser(token, nowMs);
     if (!userId)
         return {std::nullopt, unauthorized(u"this sign-in token is unknown, expired or revoked; "
                                            u"sign in with your password"_s)};
-    const auto record = store::UserRepository(m_db).findById(*userId);
+    const auto record = m_accounts.findUserById(*userId);
     if (!record)
         return {std::nullopt, unauthorized(u"this account no longer exists"_s)};
     if (record->disabled)
@@ -81,8 +78,7 @@ void AuthService::signInWithPassword(const QString &user, const QString &passwor
     // Counted from now, not from when the check fails: concurrent attempts see each other.
     m_attempts.begin(userKey);
     m_attempts.begin(addressKey);
-    store::UserRepository users(m_db);
-    const auto record = users.find(user);
+    const auto record = m_accounts.findUser(user);
     const QString hash = record ? record->passwordHash : m_dummyHash;
     QPointer<AuthService> self(this);
     m_pool.start([self, password, hash, record, userKey, addressKey, done = std::move(done)] {
@@ -105,10 +101,9 @@ void AuthService::signInWithPassword(const QString &user, const QString &passwor
                     done({std::nullopt, unauthorized(u"this account is disabled"_s)});
                     return;
                 }
-                store::TokenRepository tokens(self->m_db);
                 QString error;
-                const auto token =
-                    tokens.issue(record->id, now, self->m_options.tokenTtlMs, &error);
+                const auto token = self->m_accounts.issueToken(record->id, now,
+                                                               self->m_options.tokenTtlMs, &error);
                 if (!token) {
                     qCWarning(lcAuth) << "cannot issue a token:" << error;
                     done(
@@ -157,8 +152,7 @@ void AuthService::hashPassword(const QString &password, std::function<void(QStri
 
 bool AuthService::revoke(const QString &token)
 {
-    store::TokenRepository tokens(m_db);
-    return tokens.revoke(token);
+    return m_accounts.revokeToken(token);
 }
 
 void AuthService::sweep(qint64 nowMs)

@@ -16,7 +16,7 @@
 #include <optional>
 
 namespace confab::store {
-class Database;
+class AccountStore;
 }
 
 namespace confab::server {
@@ -49,7 +49,7 @@ public:
     };
     using Callback = std::function<void(Result)>;
 
-    AuthService(store::Database &db, Options options, QObject *parent = nullptr);
+    AuthService(store::AccountStore &accounts, Options options, QObject *parent = nullptr);
     ~AuthService() override;
 
     /// Token sign-in: a hash and an indexed lookup, done at once.
@@ -69,7 +69,7 @@ private:
     /// Forgets keys idle for a whole window, at most once a window.
     void sweep(qint64 nowMs);
 
-    store::Database &m_db;
+    store::AccountStore &m_accounts;
     Options m_options;
     AttemptThrottle m_attempts;
     qint64 m_lastSweepMs = 0;

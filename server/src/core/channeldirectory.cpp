@@ -2,7 +2,7 @@
 #include "channeldirectory.h"
 
 #include "logging.h"
-#include "userrepository.h"
+#include "stores.h"
 #include "validation.h"
 
 using namespace Qt::StringLiterals;
@@ -13,15 +13,16 @@ namespace {
 const QString generalChannel = u"general"_s;
 }
 
-ChannelDirectory::ChannelDirectory(store::Database &db)
-    : m_db(db)
+ChannelDirectory::ChannelDirectory(store::ChannelStore &store, store::AccountStore &accounts)
+    : m_store(store)
+    , m_accounts(accounts)
 {}
 
 std::optional<store::ChannelRecord> ChannelDirectory::find(const QString &name)
 {
     if (auto it = m_records.constFind(name); it != m_records.cend())
         return *it;
-    auto record = store::ChannelRepository(m_db).find(name);
+    auto record = m_store.findChannel(name);
     if (record)
         m_records.insert(name, *record);
     return record;
@@ -37,11 +38,11 @@ Expected<store::ChannelRecord> ChannelDirectory::open(const QString &user, const
                          std::nullopt};
         if (!record && openDirect) {
             const QString other = pair->first == user ? pair->second : pair->first;
-            if (!store::UserRepository(m_db).find(other))
+            if (!m_accounts.findUser(other))
                 return Error{ErrorCode::NotFound, u"there is no user '%1'"_s.arg(other),
                              std::nullopt};
             QString error;
-            record = store::ChannelRepository(m_db).ensureDirect(name, &error);
+            record = m_store.ensureDirect(name, &error);
             if (!record)
                 return Error{ErrorCode::Internal, error, std::nullopt};
             m_records.insert(name, *record);
@@ -59,7 +60,7 @@ QSet<QString> &ChannelDirectory::loadMembers(const store::ChannelRecord &record)
 {
     auto it = m_members.find(record.channel.name);
     if (it == m_members.end()) {
-        const QStringList members = store::ChannelRepository(m_db).members(record.id);
+        const QStringList members = m_store.members(record.id);
         it = m_members.insert(record.channel.name, QSet<QString>(members.cbegin(), members.cend()));
     }
     return *it;
@@ -84,8 +85,7 @@ Expected<store::ChannelRecord> ChannelDirectory::create(const QString &name, con
 {
     QString error;
     bool conflict = false;
-    const auto record =
-        store::ChannelRepository(m_db).create(name, topic, isPrivate, creator, &error, &conflict);
+    const auto record = m_store.createChannel(name, topic, isPrivate, creator, &error, &conflict);
     if (!record)
         return Error{conflict ? ErrorCode::Conflict : ErrorCode::Internal, error, std::nullopt};
     m_records.insert(name, *record);
@@ -95,7 +95,7 @@ Expected<store::ChannelRecord> ChannelDirectory::create(const QString &name, con
 
 int ChannelDirectory::createdBy(const QString &user) const
 {
-    return store::ChannelRepository(m_db).countCreatedBy(user);
+    return m_store.createdBy(user);
 }
 
 std::optional<Error> ChannelDirectory::addMember(const store::ChannelRecord &record,
@@ -105,7 +105,7 @@ std::optional<Error> ChannelDirectory::addMember(const store::ChannelRecord &rec
     if (members.contains(user))
         return std::nullopt;
     QString error;
-    if (!store::ChannelRepository(m_db).addMember(record.id, user, &error))
+    if (!m_store.addMember(record.id, user, &error))
         return Error{ErrorCode::Internal, error, std::nullopt};
     members.insert(user);
     return std::nullopt;
@@ -114,7 +114,7 @@ std::optional<Error> ChannelDirectory::addMember(const store::ChannelRecord &rec
 void ChannelDirectory::removeMember(const store::ChannelRecord &record, const QString &user)
 {
     QString error;
-    if (!store::ChannelRepository(m_db).removeMember(record.id, user, &error))
+    if (!m_store.removeMember(record.id, user, &error))
         qCWarning(lcRouter) << "leave" << record.channel.name << "kept the membership:" << error;
     loadMembers(record).remove(user);
 }
@@ -127,13 +127,13 @@ void ChannelDirectory::accountAdded(const QString &user)
 
 QList<store::ChannelRecord> ChannelDirectory::memberOf(const QString &user) const
 {
-    return store::ChannelRepository(m_db).memberOf(user);
+    return m_store.memberOf(user);
 }
 
 QList<store::ChannelRecord> ChannelDirectory::visibleTo(const QString &user, const QString &after,
                                                         int limit) const
 {
-    return store::ChannelRepository(m_db).visibleTo(user, after, limit);
+    return m_store.visibleTo(user, after, limit);
 }
 
 } // namespace confab::server

@@ -9,8 +9,9 @@
 #include <QString>
 
 namespace confab::store {
-class Database;
-}
+class AccountStore;
+class ChannelStore;
+} // namespace confab::store
 
 namespace confab::server {
 
@@ -23,7 +24,7 @@ namespace confab::server {
 class ChannelDirectory
 {
 public:
-    explicit ChannelDirectory(store::Database &db);
+    ChannelDirectory(store::ChannelStore &store, store::AccountStore &accounts);
 
     /// The channel `name` as `user` may use it: not_found, or forbidden for a private
     /// channel (or `dm:` one) the user is not a member of. With `openDirect`, a direct
@@ -56,7 +57,8 @@ public:
 private:
     QSet<QString> &loadMembers(const store::ChannelRecord &record);
 
-    store::Database &m_db;
+    store::ChannelStore &m_store;
+    store::AccountStore &m_accounts;
     QHash<QString, store::ChannelRecord> m_records;
     QHash<QString, QSet<QString>> m_members; ///< loaded on first use of a channel
 };

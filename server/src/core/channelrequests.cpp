@@ -7,12 +7,10 @@
 #include "historyreader.h"
 #include "hub.h"
 #include "logging.h"
-#include "messagerepository.h"
 #include "presencerelay.h"
 #include "presencetracker.h"
 #include "replies.h"
 #include "typingtracker.h"
-#include "userrepository.h"
 #include "validation.h"
 
 #include <QDateTime>
@@ -58,9 +56,8 @@ void ChannelRequests::join(const Responder &reply, const JoinRequest &request)
     } else if (request.rewindCount) {
         from = lastSeq - std::min(*request.rewindCount, cap) + 1;
     } else if (request.rewindSeconds) {
-        store::MessageRepository messages(m_parts.db);
         const qint64 since = QDateTime::currentMSecsSinceEpoch() - *request.rewindSeconds * 1000;
-        const auto first = messages.firstSeqSince(record->id, since, lastSeq);
+        const auto first = m_parts.stores.messages.firstSeqSince(record->id, since, lastSeq);
         if (!first) {
             c->joined.remove(name);
             reply.error(unreadableMessages(name));
@@ -73,8 +70,7 @@ void ChannelRequests::join(const Responder &reply, const JoinRequest &request)
     // reply to the join, with no catch-up, no `synced` and no subscription.
     QList<Message> missed;
     if (from <= lastSeq) {
-        auto read =
-            store::MessageRepository(m_parts.db).range(record->id, name, from, lastSeq, int(cap));
+        auto read = m_parts.stores.messages.range(record->id, name, from, lastSeq, int(cap));
         if (!read) {
             c->joined.remove(name);
             reply.error(unreadableMessages(name));
@@ -180,7 +176,7 @@ void ChannelRequests::invite(const Responder &reply, const InviteRequest &reques
         reply.error(ErrorCode::Forbidden, u"a direct conversation has exactly its two members"_s);
         return;
     }
-    if (!store::UserRepository(m_parts.db).find(request.user)) {
+    if (!m_parts.stores.accounts.findUser(request.user)) {
         reply.error(ErrorCode::NotFound, u"there is no user '%1'"_s.arg(request.user));
         return;
     }

@@ -5,10 +5,11 @@
 #include "responder.h"
 #include "serverconfig.h"
 
+#include "stores.h"
+
 namespace confab::store {
-class Database;
 struct ChannelRecord;
-} // namespace confab::store
+}
 
 namespace confab::server {
 
@@ -28,7 +29,7 @@ class ChannelRequests
 public:
     struct Parts
     {
-        store::Database &db;
+        store::Stores stores;
         ChannelDirectory &channels;
         Hub &hub;
         PresenceTracker &presence;

@@ -4,8 +4,8 @@
 #include "channeldirectory.h"
 #include "connection.h"
 #include "hub.h"
-#include "messagerepository.h"
 #include "replies.h"
+#include "stores.h"
 
 using namespace Qt::StringLiterals;
 
@@ -19,8 +19,8 @@ Error unreadableMessages(const QString &channel)
         std::nullopt};
 }
 
-HistoryReader::HistoryReader(store::Database &db, ChannelDirectory &channels, Hub &hub)
-    : m_db(db)
+HistoryReader::HistoryReader(store::MessageStore &messages, ChannelDirectory &channels, Hub &hub)
+    : m_messages(messages)
     , m_channels(channels)
     , m_hub(hub)
 {}
@@ -32,15 +32,14 @@ void HistoryReader::history(const Responder &reply, const HistoryRequest &reques
         reply.error(record.error());
         return;
     }
-    store::MessageRepository messages(m_db);
     HistoryOk ok;
     const qint64 lastSeq = m_hub.lastSeq(request.channel);
     const auto page =
         request.before
-            ? messages.before(record->id, request.channel, std::min(*request.before, lastSeq + 1),
-                              request.limit, &ok.more)
-            : messages.after(record->id, request.channel, request.after.value_or(0), lastSeq,
-                             request.limit, &ok.more);
+            ? m_messages.before(record->id, request.channel, std::min(*request.before, lastSeq + 1),
+                                request.limit, &ok.more)
+            : m_messages.after(record->id, request.channel, request.after.value_or(0), lastSeq,
+                               request.limit, &ok.more);
     if (!page) { // never a short page: the client would take it for all there is
         reply.error(unreadableMessages(request.channel));
         return;

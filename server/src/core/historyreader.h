@@ -5,7 +5,7 @@
 #include "responder.h"
 
 namespace confab::store {
-class Database;
+class MessageStore;
 }
 
 namespace confab::server {
@@ -22,12 +22,12 @@ Error unreadableMessages(const QString &channel);
 class HistoryReader
 {
 public:
-    HistoryReader(store::Database &db, ChannelDirectory &channels, Hub &hub);
+    HistoryReader(store::MessageStore &messages, ChannelDirectory &channels, Hub &hub);
 
     void history(const Responder &reply, const HistoryRequest &request);
 
 private:
-    store::Database &m_db;
+    store::MessageStore &m_messages;
     ChannelDirectory &m_channels;
     Hub &m_hub;
 };

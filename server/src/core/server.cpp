@@ -20,6 +20,7 @@
 #include "serverstats.h"
 #include "sessions.h"
 #include "sessionwatcher.h"
+#include "sqlitestores.h"
 #include "transport.h"
 #include "typingtracker.h"
 
@@ -52,18 +53,19 @@ AuthService::Options authOptions(const ServerConfig &config)
 struct Core
 {
     Core(const ServerConfig &config, store::Database &db, store::MessageWriter &writer, Hub &hub)
-        : presence(config.presenceGraceMs)
+        : store(db)
+        , presence(config.presenceGraceMs)
         , typing(config.typingExpiryMs)
-        , auth(db, authOptions(config))
-        , channels(db)
+        , auth(store, authOptions(config))
+        , channels(store, store)
         , broker(hub, channels)
         , relay(presence, typing, hub, broker)
-        , sessions(config, db, auth, hub, presence, channels)
-        , channelRequests(config, {db, channels, hub, presence, typing, relay})
+        , sessions(config, store, auth, hub, presence, channels)
+        , channelRequests(config, {store.stores(), channels, hub, presence, typing, relay})
         , publishing(writer, channels, broker, relay)
-        , history(db, channels, hub)
+        , history(store, channels, hub)
         , stats(hub, presence, db)
-        , admin({db, auth, hub, presence, channels, sessions, stats})
+        , admin({store, auth, hub, presence, channels, sessions, stats})
         , watchdog(hub, config.helloTimeoutMs, config.heartbeatMs)
         , dispatcher(config, hub, {sessions, channelRequests, publishing, history, relay, admin})
         , accounts(db, hub, sessionCheckInterval)
@@ -77,6 +79,7 @@ struct Core
         accounts.start();
     }
 
+    store::SqliteStores store; ///< the store seam's one implementation today
     PresenceTracker presence;
     TypingTracker typing;
     AuthService auth;

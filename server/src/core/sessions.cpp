@@ -9,7 +9,7 @@
 #include "logging.h"
 #include "presencetracker.h"
 #include "replies.h"
-#include "userrepository.h"
+#include "stores.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -29,11 +29,11 @@ qint64 nowMs()
 }
 } // namespace
 
-Sessions::Sessions(const ServerConfig &config, store::Database &db, AuthService &auth, Hub &hub,
-                   PresenceTracker &presence, ChannelDirectory &channels, QObject *parent)
+Sessions::Sessions(const ServerConfig &config, store::AccountStore &accounts, AuthService &auth,
+                   Hub &hub, PresenceTracker &presence, ChannelDirectory &channels, QObject *parent)
     : QObject(parent)
     , m_config(config)
-    , m_db(db)
+    , m_accounts(accounts)
     , m_auth(auth)
     , m_hub(hub)
     , m_presence(presence)
@@ -141,8 +141,7 @@ void Sessions::registerUser(const Responder &reply, const RegisterRequest &reque
         reply.error(*throttled);
         return;
     }
-    store::UserRepository users(m_db);
-    if (users.find(request.user)) {
+    if (m_accounts.findUser(request.user)) {
         reply.error(ErrorCode::Conflict, u"the user name '%1' is taken"_s.arg(request.user));
         return;
     }
@@ -153,11 +152,10 @@ void Sessions::registerUser(const Responder &reply, const RegisterRequest &reque
             reply.error(ErrorCode::Internal, u"the server could not hash the password"_s);
             return;
         }
-        store::UserRepository users(m_db);
         QString error;
         const UserInfo info{request.user,
                             request.display.isEmpty() ? request.user : request.display, Role::User};
-        if (!users.add(info, hash, &error)) {
+        if (!m_accounts.addUser(info, hash, &error)) {
             reply.error(ErrorCode::Conflict, error);
             return;
         }

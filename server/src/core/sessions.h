@@ -8,7 +8,7 @@
 #include <QObject>
 
 namespace confab::store {
-class Database;
+class AccountStore;
 }
 
 namespace confab::server {
@@ -27,7 +27,7 @@ class Sessions : public QObject
 {
     Q_OBJECT
 public:
-    Sessions(const ServerConfig &config, store::Database &db, AuthService &auth, Hub &hub,
+    Sessions(const ServerConfig &config, store::AccountStore &accounts, AuthService &auth, Hub &hub,
              PresenceTracker &presence, ChannelDirectory &channels, QObject *parent = nullptr);
 
     void hello(const Responder &reply, const HelloRequest &request);
@@ -56,7 +56,7 @@ private:
     void failHello(const Responder &reply, const Error &error);
 
     const ServerConfig &m_config;
-    store::Database &m_db;
+    store::AccountStore &m_accounts;
     AuthService &m_auth;
     Hub &m_hub;
     PresenceTracker &m_presence;

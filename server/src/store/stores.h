@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The store seam: what the server's request handlers need from persistence, as three
+// interfaces, so that a second store (PostgreSQL, for several server nodes) can be added
+// without touching the handlers. SQLite is the one implementation today (sqlitestores.h).
+// Every implementation must pass the contract suite in tests/store/store_contract_test.cpp.
+//
+// Calls are made on one thread (the server's event loop), except MessageStore::append,
+// which the MessageWriter makes on its own thread. Failures come back as nullopt/false with
+// a sentence in `error`, never as a short or partial answer.
+
+#include "channelrepository.h"
+#include "messagewriter.h"
+#include "userrepository.h"
+
+#include <QList>
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+namespace confab::store {
+
+/// Accounts and their sign-in tokens. Tokens are kept only as a hash; a token is valid
+/// from issue until it expires or is revoked.
+class AccountStore
+{
+public:
+    virtual ~AccountStore() = default;
+
+    /// Adds an account, a member of `general` from the start; fails on a taken name.
+    virtual std::optional<UserRecord> addUser(const UserInfo &info, const QString &passwordHash,
+                                              QString *error) = 0;
+    virtual std::optional<UserRecord> findUser(const QString &name) = 0;
+    virtual std::optional<UserRecord> findUserById(qint64 id) = 0;
+    /// Every account, by name.
+    virtual QList<UserRecord> users() = 0;
+    virtual bool setDisabled(const QString &name, bool disabled, QString *error) = 0;
+    virtual bool setRole(const QString &name, Role role, QString *error) = 0;
+    virtual bool setPasswordHash(const QString &name, const QString &hash, QString *error) = 0;
+
+    /// A new random token for `userId`, valid for `ttlMs`.
+    virtual std::optional<QString> issueToken(qint64 userId, qint64 nowMs, qint64 ttlMs,
+                                              QString *error) = 0;
+    /// The user a live token belongs to; nullopt for an unknown, expired or revoked one.
+    virtual std::optional<qint64> tokenUser(const QString &token, qint64 nowMs) = 0;
+    /// True when the token existed.
+    virtual bool revokeToken(const QString &token) = 0;
+    /// Revokes every token of the user; how many there were.
+    virtual int revokeTokens(qint64 userId) = 0;
+};
+
+/// Channels and their members. Public channels are visible to everyone, private ones (and
+/// `dm:` ones) to their members only. Names are unique and never change.
+class ChannelStore
+{
+public:
+    virtual ~ChannelStore() = default;
+
+    /// Creates a channel with `creator` as first member; a taken name sets `*conflict`.
+    virtual std::optional<ChannelRecord> createChannel(const QString &name, const QString &topic,
+                                                       bool isPrivate, const QString &creator,
+                                                       QString *error, bool *conflict) = 0;
+    /// Finds or creates the direct conversation `dm:a:b` with both users as members.
+    virtual std::optional<ChannelRecord> ensureDirect(const QString &name, QString *error) = 0;
+    virtual std::optional<ChannelRecord> findChannel(const QString &name) = 0;
+    /// Visible channels by name after `after`, at most `limit` (-1: all).
+    virtual QList<ChannelRecord> visibleTo(const QString &user, const QString &after,
+                                           int limit) = 0;
+    /// The channels `user` is a member of, by name.
+    virtual QList<ChannelRecord> memberOf(const QString &user) = 0;
+    virtual QList<ChannelRecord> allChannels() = 0;
+    /// Channels `user` created (direct conversations count for nobody).
+    virtual int createdBy(const QString &user) = 0;
+    /// Idempotent: adding a member twice keeps one.
+    virtual bool addMember(qint64 channelId, const QString &user, QString *error) = 0;
+    virtual bool removeMember(qint64 channelId, const QString &user, QString *error) = 0;
+    /// Member names, sorted.
+    virtual QStringList members(qint64 channelId) = 0;
+};
+
+/// The message log. Each channel's seqs start at 1 and are gapless and strictly
+/// increasing; (sender, cid) is unique forever. Reads are in ascending seq; a read that
+/// fails, or that finds a seq missing where one must be, returns nullopt.
+class MessageStore
+{
+public:
+    virtual ~MessageStore() = default;
+
+    /// Stores a batch atomically, in order: each new message gets the channel's next seq;
+    /// a repeated (from, cid) gets the original with `dup`; an unknown channel `not_found`.
+    /// When the batch cannot be stored every job gets `internal` and no seq is used up.
+    virtual QList<PublishOutcome> append(const std::vector<PublishJob> &jobs) = 0;
+    /// Messages with seq in [fromSeq, toSeq], the oldest `limit`.
+    virtual std::optional<QList<Message>> range(qint64 channelId, const QString &channel,
+                                                qint64 fromSeq, qint64 toSeq, int limit) = 0;
+    /// The newest `limit` with seq < `before`; `*more` when older ones exist.
+    virtual std::optional<QList<Message>> before(qint64 channelId, const QString &channel,
+                                                 qint64 before, int limit, bool *more) = 0;
+    /// The oldest `limit` with `after` < seq <= `toSeq`; `*more` when newer ones exist.
+    virtual std::optional<QList<Message>> after(qint64 channelId, const QString &channel,
+                                                qint64 after, qint64 toSeq, int limit,
+                                                bool *more) = 0;
+    /// The smallest seq <= `toSeq` whose ts >= `sinceMs` (toSeq + 1 when none): rewind by
+    /// time. (Rewind by count is a range read.)
+    virtual std::optional<qint64> firstSeqSince(qint64 channelId, qint64 sinceMs, qint64 toSeq) = 0;
+};
+
+/// The three, as the server hands them to its handlers.
+struct Stores
+{
+    AccountStore &accounts;
+    ChannelStore &channels;
+    MessageStore &messages;
+};
+
+} // namespace confab::store
