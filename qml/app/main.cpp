@@ -4,6 +4,7 @@
 //          [--screenshot FILE [--screenshot-delay MS]]
 
 #include "appcontext.h"
+#include "version.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -59,7 +60,7 @@ int main(int argc, char *argv[])
     QGuiApplication::setApplicationName(u"confab"_s);
     QGuiApplication::setApplicationDisplayName(u"Confab"_s);
     QGuiApplication::setOrganizationName(u"Confab"_s);
-    QGuiApplication::setApplicationVersion(u"0.3.0"_s);
+    QGuiApplication::setApplicationVersion(QString::fromLatin1(confab::version));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Confab: self-hosted real-time chat"_s);

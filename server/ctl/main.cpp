@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "database.h"
+#include "version.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -83,7 +84,7 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"confabctl"_s);
-    QCoreApplication::setApplicationVersion(QStringLiteral(CONFAB_VERSION));
+    QCoreApplication::setApplicationVersion(QString::fromLatin1(confab::version));
     // A command's output is its own; store notes (a migration) only with QT_LOGGING_RULES.
     QLoggingCategory::setFilterRules(u"confab.*.info=false"_s);
 

@@ -6,6 +6,7 @@
 #include "epolleventdispatcher.h"
 #include "server.h"
 #include "serverconfig.h"
+#include "version.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -94,7 +95,7 @@ int main(int argc, char *argv[])
         QCoreApplication::setEventDispatcher(dispatcher);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"confabd"_s);
-    QCoreApplication::setApplicationVersion(u"0.3.0"_s);
+    QCoreApplication::setApplicationVersion(QString::fromLatin1(confab::version));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

@@ -32,6 +32,7 @@
 #include "frames.h"
 #include "replies.h"
 #include "retryscheduler.h"
+#include "version.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -52,7 +53,7 @@ namespace confab::client {
 struct ConnectionOptions
 {
     BackoffPolicy backoff;
-    QString clientName = QStringLiteral("confab-desktop/0.3");
+    QString clientName = QStringLiteral("confab-desktop/") + QLatin1StringView(shortVersion);
     /// Retry at once when QNetworkInformation reports the network back.
     bool watchReachability = true;
     /// Certificates trusted for wss:// in addition to the system trust store (e.g. a

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sessions.h"
+#include "version.h"
 
 #include "authservice.h"
 #include "channeldirectory.h"
@@ -11,7 +12,6 @@
 #include "replies.h"
 #include "stores.h"
 
-#include <QCoreApplication>
 #include <QDateTime>
 
 #include <algorithm>
@@ -117,9 +117,7 @@ void Sessions::completeHello(const Responder &reply, bool issuedToken)
     ok.session = c->session();
     ok.heartbeatMs = m_config.heartbeatMs;
     ok.limits = m_config.limits;
-    ok.server = u"confabd/"_s + QCoreApplication::applicationVersion();
-    if (QCoreApplication::applicationVersion().isEmpty())
-        ok.server = u"confabd/0.3"_s;
+    ok.server = u"confabd/"_s + QLatin1StringView(shortVersion);
     // The user's own channels only: the reply must not grow with the server's public
     // channels (those are paged by `channels`).
     for (const auto &record : m_channels.memberOf(user)) {
