@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "disconnectclassifier.h"
 
+#include "closecode.h"
 #include "errortext.h"
 
 #include <QRegularExpression>
@@ -10,8 +11,6 @@ using namespace Qt::StringLiterals;
 namespace confab::client {
 
 namespace {
-
-constexpr int closeCodeKicked = 4002;
 
 DisconnectVerdict stop(const QString &reason)
 {
@@ -37,7 +36,8 @@ DisconnectVerdict classifyDisconnect(const DisconnectFacts &facts)
     // Errors a user must act on come first: once one is known, nothing later changes it.
     if (!facts.certificateErrors.isEmpty())
         return stop(errortext::certificate(facts.certificateErrors.join(u"; "_s)));
-    if (facts.closeCode == closeCodeKicked || (facts.bye && facts.bye->reason == ByeReason::Kicked))
+    if (facts.closeCode == int(CloseCode::Kicked) ||
+        (facts.bye && facts.bye->reason == ByeReason::Kicked))
         return stop(errortext::kicked()); // a 4002 counts even when the bye was lost
     if (facts.subprotocolMismatch || facts.helloUnreadable)
         return stop(errortext::versionMismatch());
@@ -67,7 +67,7 @@ DisconnectVerdict classifyDisconnect(const DisconnectFacts &facts)
             return retry(errortext::unreachable(facts.url));
         return stop(errortext::wrongUrl(facts.url));
     }
-    if (facts.closeCode == 1008 && !facts.signedIn)  // QWebSocketProtocol::CloseCodePolicyViolated
+    if (facts.closeCode == int(CloseCode::Policy) && !facts.signedIn)
         return stop(errortext::wrongUrl(facts.url)); // confabd: "unknown path; use /ws"
 
     std::optional<QString> reason;

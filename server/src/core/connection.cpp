@@ -241,7 +241,7 @@ void Connection::onText(const QString &text)
 void Connection::onBinary()
 {
     qCInfo(lcNet) << "binary frame from" << m_session << "- closing 1003";
-    closeWith(1003, u"binary frames are not supported"_s);
+    closeWith(CloseCode::BinaryFrame, u"binary frames are not supported"_s);
 }
 
 void Connection::sendJson(QByteArrayView json)
@@ -339,8 +339,8 @@ void Connection::closeSlowConsumer(const QString &why)
     qCInfo(lcNet) << "slow consumer" << m_session << "has" << unsentBytes() << qPrintable(why)
                   << "- closing 4008";
     const QString reason = u"slow consumer: resume with since"_s;
-    if (!abandonBacklog(4008, reason))
-        closeWith(4008, reason, slowConsumerGraceMs);
+    if (!abandonBacklog(CloseCode::SlowConsumer, reason))
+        closeWith(CloseCode::SlowConsumer, reason, slowConsumerGraceMs);
     m_flusher->trimSoon();
 }
 
@@ -355,7 +355,7 @@ void Connection::pruneBuffered()
     m_buffered.remove(0, gone);
 }
 
-bool Connection::abandonBacklog(int code, const QString &reason)
+bool Connection::abandonBacklog(CloseCode code, const QString &reason)
 {
     if (!m_directSocket || !isOpen())
         return false;
@@ -372,7 +372,7 @@ bool Connection::abandonBacklog(int code, const QString &reason)
     const int fd = ::fcntl(int(m_tcp->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
     if (fd < 0)
         return false;
-    new Lingerer(fd, rest + makeCloseFrame(code, reason), m_flusher);
+    new Lingerer(fd, rest + makeCloseFrame(int(code), reason), m_flusher);
     m_closing = true;
     inbox.clear();
     m_queued.clear(); // never started: whole frames
@@ -412,7 +412,7 @@ void Connection::fulfilReply(quint64 slot, const QByteArray &json)
         emit repliesDrained(this);
 }
 
-void Connection::closeWith(int code, const QString &reason, int graceMs)
+void Connection::closeWith(CloseCode code, const QString &reason, int graceMs)
 {
     if (m_closing)
         return;
@@ -425,7 +425,7 @@ void Connection::closeWith(int code, const QString &reason, int graceMs)
         m_socket->abort(); // already gone: no close frame to write
         return;
     }
-    m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    m_socket->close(QWebSocketProtocol::CloseCode(int(code)), reason);
     QTimer::singleShot(graceMs, this, [this] {
         if (m_socket->state() != QAbstractSocket::UnconnectedState)
             m_socket->abort();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "closecode.h"
 #include "ratelimiter.h"
 #include "types.h"
 
@@ -123,7 +124,7 @@ public:
 
     /// Starts a close handshake with `code`; sends nothing more. Aborts if the peer has not
     /// completed it within `graceMs`.
-    void closeWith(int code, const QString &reason, int graceMs = 2000);
+    void closeWith(CloseCode code, const QString &reason, int graceMs = 2000);
     /// Closes with 4008 because of `why` (over the per-connection cap or the server's send
     /// budget), then drops the connection after a short wait, freeing its buffers.
     void closeSlowConsumer(const QString &why);
@@ -147,7 +148,7 @@ private:
     /// Drops what Qt buffers for this connection but the rest of the frame being sent, and
     /// hands that and a close frame to a Lingerer. False when it cannot tell where that frame
     /// ends (TLS, or a control frame of QWebSocket's in the way).
-    bool abandonBacklog(int code, const QString &reason);
+    bool abandonBacklog(CloseCode code, const QString &reason);
     void pruneBuffered();
     friend class FrameFlusher;
 

@@ -38,7 +38,7 @@ void ConnectionWatchdog::tick()
         if (!c->isSignedIn() && !c->helloPending &&
             now - c->connectedSinceMs() > m_helloTimeoutMs) {
             qCInfo(lcNet) << c->session() << "sent no hello in time - closing 4001";
-            c->closeWith(4001, u"no hello in time"_s);
+            c->closeWith(CloseCode::NoHello, u"no hello in time"_s);
             continue;
         }
         if (now - c->lastActivityMs() > 2LL * m_heartbeatMs) {

@@ -57,7 +57,7 @@ void RequestDispatcher::adopt(Connection *connection)
         if (int(c->inbox.size()) > maxInboxFrames) {
             qCInfo(lcNet) << c->session() << "sent" << c->inbox.size()
                           << "frames without waiting - closing 1008";
-            c->closeWith(1008, u"too many frames queued"_s);
+            c->closeWith(CloseCode::Policy, u"too many frames queued"_s);
             return;
         }
         pump(c);
@@ -117,7 +117,7 @@ void RequestDispatcher::badFrame(Connection *c, const ProtocolError &error)
         c->badFrameTimes.pop_front();
     if (int(c->badFrameTimes.size()) > badFrameLimit) {
         qCInfo(lcNet) << c->session() << "sent too many bad frames - closing 1008";
-        c->closeWith(1008, u"too many bad frames"_s);
+        c->closeWith(CloseCode::Policy, u"too many bad frames"_s);
     }
 }
 

@@ -190,7 +190,7 @@ void Server::stop()
     // Answer every publish already accepted, then say goodbye, then let the close
     // handshakes finish (bounded), then close the store.
     d->core->publishing.drain([this] {
-        d->core->sessions.closeAll(ByeReason::Shutdown, 1000);
+        d->core->sessions.closeAll(ByeReason::Shutdown, CloseCode::Normal);
         auto finish = [this] {
             if (!d->writer)
                 return;

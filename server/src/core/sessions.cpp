@@ -83,7 +83,7 @@ void Sessions::failHello(const Responder &reply, const Error &error)
     Connection *c = reply.connection();
     if (error.code == ErrorCode::Unauthorized && ++c->failedHellos >= maxFailedHellos) {
         qCInfo(lcAuth) << c->session() << "failed hello three times - closing 1008";
-        c->closeWith(1008, u"too many failed sign-ins"_s);
+        c->closeWith(CloseCode::Policy, u"too many failed sign-ins"_s);
     }
 }
 
@@ -100,7 +100,7 @@ void Sessions::completeHello(const Responder &reply, bool issuedToken)
             c->user.reset(); // not signed in: nothing to undo when it closes
             reply.error(ErrorCode::Forbidden,
                         u"too many connections for this user (%1)"_s.arg(limit));
-            c->closeWith(4009, u"too many connections"_s);
+            c->closeWith(CloseCode::TooManyConnections, u"too many connections"_s);
             return;
         }
     }
@@ -169,7 +169,7 @@ void Sessions::logout(const Responder &reply, const LogoutRequest &)
     if (!c->user->token.isEmpty())
         m_auth.revoke(c->user->token);
     reply.ok();
-    c->closeWith(1000, u"signed out"_s);
+    c->closeWith(CloseCode::Normal, u"signed out"_s);
 }
 
 void Sessions::kick(Connection *connection)
@@ -177,10 +177,10 @@ void Sessions::kick(Connection *connection)
     if (connection->isClosing())
         return;
     connection->sendJson(encodeServerFrame(ByeEvent{ByeReason::Kicked, std::nullopt}));
-    connection->closeWith(4002, u"kicked"_s);
+    connection->closeWith(CloseCode::Kicked, u"kicked"_s);
 }
 
-void Sessions::closeAll(ByeReason reason, int closeCode)
+void Sessions::closeAll(ByeReason reason, CloseCode closeCode)
 {
     const QByteArray bye = encodeServerFrame(ByeEvent{reason, 1000});
     const QList<Connection *> connections = m_hub.connections();

@@ -38,7 +38,7 @@ public:
     /// revoked token).
     void kick(Connection *connection);
     /// Sends `bye` with `reason` to every connection and closes them.
-    void closeAll(ByeReason reason, int closeCode);
+    void closeAll(ByeReason reason, CloseCode closeCode);
     /// The connection has closed: forget it everywhere, then delete it.
     void connectionClosed(Connection *connection);
 

@@ -335,12 +335,12 @@ void Transport::adoptUpgraded()
                            QDateTime::currentMSecsSinceEpoch(), m_flusher, this);
         if (!tcp) {
             qCWarning(lcNet) << "upgraded socket without its TCP socket; closing";
-            connection->closeWith(1011, u"internal error"_s);
+            connection->closeWith(CloseCode::Internal, u"internal error"_s);
             continue;
         }
         if (path != u"/ws"_s) {
             qCInfo(lcNet) << "connection to unknown path" << path;
-            connection->closeWith(1008, u"unknown path; use /ws"_s);
+            connection->closeWith(CloseCode::Policy, u"unknown path; use /ws"_s);
         }
         const QHostAddress client = clientAddress(ws);
         if (client != connection->peerAddress())
@@ -351,7 +351,8 @@ void Transport::adoptUpgraded()
             if (m_options.connectionsPerAddress > 0 && count >= m_options.connectionsPerAddress) {
                 qCInfo(lcNet) << session << "is one too many from" << client.toString()
                               << "- closing 4009";
-                connection->closeWith(4009, u"too many connections"_s, perAddressCloseGraceMs);
+                connection->closeWith(CloseCode::TooManyConnections, u"too many connections"_s,
+                                      perAddressCloseGraceMs);
             } else {
                 ++count;
                 connect(connection, &QObject::destroyed, this, [this, client] {
