@@ -73,6 +73,36 @@ TEST_F(Presence, StatusAndTextGoToConnectionsSharingAChannel)
     EXPECT_EQ(aliceStatus, u"away"_s);
 }
 
+TEST_F(Presence, AUserOnTwoConnectionsSeesHerStatusOnTheOtherAndStaysOnlineWhileOneIsOpen)
+{
+    config.presenceGraceMs = 200;
+    ASSERT_NO_FATAL_FAILURE(start());
+    TestClient *aliceA = signInAndJoin(u"alice"_s, {u"general"_s});
+    TestClient *aliceB = signInAndJoin(u"alice"_s, {u"general"_s});
+    TestClient *bob = signInAndJoin(u"bob"_s, {u"general"_s});
+    ASSERT_TRUE(aliceA && aliceB && bob);
+
+    // A status set on one device shows on her other one (and to bob).
+    expectOk(aliceA, presence(u"away"_s, u"lunch"_s));
+    ASSERT_TRUE(aliceB->waitFor(u"presence"_s, presenceOf(u"alice"_s, u"away"_s)));
+    ASSERT_TRUE(bob->waitFor(u"presence"_s, presenceOf(u"alice"_s, u"away"_s)));
+
+    // Closing one connection leaves her as she was: no offline while the other is open.
+    aliceA->close();
+    ASSERT_TRUE(aliceA->waitForDisconnected());
+    QElapsedTimer graceOver;
+    graceOver.start();
+    ASSERT_TRUE(waitUntil([&] { return graceOver.elapsed() > 600; }, 2000));
+    const auto reply = bob->request(QJsonObject{{"t"_L1, "channels"_L1}}); // a barrier
+    ASSERT_TRUE(reply && isOk(*reply));
+    EXPECT_FALSE(bob->has(u"presence"_s, presenceOf(u"alice"_s, u"offline"_s)))
+        << "alice went offline although her other connection is open";
+
+    // The last one closing makes her offline after the grace period.
+    aliceB->abort();
+    EXPECT_TRUE(bob->waitFor(u"presence"_s, presenceOf(u"alice"_s, u"offline"_s), 5000));
+}
+
 TEST_F(Presence, OfflineCannotBeSetAndUnknownStatusIsBadRequest)
 {
     ASSERT_NO_FATAL_FAILURE(start());
