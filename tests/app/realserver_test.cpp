@@ -4,8 +4,9 @@
 // trusted certificate, reconnect and resume after the server is killed mid-flow, an offline
 // queue delivered in order, and an outbox that survives the client process being killed.
 
-#include "serverprocess.h"
+#include "confabprocess.h"
 #include "testclock.h"
+#include "waituntil.h"
 
 #include "adminpresencemodel.h"
 #include "channellistmodel.h"
@@ -37,6 +38,9 @@ using namespace confab;
 using namespace confab::client;
 using namespace confab::client::test;
 using confab::client::test::ManualClock;
+using confab::test::addUser;
+using confab::test::ConfabdProcess;
+using confab::test::makeSelfSignedCertificate;
 
 namespace {
 
@@ -113,22 +117,11 @@ QList<State> statesOf(const QSignalSpy &spy)
     return states;
 }
 
-/// A self-signed certificate for 127.0.0.1 and localhost, valid one day, made with the
-/// openssl CLI into `dir` (cert.pem, key.pem).
-bool makeSelfSignedCertificate(const QString &openssl, const QTemporaryDir &dir, QString *error)
+/// confabd for the client tests: a 1 s heartbeat, so that dead connections show quickly.
+std::unique_ptr<ConfabdProcess> makeServer(const QString &dataDir, const QStringList &extra = {})
 {
-    QProcess process;
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(openssl, {u"req"_s, u"-x509"_s, u"-newkey"_s, u"rsa:2048"_s, u"-nodes"_s,
-                            u"-subj"_s, u"/CN=localhost"_s, u"-days"_s, u"1"_s, u"-keyout"_s,
-                            dir.filePath(u"key.pem"_s), u"-out"_s, dir.filePath(u"cert.pem"_s),
-                            u"-addext"_s, u"subjectAltName=IP:127.0.0.1,DNS:localhost"_s});
-    if (!process.waitForFinished(30000) || process.exitStatus() != QProcess::NormalExit ||
-        process.exitCode() != 0) {
-        *error = QString::fromUtf8(process.readAll()) + process.errorString();
-        return false;
-    }
-    return true;
+    return std::make_unique<ConfabdProcess>(
+        dataDir, QStringList{u"--timing-heartbeat-ms"_s, u"1000"_s} + extra);
 }
 
 class RealServerTest : public ::testing::Test
@@ -138,10 +131,11 @@ protected:
     {
         ASSERT_TRUE(serverDir.isValid());
         QString output;
-        ASSERT_TRUE(addUser(serverDir.path(), u"alice"_s, password, &output))
+        ASSERT_TRUE(addUser(serverDir.path(), u"alice"_s, password, false, &output))
             << output.toStdString();
-        ASSERT_TRUE(addUser(serverDir.path(), u"bob"_s, password, &output)) << output.toStdString();
-        server = std::make_unique<ServerProcess>(serverDir.path());
+        ASSERT_TRUE(addUser(serverDir.path(), u"bob"_s, password, false, &output))
+            << output.toStdString();
+        server = makeServer(serverDir.path());
         QString error;
         ASSERT_TRUE(server->start(0, &error)) << error.toStdString();
     }
@@ -177,7 +171,7 @@ protected:
 
     QTemporaryDir serverDir;
     std::vector<std::unique_ptr<QTemporaryDir>> clientDirs;
-    std::unique_ptr<ServerProcess> server;
+    std::unique_ptr<ConfabdProcess> server;
 };
 
 } // namespace
@@ -408,8 +402,7 @@ TEST_F(RealServerTest, ClientKilledWithOutboxDeliversEachExactlyOnceAfterRestart
 TEST_F(RealServerTest, GapAfterCatchupCapIsFilledThroughHistoryWhenScrolled)
 {
     server->kill();
-    server = std::make_unique<ServerProcess>(serverDir.path(),
-                                             QStringList{u"--limits-catchup"_s, u"10"_s});
+    server = makeServer(serverDir.path(), QStringList{u"--limits-catchup"_s, u"10"_s});
     QString error;
     ASSERT_TRUE(server->start(0, &error)) << error.toStdString();
 
@@ -480,15 +473,8 @@ TEST_F(RealServerTest, OwnRowGoesOfflineWhileDisconnectedAndBackAfterwards)
 TEST_F(RealServerTest, AdminPresenceViewFollowsConnections)
 {
     QString output;
-    QProcess ctl;
-    ctl.setProcessEnvironment(fastKdfEnvironment());
-    ctl.start(QStringLiteral(CONFABCTL_PATH), {u"--data"_s, serverDir.path(), u"user"_s, u"add"_s,
-                                               u"root"_s, u"--admin"_s, u"--password-stdin"_s});
-    ASSERT_TRUE(ctl.waitForStarted(5000));
-    ctl.write(password.toUtf8() + "\n");
-    ctl.closeWriteChannel();
-    ASSERT_TRUE(ctl.waitForFinished(15000));
-    ASSERT_EQ(ctl.exitCode(), 0) << ctl.readAllStandardError().constData();
+    ASSERT_TRUE(addUser(serverDir.path(), u"root"_s, password, true, &output))
+        << output.toStdString();
 
     auto root = signedIn(u"root"_s);
     AdminPresenceModel *view = root->adminPresenceModel();
@@ -534,19 +520,15 @@ TEST_F(RealServerTest, UnknownPathIsAWrongUrlAndNotRetried)
 
 TEST_F(RealServerTest, UntrustedCertificateStopsWithASentenceAndATrustedOneSignsIn)
 {
-    const QString openssl = QStandardPaths::findExecutable(u"openssl"_s);
-    if (openssl.isEmpty())
-        GTEST_SKIP() << "the openssl CLI is not installed";
     QTemporaryDir certDir;
     ASSERT_TRUE(certDir.isValid());
     QString error;
-    ASSERT_TRUE(makeSelfSignedCertificate(openssl, certDir, &error)) << error.toStdString();
+    ASSERT_TRUE(makeSelfSignedCertificate(certDir.path(), &error)) << error.toStdString();
     const QString certFile = certDir.filePath(u"cert.pem"_s);
 
     server->kill();
-    server = std::make_unique<ServerProcess>(
-        serverDir.path(),
-        QStringList{u"--tls-cert"_s, certFile, u"--tls-key"_s, certDir.filePath(u"key.pem"_s)});
+    server = makeServer(serverDir.path(), QStringList{u"--tls-cert"_s, certFile, u"--tls-key"_s,
+                                                      certDir.filePath(u"key.pem"_s)});
     ASSERT_TRUE(server->start(0, &error)) << error.toStdString();
     ASSERT_EQ(server->url().scheme(), u"wss"_s);
 

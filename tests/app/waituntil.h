@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include <functional>
+// The client tests wait with the shared helper (tests/support), with a longer default.
+#include "testclient.h"
 
 namespace confab::client::test {
 
-/// Runs the event loop until `predicate` holds or `timeoutMs` passes; returns the predicate.
-/// Never a fixed sleep: it returns as soon as the condition is met.
-bool waitUntil(const std::function<bool()> &predicate, int timeoutMs = 10000);
+inline bool waitUntil(const std::function<bool()> &predicate, int timeoutMs = 10000)
+{
+    return confab::test::waitUntil(predicate, timeoutMs);
+}
 
 } // namespace confab::client::test

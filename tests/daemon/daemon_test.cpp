@@ -197,13 +197,8 @@ TEST_F(DaemonTest, TlsServesWssWithTheGivenCertificate)
     ASSERT_TRUE(certDir.isValid());
     const QString cert = certDir.filePath(u"cert.pem"_s);
     const QString key = certDir.filePath(u"key.pem"_s);
-    QProcess openssl;
-    openssl.start(u"openssl"_s, {u"req"_s, u"-x509"_s, u"-newkey"_s, u"rsa:2048"_s, u"-nodes"_s,
-                                 u"-subj"_s, u"/CN=localhost"_s, u"-days"_s, u"1"_s, u"-addext"_s,
-                                 u"subjectAltName=DNS:localhost,IP:127.0.0.1"_s, u"-keyout"_s, key,
-                                 u"-out"_s, cert});
-    ASSERT_TRUE(openssl.waitForFinished(30000));
-    ASSERT_EQ(openssl.exitCode(), 0) << openssl.readAllStandardError().toStdString();
+    QString error;
+    ASSERT_TRUE(makeSelfSignedCertificate(certDir.path(), &error)) << error.toStdString();
 
     Daemon daemon;
     ASSERT_NO_FATAL_FAILURE(
@@ -241,7 +236,7 @@ TEST_F(DaemonTest, TlsServesWssWithTheGivenCertificate)
 TEST_F(DaemonTest, VersionAndHelpExitZero)
 {
     QProcess version;
-    version.start(QStringLiteral(CONFABD_PATH), {u"--version"_s});
+    version.start(confabdPath(), {u"--version"_s});
     ASSERT_TRUE(version.waitForFinished(10000));
     EXPECT_EQ(version.exitStatus(), QProcess::NormalExit);
     EXPECT_EQ(version.exitCode(), 0);
@@ -249,7 +244,7 @@ TEST_F(DaemonTest, VersionAndHelpExitZero)
     EXPECT_TRUE(versionText.contains(u"0.3"_s)) << versionText.toStdString();
 
     QProcess help;
-    help.start(QStringLiteral(CONFABD_PATH), {u"--help"_s});
+    help.start(confabdPath(), {u"--help"_s});
     ASSERT_TRUE(help.waitForFinished(10000));
     EXPECT_EQ(help.exitStatus(), QProcess::NormalExit);
     EXPECT_EQ(help.exitCode(), 0);
@@ -266,7 +261,7 @@ TEST_F(DaemonTest, BadFlagExitsNonZeroWithAMessage)
          {QStringList{u"--no-such-flag"_s}, QStringList{u"--timing-heartbeat-ms"_s, u"soon"_s},
           QStringList{u"--listen"_s, u"not-an-address"_s}}) {
         QProcess bad;
-        bad.start(QStringLiteral(CONFABD_PATH), args + QStringList{u"--data"_s, dataDir.path()});
+        bad.start(confabdPath(), args + QStringList{u"--data"_s, dataDir.path()});
         ASSERT_TRUE(bad.waitForFinished(10000)) << args.join(u' ').toStdString();
         EXPECT_EQ(bad.exitStatus(), QProcess::NormalExit);
         EXPECT_NE(bad.exitCode(), 0) << args.join(u' ').toStdString();
@@ -313,14 +308,16 @@ TEST_F(DaemonTest, ConfabctlChangesApplyToOpenSessions)
     ASSERT_FALSE(statsAllowed());
 
     QString output;
-    ASSERT_EQ(runCtl({u"--data"_s, dataDir.path(), u"user"_s, u"role"_s, u"alice"_s, u"admin"_s},
+    ASSERT_EQ(
+        runConfabctl({u"--data"_s, dataDir.path(), u"user"_s, u"role"_s, u"alice"_s, u"admin"_s},
                      {}, &output),
-              0)
+        0)
         << output.toStdString();
     ASSERT_TRUE(waitUntil(statsAllowed, 15000)) << daemon.errorOutput().toStdString();
 
-    ASSERT_EQ(runCtl({u"--data"_s, dataDir.path(), u"user"_s, u"disable"_s, u"bob"_s}, {}, &output),
-              0)
+    ASSERT_EQ(
+        runConfabctl({u"--data"_s, dataDir.path(), u"user"_s, u"disable"_s, u"bob"_s}, {}, &output),
+        0)
         << output.toStdString();
     const auto bye = bob->waitFor(u"bye"_s, {}, 15000);
     ASSERT_TRUE(bye) << output.toStdString() << daemon.errorOutput().toStdString();
@@ -330,9 +327,9 @@ TEST_F(DaemonTest, ConfabctlChangesApplyToOpenSessions)
     EXPECT_TRUE(alice->isConnected());
     EXPECT_TRUE(statsAllowed());
 
-    ASSERT_EQ(runCtl({u"--data"_s, dataDir.path(), u"user"_s, u"passwd"_s, u"alice"_s,
-                      u"--password-stdin"_s},
-                     "another-password-2\n", &output),
+    ASSERT_EQ(runConfabctl({u"--data"_s, dataDir.path(), u"user"_s, u"passwd"_s, u"alice"_s,
+                            u"--password-stdin"_s},
+                           "another-password-2\n", &output),
               0)
         << output.toStdString();
     ASSERT_TRUE(alice->waitForDisconnected(15000));

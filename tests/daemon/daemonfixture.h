@@ -5,11 +5,10 @@
 // QProcess on a free port and a temporary data directory, accounts made with confabctl.
 // Shared by the daemon tests and the hostile-client (security) tests.
 
+#include "confabprocess.h"
 #include "testclient.h"
 
 #include <QJsonArray>
-#include <QProcess>
-#include <QRegularExpression>
 #include <QTemporaryDir>
 
 #include <gtest/gtest.h>
@@ -22,98 +21,18 @@ using namespace Qt::StringLiterals;
 
 inline const QString password = u"password1"_s;
 
-inline QProcessEnvironment fastKdfEnvironment()
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(u"CONFAB_KDF_MEMORY_KIB"_s, u"64"_s);
-    env.insert(u"CONFAB_KDF_ITERATIONS"_s, u"1"_s);
-    return env;
-}
-
-/// Runs confabctl to completion; returns its exit code (-1 when it did not finish).
-inline int runCtl(const QStringList &args, const QByteArray &stdinData, QString *output)
-{
-    QProcess ctl;
-    ctl.setProcessEnvironment(fastKdfEnvironment());
-    ctl.start(QStringLiteral(CONFABCTL_PATH), args);
-    if (!ctl.waitForStarted(5000))
-        return -1;
-    ctl.write(stdinData);
-    ctl.closeWriteChannel();
-    if (!ctl.waitForFinished(15000)) {
-        ctl.kill();
-        ctl.waitForFinished(2000);
-        return -1;
-    }
-    if (output)
-        *output = QString::fromUtf8(ctl.readAllStandardOutput() + ctl.readAllStandardError());
-    return ctl.exitStatus() == QProcess::NormalExit ? ctl.exitCode() : -1;
-}
-
-/// One confabd process. Killed (SIGKILL) on destruction if still running.
-class Daemon
+/// One confabd (ConfabdProcess) with the daemon tests' defaults: a short group commit.
+class Daemon : public ConfabdProcess
 {
 public:
-    ~Daemon()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-
     /// Starts confabd and waits for its `listening on` line. Use with ASSERT_NO_FATAL_FAILURE.
     void start(const QString &dataDir, const QStringList &extraArgs = {})
     {
-        QStringList args{u"--listen"_s,
-                         u"127.0.0.1:0"_s,
-                         u"--data"_s,
-                         dataDir,
-                         u"--auth-kdf-memory-kib"_s,
-                         u"64"_s,
-                         u"--auth-kdf-iterations"_s,
-                         u"1"_s,
-                         u"--timing-group-commit-ms"_s,
-                         u"2"_s};
-        args += extraArgs;
-        m_stdout.clear();
-        m_stderr.clear();
-        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process,
-                         [this] { m_stdout += m_process.readAllStandardOutput(); });
-        QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process,
-                         [this] { m_stderr += m_process.readAllStandardError(); });
-        m_process.setProcessEnvironment(fastKdfEnvironment());
-        m_process.start(QStringLiteral(CONFABD_PATH), args);
-        ASSERT_TRUE(m_process.waitForStarted(5000)) << m_process.errorString().toStdString();
-        ASSERT_TRUE(waitUntil(
-            [this] { return m_stdout.contains('\n') || m_process.state() == QProcess::NotRunning; },
-            15000))
-            << "confabd printed no line; stderr: " << errorOutput().toStdString();
-        const QString line = QString::fromUtf8(m_stdout.left(m_stdout.indexOf('\n')));
-        static const QRegularExpression re(u"^listening on (wss?://[^/\\s]+/ws)$"_s);
-        const auto match = re.match(line);
-        ASSERT_TRUE(match.hasMatch()) << "first line: '" << line.toStdString()
-                                      << "'; stderr: " << errorOutput().toStdString();
-        m_url = QUrl(match.captured(1));
-        ASSERT_TRUE(m_url.isValid());
-        ASSERT_NE(m_url.port(), 0);
+        setDataDir(dataDir);
+        setExtraArgs(QStringList{u"--timing-group-commit-ms"_s, u"2"_s} + extraArgs);
+        QString error;
+        ASSERT_TRUE(ConfabdProcess::start(0, &error)) << error.toStdString();
     }
-
-    QUrl url() const { return m_url; }
-    QProcess &process() { return m_process; }
-    QString stdoutText() const { return QString::fromUtf8(m_stdout); }
-    QString errorOutput() const { return QString::fromUtf8(m_stderr); }
-
-    bool waitForExit(int timeoutMs)
-    {
-        return waitUntil([this] { return m_process.state() == QProcess::NotRunning; }, timeoutMs);
-    }
-
-private:
-    QProcess m_process;
-    QByteArray m_stdout;
-    QByteArray m_stderr;
-    QUrl m_url;
 };
 
 class DaemonTest : public ::testing::Test
@@ -131,7 +50,7 @@ protected:
         if (admin)
             args << u"--admin"_s;
         QString output;
-        ASSERT_EQ(runCtl(args << u"--password-stdin"_s, password.toUtf8() + "\n", &output), 0)
+        ASSERT_EQ(runConfabctl(args << u"--password-stdin"_s, password.toUtf8() + "\n", &output), 0)
             << "confabctl: " << output.toStdString();
     }
 

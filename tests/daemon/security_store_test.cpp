@@ -146,7 +146,7 @@ PRAGMA wal_checkpoint(TRUNCATE);
 
     ProcessRun check()
     {
-        return runToEnd(QStringLiteral(CONFABD_PATH), {u"--check"_s, u"--data"_s, dataDir.path()});
+        return runToEnd(confabdPath(), {u"--check"_s, u"--data"_s, dataDir.path()});
     }
 
     QString m_db;
@@ -243,7 +243,7 @@ TEST_F(DamagedDatabaseTest, CheckFlagFailsOnADamagedFileAndPassesAHealthyOne)
     EXPECT_FALSE(damaged.out.trimmed().isEmpty() && damaged.err.trimmed().isEmpty());
 
     const ProcessRun missing = runToEnd(
-        QStringLiteral(CONFABD_PATH), {u"--check"_s, u"--data"_s, dataDir.filePath(u"nowhere"_s)});
+        confabdPath(), {u"--check"_s, u"--data"_s, dataDir.filePath(u"nowhere"_s)});
     EXPECT_NE(missing.exitCode, 0);
     EXPECT_FALSE(QFileInfo::exists(dataDir.filePath(u"nowhere"_s))) << "--check created it";
 }
@@ -264,7 +264,7 @@ protected:
                     ::_exit(126);
             };
         }
-        return runToEnd(QStringLiteral(CONFABD_PATH),
+        return runToEnd(confabdPath(),
                         {u"--listen"_s, u"127.0.0.1:0"_s, u"--data"_s, data()}, {}, dropRoot);
     }
 
@@ -354,9 +354,10 @@ TEST_F(DaemonTest, ConfabctlCreatesAPrivateDataDirectoryWhateverTheUmask)
     const UmaskGuard umask(022);
     const QString fresh = dataDir.filePath(u"ctl/data"_s);
     QString output;
-    ASSERT_EQ(runCtl({u"--data"_s, fresh, u"user"_s, u"add"_s, u"bob"_s, u"--password-stdin"_s},
+    ASSERT_EQ(
+        runConfabctl({u"--data"_s, fresh, u"user"_s, u"add"_s, u"bob"_s, u"--password-stdin"_s},
                      password.toUtf8() + "\n", &output),
-              0)
+        0)
         << output.toStdString();
     EXPECT_EQ(octal(modeOf(fresh)), u"0700"_s);
     EXPECT_EQ(octal(modeOf(QDir(fresh).filePath(u"confab.db"_s))), u"0600"_s);
