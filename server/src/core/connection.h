@@ -68,8 +68,8 @@ struct SessionUser
 /// server's send budget, see FrameFlusher) close the connection with 4008: its backlog is
 /// freed at once, and the rest of the frame on its way plus the close frame finish the
 /// stream on their own (Lingerer). Nothing is written once the socket has closed. Input: text
-/// frames are queued in `inbox` for the Router, which drains it (it may pause while a sign-in or a
-/// barrier request is pending).
+/// frames are queued in `inbox` for the RequestDispatcher, which drains it (it may pause while a
+/// sign-in or a barrier request is pending).
 class Connection : public QObject
 {
     Q_OBJECT
@@ -90,14 +90,14 @@ public:
     qint64 lastActivityMs() const { return m_lastActivityMs; }
     void markActivity(qint64 nowMs) { m_lastActivityMs = nowMs; }
 
-    // ---- session state, owned by the Router ----
+    // ---- session state, owned by the request handlers ----
     std::optional<SessionUser> user;
     QSet<QString> joined; ///< channels subscribed on this connection
     bool helloPending = false;
     int failedHellos = 0;
     RateLimiter publishLimiter;
     RateLimiter typingLimiter;
-    RateLimiter requestLimiter{1, 1}; ///< every request but publish; set by the Router
+    RateLimiter requestLimiter{1, 1}; ///< every request but publish; set by the RequestDispatcher
     int framesThisTurn = 0;           ///< frames handled since this connection last yielded
     bool pumpScheduled = false;
     // QList, not std::deque: libstdc++'s deque allocates a 512-byte block and its map even
