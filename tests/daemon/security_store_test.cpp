@@ -242,8 +242,8 @@ TEST_F(DamagedDatabaseTest, CheckFlagFailsOnADamagedFileAndPassesAHealthyOne)
     EXPECT_FALSE(damaged.out.contains(u"listening on"_s));
     EXPECT_FALSE(damaged.out.trimmed().isEmpty() && damaged.err.trimmed().isEmpty());
 
-    const ProcessRun missing = runToEnd(
-        confabdPath(), {u"--check"_s, u"--data"_s, dataDir.filePath(u"nowhere"_s)});
+    const ProcessRun missing =
+        runToEnd(confabdPath(), {u"--check"_s, u"--data"_s, dataDir.filePath(u"nowhere"_s)});
     EXPECT_NE(missing.exitCode, 0);
     EXPECT_FALSE(QFileInfo::exists(dataDir.filePath(u"nowhere"_s))) << "--check created it";
 }
@@ -264,8 +264,8 @@ protected:
                     ::_exit(126);
             };
         }
-        return runToEnd(confabdPath(),
-                        {u"--listen"_s, u"127.0.0.1:0"_s, u"--data"_s, data()}, {}, dropRoot);
+        return runToEnd(confabdPath(), {u"--listen"_s, u"127.0.0.1:0"_s, u"--data"_s, data()}, {},
+                        dropRoot);
     }
 
     /// The name and uid confabd runs as in startAsUser().
