@@ -496,6 +496,24 @@ constexpr std::array<ServerType, std::variant_size_v<ServerFrame>> serverTypes =
     {"channel"_L1, parseChannelEvent},
 }};
 
+/// The ServerFrame alternative (variant index) of a frame type.
+template <typename Frame, typename... Alternatives>
+constexpr std::size_t alternativeIndex(const std::variant<Alternatives...> *)
+{
+    constexpr bool matches[] = {std::is_same_v<Frame, Alternatives>...};
+    for (std::size_t i = 0; i < sizeof...(Alternatives); ++i) {
+        if (matches[i])
+            return i;
+    }
+    return sizeof...(Alternatives);
+}
+
+/// A server frame type's wire name, from the one table above (the parser reads it there too).
+template <typename Frame> constexpr QLatin1StringView serverFrameName()
+{
+    return serverTypes[alternativeIndex<Frame>(static_cast<const ServerFrame *>(nullptr))].name;
+}
+
 // ---- encoding ----------------------------------------------------------------------------
 
 void writeFields(JsonWriter &w, const HelloRequest &hello)
@@ -663,7 +681,7 @@ void beginFrame(JsonWriter &w, QLatin1StringView type)
 
 void beginReply(JsonWriter &w, RequestId id)
 {
-    beginFrame(w, "reply"_L1);
+    beginFrame(w, serverFrameName<Reply>());
     if (id != 0)
         w.key("id"_L1).integer(id);
 }
@@ -671,7 +689,7 @@ void beginReply(JsonWriter &w, RequestId id)
 QByteArray encodeEvent(const SyncedEvent &synced)
 {
     JsonWriter w;
-    beginFrame(w, "synced"_L1);
+    beginFrame(w, serverFrameName<SyncedEvent>());
     w.key("channel"_L1).string(synced.channel);
     w.key("first_seq"_L1).integer(synced.firstSeq);
     w.key("last_seq"_L1).integer(synced.lastSeq);
@@ -682,7 +700,7 @@ QByteArray encodeEvent(const SyncedEvent &synced)
 QByteArray encodeEvent(const TypingEvent &typing)
 {
     JsonWriter w;
-    beginFrame(w, "typing"_L1);
+    beginFrame(w, serverFrameName<TypingEvent>());
     w.key("channel"_L1).string(typing.state.channel);
     w.key("user"_L1).string(typing.state.user);
     w.key("active"_L1).boolean(typing.state.active);
@@ -693,7 +711,7 @@ QByteArray encodeEvent(const TypingEvent &typing)
 QByteArray encodeEvent(const PresenceEvent &presence)
 {
     JsonWriter w;
-    beginFrame(w, "presence"_L1);
+    beginFrame(w, serverFrameName<PresenceEvent>());
     writePresenceFields(w, presence.presence);
     w.endObject();
     return w.take();
@@ -702,7 +720,7 @@ QByteArray encodeEvent(const PresenceEvent &presence)
 QByteArray encodeEvent(const AdminPresenceEvent &event)
 {
     JsonWriter w;
-    beginFrame(w, "admin.presence"_L1);
+    beginFrame(w, serverFrameName<AdminPresenceEvent>());
     w.key("event"_L1).string(adminPresenceKindName(event.kind));
     writePresenceFields(w, event.presence);
     if (event.connection) {
@@ -716,7 +734,7 @@ QByteArray encodeEvent(const AdminPresenceEvent &event)
 QByteArray encodeEvent(const ByeEvent &bye)
 {
     JsonWriter w;
-    beginFrame(w, "bye"_L1);
+    beginFrame(w, serverFrameName<ByeEvent>());
     w.key("reason"_L1).string(byeReasonName(bye.reason));
     if (bye.retryMs)
         w.key("retry_ms"_L1).integer(*bye.retryMs);
@@ -727,7 +745,7 @@ QByteArray encodeEvent(const ByeEvent &bye)
 QByteArray encodeEvent(const ChannelEvent &event)
 {
     JsonWriter w;
-    beginFrame(w, "channel"_L1);
+    beginFrame(w, serverFrameName<ChannelEvent>());
     w.key("event"_L1).string(channelEventKindName(event.kind));
     w.key("channel"_L1).beginObject();
     w.key("name"_L1).string(event.channel.name);
@@ -831,7 +849,7 @@ QByteArray encodeMsgEvent(const Message &message)
     JsonWriter w(fixedBytes + numberBytes + JsonWriter::quotedLength(message.channel) +
                  JsonWriter::quotedLength(message.mid) + JsonWriter::quotedLength(message.cid) +
                  JsonWriter::quotedLength(message.from) + JsonWriter::quotedLength(message.text));
-    beginFrame(w, "msg"_L1);
+    beginFrame(w, serverFrameName<MsgEvent>());
     writeMessageFields(w, message);
     w.endObject();
     return w.take();
