@@ -80,9 +80,6 @@ public:
             it->recorded.clear();
     }
 
-    /// Keys tracked now (for tests: the table does not grow without bound).
-    int size() const { return int(m_keys.size()); }
-
     /// Drops keys with nothing left in the window.
     void sweep(qint64 nowMs)
     {
