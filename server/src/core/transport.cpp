@@ -321,8 +321,8 @@ void Transport::adoptUpgraded()
     while (QWebSocket *ws = m_wsServer->nextPendingConnection()) {
         const QString path = ws->requestUrl().path();
         // QWebSocket goes on using the socket it was given (true in Qt 6.4, undocumented;
-        // covered by tst_transport): we write pre-built frames to that same socket, and
-        // the Connection owns it from now on.
+        // covered by tests/core/transport_test.cpp): we write pre-built frames to that same socket,
+        // and the Connection owns it from now on.
         QTcpSocket *tcp = m_handshaking.take(peerKey(ws->peerAddress(), ws->peerPort())).socket;
         // The socket has left m_handshaking: drop the cleanup lambdas (and the key they hold),
         // which would otherwise live as long as the connection.
