@@ -3,13 +3,16 @@
 
 #include "channelrepository.h"
 #include "messagerepository.h"
+#include "sqlitestores.h"
 #include "storetest.h"
 
 #include <QElapsedTimer>
 #include <QMap>
+#include <QMutex>
 #include <QSet>
 #include <QThread>
 
+#include <atomic>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -17,6 +20,15 @@ using namespace std::chrono_literals;
 
 namespace confab::store::testing {
 namespace {
+
+/// The writer's store as the server makes it: SQLite, connections of its own on `path`.
+MessageWriter::OpenMessageStore sqliteStore(const QString &path,
+                                            const std::atomic<bool> *blockGrowth = nullptr)
+{
+    return [path, blockGrowth](QString *error) -> std::unique_ptr<MessageStore> {
+        return SqliteStores::open(path, error, blockGrowth);
+    };
+}
 
 class MessageWriterTest : public StoreTest
 {
@@ -33,7 +45,8 @@ protected:
     std::unique_ptr<MessageWriter> startWriter(std::chrono::milliseconds delay = 5ms,
                                                int batch = 64)
     {
-        auto writer = std::make_unique<MessageWriter>(dbPath(), delay, batch);
+        auto writer =
+            std::make_unique<MessageWriter>(sqliteStore(dbPath(), &m_diskFull), delay, batch);
         QString error;
         EXPECT_TRUE(writer->start(&error)) << error.toStdString();
         return writer;
@@ -57,6 +70,7 @@ protected:
     qint64 m_general = 0;
     qint64 m_design = 0;
     qint64 m_ops = 0;
+    std::atomic<bool> m_diskFull{false}; // the writer's store may not grow while set
 };
 
 TEST_F(MessageWriterTest, AssignsGaplessSeqPerChannelInSubmissionOrder)
@@ -350,7 +364,7 @@ TEST_F(MessageWriterTest, AFullDiskFailsTheBatchStoresNothingAndBurnsNoSeq)
     writer->submit(general(u"before-2"_s));
     ASSERT_TRUE(collector.waitFor(2));
 
-    writer->setSimulatedDiskFull(true);
+    m_diskFull = true;             // read by the writer's store before each batch
     const QString big(8000, u'x'); // needs new pages
     for (int i = 0; i < 20; ++i)
         writer->submit(general(u"full-%1"_s.arg(i), big));
@@ -365,7 +379,7 @@ TEST_F(MessageWriterTest, AFullDiskFailsTheBatchStoresNothingAndBurnsNoSeq)
     EXPECT_EQ(ChannelRepository(m_db).find(u"general"_s)->channel.lastSeq, 2);
 
     // The writer keeps working; the failed cids were not stored, so they are not dups.
-    writer->setSimulatedDiskFull(false);
+    m_diskFull = false;
     writer->submit(general(u"full-0"_s, big));
     writer->submit(general(u"after"_s));
     ASSERT_TRUE(collector.waitFor(24));
@@ -379,7 +393,7 @@ TEST_F(MessageWriterTest, AFullDiskFailsTheBatchStoresNothingAndBurnsNoSeq)
 TEST_F(StoreTest, WriterContinuesAVersion1Database)
 {
     loadV1Fixture();
-    MessageWriter writer(dbPath(), 5ms, 10);
+    MessageWriter writer(sqliteStore(dbPath()), 5ms, 10);
     QString error;
     ASSERT_TRUE(writer.start(&error)) << error.toStdString();
     OutcomeCollector collector(writer);
@@ -397,10 +411,126 @@ TEST_F(MessageWriterTest, FailsToStartOnAFileThatIsNotADatabase)
 {
     const QString path = filePath(u"garbage.db"_s);
     writeFile(path, QByteArray(4096, 'g'));
-    MessageWriter writer(path, 5ms, 10);
+    MessageWriter writer(sqliteStore(path), 5ms, 10);
     QString error;
     EXPECT_FALSE(writer.start(&error));
     EXPECT_TRUE(error.contains(u"not a SQLite database"_s)) << error.toStdString();
+}
+
+/// A MessageStore that is no database: it numbers messages itself and notes the threads it
+/// was made, used and destroyed on. The writer needs nothing but the interface.
+class RecordingStore final : public MessageStore
+{
+public:
+    struct Log
+    {
+        QMutex mutex;
+        QThread *made = nullptr;
+        QList<QThread *> appended;
+        QThread *destroyed = nullptr;
+    };
+
+    explicit RecordingStore(Log &log)
+        : m_log(log)
+    {
+        QMutexLocker lock(&m_log.mutex);
+        m_log.made = QThread::currentThread();
+    }
+    ~RecordingStore() override
+    {
+        QMutexLocker lock(&m_log.mutex);
+        m_log.destroyed = QThread::currentThread();
+    }
+
+    QList<PublishOutcome> append(const std::vector<PublishJob> &jobs) override
+    {
+        {
+            QMutexLocker lock(&m_log.mutex);
+            m_log.appended.append(QThread::currentThread());
+        }
+        QList<PublishOutcome> outcomes;
+        for (const PublishJob &job : jobs) {
+            ++m_seq;
+            PublishOutcome outcome;
+            outcome.ticket = job.ticket;
+            outcome.message =
+                Message{job.channel, m_seq, QString::number(m_seq), job.cid, job.from, 1, job.text};
+            outcomes.append(outcome);
+        }
+        return outcomes;
+    }
+    std::optional<QList<Message>> range(qint64, const QString &, qint64, qint64, int) override
+    {
+        return std::nullopt;
+    }
+    std::optional<QList<Message>> before(qint64, const QString &, qint64, int, bool *) override
+    {
+        return std::nullopt;
+    }
+    std::optional<QList<Message>> after(qint64, const QString &, qint64, qint64, int,
+                                        bool *) override
+    {
+        return std::nullopt;
+    }
+    std::optional<qint64> firstSeqSince(qint64, qint64, qint64) override { return std::nullopt; }
+
+private:
+    Log &m_log;
+    qint64 m_seq = 0;
+};
+
+TEST(MessageWriterStore, IsMadeUsedAndDestroyedOnTheWriterThreadOnly)
+{
+    RecordingStore::Log log;
+    QThread *opener = nullptr;
+    {
+        MessageWriter writer(
+            [&](QString *) -> std::unique_ptr<MessageStore> {
+                opener = QThread::currentThread();
+                return std::make_unique<RecordingStore>(log);
+            },
+            5ms, 2);
+        QString error;
+        ASSERT_TRUE(writer.start(&error)) << error.toStdString();
+        OutcomeCollector collector(writer);
+        QList<quint64> tickets;
+        for (int i = 0; i < 5; ++i)
+            tickets.append(writer.submit(job(1, u"general"_s, u"alice"_s, u"c%1"_s.arg(i), {})));
+        ASSERT_TRUE(collector.waitFor(5));
+        for (int i = 0; i < 5; ++i) {
+            EXPECT_EQ(collector.outcomes[i].ticket, tickets[i]);
+            EXPECT_EQ(collector.outcomes[i].message.seq, i + 1); // as the store numbered them
+        }
+        EXPECT_GE(collector.batches.size(), 3); // at most 2 a batch: one append each
+        writer.stop();
+        QMutexLocker lock(&log.mutex);
+        EXPECT_EQ(log.appended.size(), collector.batches.size());
+    }
+    ASSERT_NE(opener, nullptr);
+    EXPECT_NE(opener, QThread::currentThread());
+    QMutexLocker lock(&log.mutex);
+    EXPECT_EQ(log.made, opener);
+    for (QThread *thread : std::as_const(log.appended))
+        EXPECT_EQ(thread, opener);
+    EXPECT_EQ(log.destroyed, opener);
+}
+
+TEST(MessageWriterStore, FailsToStartWithTheStoresError)
+{
+    MessageWriter writer(
+        [](QString *error) -> std::unique_ptr<MessageStore> {
+            *error = u"no store today"_s;
+            return nullptr;
+        },
+        5ms, 10);
+    QString error;
+    EXPECT_FALSE(writer.start(&error));
+    EXPECT_EQ(error, u"no store today"_s);
+
+    MessageWriter silent([](QString *) { return std::unique_ptr<MessageStore>(); }, 5ms, 10);
+    error.clear();
+    EXPECT_FALSE(silent.start(&error));
+    EXPECT_FALSE(error.isEmpty()); // a failure always says something
 }
 
 } // namespace

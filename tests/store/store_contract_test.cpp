@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // The store contract (server/src/store/stores.h): one typed suite that every implementation
-// of AccountStore, ChannelStore and MessageStore must pass. SQLite is the one today; a
+// of AccountStore, ChannelStore and MessageStore must pass. SQLite is the one today (on a
+// connection the caller keeps, and owning its connections as the MessageWriter's store); a
 // PostgreSQL store joins by adding its fixture to StoreImplementations.
+//
+// A fixture has open(error), stores() (a fresh, empty store) and openAnother(error): a
+// second store object on the same data, with connections of its own (as confabctl or
+// another server node would have), returned as an owner of something with stores().
 
 #include "database.h"
 #include "sqlitestores.h"
 
+#include <QSet>
+#include <QStringList>
 #include <QTemporaryDir>
 
 #include <gtest/gtest.h>
@@ -18,20 +25,44 @@ using namespace confab::store;
 
 namespace {
 
-/// A fresh SQLite store in a temporary directory.
+/// A fresh SQLite store in a temporary directory, on a Database the fixture keeps (as the
+/// server's event loop has it).
 class SqliteFixture
 {
 public:
     bool open(QString *error)
     {
-        return m_db.open(m_dir.filePath(u"confab.db"_s), error) &&
-               (m_stores = std::make_unique<SqliteStores>(m_db), true);
+        return m_db.open(path(), error) && (m_stores = std::make_unique<SqliteStores>(m_db), true);
     }
     Stores stores() { return m_stores->stores(); }
+    std::unique_ptr<SqliteStores> openAnother(QString *error)
+    {
+        return SqliteStores::open(path(), error);
+    }
 
 private:
+    QString path() const { return m_dir.filePath(u"confab.db"_s); }
+
     QTemporaryDir m_dir;
     Database m_db;
+    std::unique_ptr<SqliteStores> m_stores;
+};
+
+/// The same, owning its connections (SqliteStores::open, as the MessageWriter's store).
+class OwningSqliteFixture
+{
+public:
+    bool open(QString *error) { return (m_stores = SqliteStores::open(path(), error)) != nullptr; }
+    Stores stores() { return m_stores->stores(); }
+    std::unique_ptr<SqliteStores> openAnother(QString *error)
+    {
+        return SqliteStores::open(path(), error);
+    }
+
+private:
+    QString path() const { return m_dir.filePath(u"confab.db"_s); }
+
+    QTemporaryDir m_dir;
     std::unique_ptr<SqliteStores> m_stores;
 };
 
@@ -85,7 +116,7 @@ protected:
     Fixture fixture;
 };
 
-using StoreImplementations = ::testing::Types<SqliteFixture>;
+using StoreImplementations = ::testing::Types<SqliteFixture, OwningSqliteFixture>;
 TYPED_TEST_SUITE(StoreContract, StoreImplementations);
 
 // ---- accounts and tokens ----------------------------------------------------------------
@@ -133,6 +164,69 @@ TYPED_TEST(StoreContract, TokensLiveUntilTheyExpireOrAreRevoked)
     EXPECT_FALSE(this->accounts().tokenUser(*first, 1200));
     EXPECT_EQ(this->accounts().revokeTokens(alice.id), 1);
     EXPECT_FALSE(this->accounts().tokenUser(*second, 1200));
+}
+
+TYPED_TEST(StoreContract, LiveTokensAreTheOnesIssuedAndNotRevoked)
+{
+    const UserRecord alice = this->addUser(u"alice"_s);
+    const UserRecord bob = this->addUser(u"bob"_s);
+    QString error;
+    // Long expired by the clock: expiry is not looked at, only revocation ends a session.
+    const auto first = this->accounts().issueToken(alice.id, 1000, 500, &error);
+    const auto second = this->accounts().issueToken(alice.id, 1000, 500, &error);
+    const auto bobs = this->accounts().issueToken(bob.id, 1000, 500, &error);
+    ASSERT_TRUE(first && second && bobs) << error.toStdString();
+    const QStringList all{*first, *second, *bobs};
+
+    auto live = this->accounts().liveTokens(all + QStringList{u"made up"_s, *first});
+    ASSERT_TRUE(live);
+    EXPECT_EQ(*live, (QSet<QString>{*first, *second, *bobs}));
+    EXPECT_TRUE(this->accounts().revokeToken(*first));
+    EXPECT_EQ(this->accounts().liveTokens(all), (QSet<QString>{*second, *bobs}));
+    EXPECT_EQ(this->accounts().revokeTokens(alice.id), 1);
+    EXPECT_EQ(this->accounts().liveTokens(all), (QSet<QString>{*bobs}));
+    EXPECT_EQ(this->accounts().liveTokens({}), QSet<QString>{});
+
+    // Many at once (a server's every open session): the live one is found among them.
+    QStringList many;
+    for (int i = 0; i < 1500; ++i)
+        many.append(u"unknown-%1"_s.arg(i));
+    many.insert(1234, *bobs);
+    EXPECT_EQ(this->accounts().liveTokens(many), (QSet<QString>{*bobs}));
+}
+
+TYPED_TEST(StoreContract, TheChangeMarkerMovesWhenAnotherStoreChangesAccounts)
+{
+    this->addUser(u"alice"_s);
+    const UserRecord bob = this->addUser(u"bob"_s);
+    QString error;
+    const auto token = this->accounts().issueToken(bob.id, 1000, 500, &error);
+    ASSERT_TRUE(token) << error.toStdString();
+    auto other = this->fixture.openAnother(&error); // as confabctl, or another node
+    ASSERT_TRUE(other) << error.toStdString();
+    AccountStore &theirs = other->stores().accounts;
+
+    const qint64 start = this->accounts().changeMarker();
+    EXPECT_NE(start, -1);
+    // Nothing changed: reads, here or there, leave it where it is.
+    EXPECT_EQ(theirs.users().size(), 2);
+    EXPECT_TRUE(theirs.findUser(u"bob"_s));
+    EXPECT_TRUE(this->accounts().findUser(u"bob"_s));
+    EXPECT_EQ(this->accounts().changeMarker(), start);
+    EXPECT_EQ(this->accounts().changeMarker(), start);
+
+    // A revocation made through the other store moves it, and then it stays.
+    EXPECT_TRUE(theirs.revokeToken(*token));
+    const qint64 afterRevoke = this->accounts().changeMarker();
+    EXPECT_NE(afterRevoke, start);
+    EXPECT_NE(afterRevoke, -1);
+    EXPECT_EQ(this->accounts().changeMarker(), afterRevoke);
+    EXPECT_EQ(this->accounts().liveTokens({*token}), QSet<QString>{}); // and it is seen here
+
+    // So does a role given there.
+    ASSERT_TRUE(theirs.setRole(u"alice"_s, Role::Admin, &error)) << error.toStdString();
+    EXPECT_NE(this->accounts().changeMarker(), afterRevoke);
+    EXPECT_EQ(this->accounts().findUser(u"alice"_s)->info.role, Role::Admin);
 }
 
 // ---- channels and members ---------------------------------------------------------------

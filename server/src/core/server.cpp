@@ -64,11 +64,11 @@ struct Core
         , channelRequests(config, {store.stores(), channels, hub, presence, typing, relay})
         , publishing(writer, channels, broker, relay)
         , history(store, channels, hub)
-        , stats(hub, presence, db)
+        , stats(hub, presence, [&db] { return db.sizeBytes(); })
         , admin({store, auth, hub, presence, channels, sessions, stats})
         , watchdog(hub, config.helloTimeoutMs, config.heartbeatMs)
         , dispatcher(config, hub, {sessions, channelRequests, publishing, history, relay, admin})
-        , accounts(db, hub, sessionCheckInterval)
+        , accounts(store, hub, sessionCheckInterval)
     {
         QObject::connect(&sessions, &Sessions::inputResumed, &dispatcher,
                          &RequestDispatcher::resume);
@@ -140,8 +140,12 @@ bool Server::start(QString *error)
         !d->db.open(config.databasePath(), error))
         return false;
 
+    // The writer's store has connections of its own, made on the writer's thread.
     d->writer = std::make_unique<store::MessageWriter>(
-        config.databasePath(), std::chrono::milliseconds(config.groupCommitMs), maxBatch);
+        [path = config.databasePath()](QString *why) -> std::unique_ptr<store::MessageStore> {
+            return store::SqliteStores::open(path, why);
+        },
+        std::chrono::milliseconds(config.groupCommitMs), maxBatch);
     if (!d->writer->start(error))
         return false;
 

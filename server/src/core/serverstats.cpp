@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "serverstats.h"
 
-#include "database.h"
 #include "hub.h"
 #include "presencetracker.h"
 
@@ -9,11 +8,12 @@
 
 namespace confab::server {
 
-ServerStats::ServerStats(Hub &hub, PresenceTracker &presence, store::Database &db, QObject *parent)
+ServerStats::ServerStats(Hub &hub, PresenceTracker &presence, DatabaseBytes databaseBytes,
+                         QObject *parent)
     : QObject(parent)
     , m_hub(hub)
     , m_presence(presence)
-    , m_db(db)
+    , m_databaseBytes(std::move(databaseBytes))
 {
     m_uptime.start();
     m_sampler.setInterval(1000);
@@ -43,7 +43,7 @@ AdminStatsOk ServerStats::snapshot() const
     if (t1 > t0)
         ok.messagesPerSecond = double(n1 - n0) * 1000.0 / double(t1 - t0);
     ok.uptimeMs = m_uptime.elapsed();
-    ok.databaseBytes = m_db.sizeBytes();
+    ok.databaseBytes = m_databaseBytes ? m_databaseBytes() : 0;
     return ok;
 }
 

@@ -8,10 +8,7 @@
 #include <QTimer>
 
 #include <deque>
-
-namespace confab::store {
-class Database;
-}
+#include <functional>
 
 namespace confab::server {
 
@@ -24,7 +21,16 @@ class ServerStats : public QObject
 {
     Q_OBJECT
 public:
-    ServerStats(Hub &hub, PresenceTracker &presence, store::Database &db,
+    /// The database's size in bytes, asked on each snapshot (on the event loop).
+    ///
+    /// A function rather than a method of a store interface: the size is an operator's
+    /// figure, not part of what the stores promise, and only whoever makes the store knows
+    /// how to get it cheaply (SQLite: the file and its WAL; a database server may need a
+    /// query, a cached figure, or nothing). So ServerStats knows no store, and a new store
+    /// adds no method every implementation must answer.
+    using DatabaseBytes = std::function<qint64()>;
+
+    ServerStats(Hub &hub, PresenceTracker &presence, DatabaseBytes databaseBytes,
                 QObject *parent = nullptr);
 
     AdminStatsOk snapshot() const;
@@ -34,7 +40,7 @@ private:
 
     Hub &m_hub;
     PresenceTracker &m_presence;
-    store::Database &m_db;
+    const DatabaseBytes m_databaseBytes;
     QElapsedTimer m_uptime;
     QTimer m_sampler;
     std::deque<std::pair<qint64, qint64>> m_samples; ///< (ms, messages broadcast)

@@ -2,25 +2,22 @@
 #include "sessionwatcher.h"
 
 #include "connection.h"
-#include "database.h"
 #include "hub.h"
 #include "logging.h"
-#include "tokenrepository.h"
+#include "stores.h"
 
 #include <QHash>
 #include <QSet>
-#include <QSqlError>
-#include <QSqlQuery>
-#include <QVariant>
+#include <QStringList>
 
 using namespace Qt::StringLiterals;
 
 namespace confab::server {
 
-SessionWatcher::SessionWatcher(store::Database &db, Hub &hub, std::chrono::milliseconds interval,
-                               QObject *parent)
+SessionWatcher::SessionWatcher(store::AccountStore &accounts, Hub &hub,
+                               std::chrono::milliseconds interval, QObject *parent)
     : QObject(parent)
-    , m_db(db)
+    , m_accounts(accounts)
     , m_hub(hub)
 {
     m_timer.setInterval(interval);
@@ -30,62 +27,49 @@ SessionWatcher::SessionWatcher(store::Database &db, Hub &hub, std::chrono::milli
 
 void SessionWatcher::start()
 {
-    m_lastVersion = dataVersion();
+    m_lastMarker = m_accounts.changeMarker();
     m_timer.start();
-}
-
-qint64 SessionWatcher::dataVersion() const
-{
-    QSqlQuery query(m_db.sql());
-    if (!query.exec(u"PRAGMA data_version"_s) || !query.next())
-        return -1;
-    return query.value(0).toLongLong();
 }
 
 void SessionWatcher::checkIfChanged()
 {
-    // data_version moves with every commit of another connection, the message writer's
-    // included; the check below is cheap enough to run then (a team's tokens and users).
-    const qint64 version = dataVersion();
-    if (version == m_lastVersion && version != -1)
+    // The marker may also move for changes that are not about accounts (with SQLite, every
+    // commit of the message writer); the check below is cheap enough to run then (a team's
+    // sessions and users).
+    const qint64 marker = m_accounts.changeMarker();
+    if (marker == m_lastMarker && marker != -1)
         return;
-    m_lastVersion = version;
+    m_lastMarker = marker;
     checkNow();
 }
 
 void SessionWatcher::checkNow()
 {
     QList<Connection *> signedIn;
+    QStringList tokens;
     for (Connection *connection : m_hub.connections()) {
-        if (connection->user && !connection->user->token.isEmpty() && !connection->isClosing())
+        if (connection->user && !connection->user->token.isEmpty() && !connection->isClosing()) {
             signedIn.append(connection);
+            tokens.append(connection->user->token);
+        }
     }
     if (signedIn.isEmpty())
         return;
 
-    QSqlQuery query(m_db.sql());
-    query.setForwardOnly(true);
-    if (!query.exec(u"SELECT hash FROM tokens"_s)) {
-        qCWarning(lcNet) << "cannot read tokens to check sessions:" << query.lastError().text();
-        return;
-    }
-    QSet<QByteArray> live;
-    while (query.next())
-        live.insert(query.value(0).toByteArray());
-    if (!query.exec(u"SELECT name, role FROM users"_s)) {
-        qCWarning(lcNet) << "cannot read roles to check sessions:" << query.lastError().text();
+    const std::optional<QSet<QString>> live = m_accounts.liveTokens(tokens);
+    if (!live) {
+        // Nobody is signed out on a failed read; the next tick looks again.
+        qCWarning(lcNet) << "cannot read tokens to check sessions";
+        m_lastMarker = -1;
         return;
     }
     QHash<QString, Role> roles;
-    while (query.next()) {
-        if (const auto role = roleFromName(query.value(1).toString()))
-            roles.insert(query.value(0).toString(), *role);
-    }
-    query.finish();
+    for (const store::UserRecord &record : m_accounts.users())
+        roles.insert(record.info.name, record.info.role);
 
     for (Connection *connection : std::as_const(signedIn)) {
         SessionUser &user = *connection->user;
-        if (!live.contains(store::TokenRepository::hash(user.token))) {
+        if (!live->contains(user.token)) {
             qCInfo(lcNet) << "session" << connection->session() << "of" << user.info.name
                           << "ended: its token was revoked";
             emit revoked(connection);

@@ -7,7 +7,7 @@
 #include <chrono>
 
 namespace confab::store {
-class Database;
+class AccountStore;
 }
 
 namespace confab::server {
@@ -20,15 +20,16 @@ class Hub;
 /// `user role` changes a role. Without this a disabled user kept chatting on the
 /// connections they had open until those ended.
 ///
-/// Every `interval` it asks SQLite whether any other connection committed since the last
-/// look (PRAGMA data_version, one cheap statement); only then does it read the live token
-/// hashes and the users' roles. A signed-in connection whose token is gone is reported by
-/// `revoked` (the server ends it as `admin.user` would); a changed role applies at once.
+/// Every `interval` it asks the AccountStore whether anyone else may have changed accounts
+/// since the last look (changeMarker(), one cheap statement); only then does it ask which of
+/// the open sessions' tokens are still live and read the users' roles. A signed-in
+/// connection whose token is gone is reported by `revoked` (the server ends it as
+/// `admin.user` would); a changed role applies at once.
 class SessionWatcher : public QObject
 {
     Q_OBJECT
 public:
-    SessionWatcher(store::Database &db, Hub &hub, std::chrono::milliseconds interval,
+    SessionWatcher(store::AccountStore &accounts, Hub &hub, std::chrono::milliseconds interval,
                    QObject *parent = nullptr);
 
     void start();
@@ -40,12 +41,11 @@ signals:
 
 private:
     void checkIfChanged();
-    qint64 dataVersion() const;
 
-    store::Database &m_db;
+    store::AccountStore &m_accounts;
     Hub &m_hub;
     QTimer m_timer;
-    qint64 m_lastVersion = -1;
+    qint64 m_lastMarker = -1;
 };
 
 } // namespace confab::server

@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "messagewriter.h"
 
-#include "batchcommitter.h"
-#include "storelog.h"
-
 #include <QDeadlineTimer>
 #include <QMetaObject>
 
@@ -14,10 +11,10 @@ using namespace Qt::StringLiterals;
 
 namespace confab::store {
 
-MessageWriter::MessageWriter(QString databasePath, std::chrono::milliseconds maxDelay, int maxBatch,
-                             QObject *parent)
+MessageWriter::MessageWriter(OpenMessageStore openStore, std::chrono::milliseconds maxDelay,
+                             int maxBatch, QObject *parent)
     : QObject(parent)
-    , m_path(std::move(databasePath))
+    , m_openStore(std::move(openStore))
     , m_maxDelay(std::max(maxDelay, std::chrono::milliseconds(0)))
     , m_maxBatch(std::max(maxBatch, 1))
 {
@@ -56,20 +53,22 @@ bool MessageWriter::start(QString *error)
 
 void MessageWriter::threadMain()
 {
-    // The connection is opened, used and closed on this thread only.
-    BatchCommitter committer;
+    // The store (and whatever connection it holds) is made, used and destroyed on this
+    // thread only.
     QString error;
-    const bool opened = committer.open(m_path, &error);
+    std::unique_ptr<MessageStore> store = m_openStore ? m_openStore(&error) : nullptr;
+    if (!store && error.isEmpty())
+        error = u"the message store could not be opened"_s;
     {
         QMutexLocker lock(&m_mutex);
-        m_startResult = opened ? QString() : error;
+        m_startResult = store ? QString() : error;
         m_wake.wakeAll();
     }
-    if (opened)
-        runBatches(committer);
+    if (store)
+        runBatches(*store);
 }
 
-void MessageWriter::runBatches(BatchCommitter &committer)
+void MessageWriter::runBatches(MessageStore &store)
 {
     using Clock = std::chrono::steady_clock;
     QMutexLocker lock(&m_mutex);
@@ -96,8 +95,7 @@ void MessageWriter::runBatches(BatchCommitter &committer)
         m_inFlight += int(take);
         lock.unlock();
 
-        committer.setGrowthBlocked(m_simulateDiskFull.loadRelaxed() != 0);
-        const QList<PublishOutcome> outcomes = committer.commit(batch);
+        const QList<PublishOutcome> outcomes = store.append(batch);
         m_batches.fetchAndAddRelaxed(1);
         // No longer in flight before anyone hears of it: a receiver that sees the outcomes
         // and then asks pending() must not count them.

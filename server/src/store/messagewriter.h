@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "errorcode.h"
-#include "types.h"
+#include "stores.h"
 
 #include <QAtomicInteger>
 #include <QList>
@@ -14,50 +13,38 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <optional>
 
 namespace confab::store {
 
-class BatchCommitter;
-
-/// A publish waiting to be made durable.
-struct PublishJob
-{
-    quint64 ticket = 0; ///< set by submit(); matches the outcome
-    qint64 channelId = 0;
-    QString channel;
-    QString from;
-    QString cid;
-    QString text;
-};
-
-/// What became of a job: the stored message (the original one when `dup`), or an error
-/// (`internal`: the disk is full or the database failed; nothing was stored).
-struct PublishOutcome
-{
-    quint64 ticket = 0;
-    Message message;
-    bool dup = false;
-    std::optional<Error> error;
-};
-
-/// Group commit for publishes, on a thread of its own with its own SQLite connection.
+/// Group commit for publishes, on a thread of its own with a MessageStore of its own.
 ///
 /// Contract: jobs are committed in submission order; seq is assigned per channel inside the
 /// transaction, gapless (a failed transaction hands its seqs back) and strictly increasing;
 /// (from, cid) is unique forever: a repeat gets the original message with dup = true. A batch
-/// is committed (synchronous=FULL) when `maxBatch` jobs wait or `maxDelay` has passed since
-/// its first job; only then is `committed` emitted, once per batch, outcomes in submission
-/// order. Connect it queued: it is emitted on the writer thread.
+/// is committed (durably: one MessageStore::append) when `maxBatch` jobs wait or `maxDelay`
+/// has passed since its first job; only then is `committed` emitted, once per batch, outcomes
+/// in submission order. Connect it queued: it is emitted on the writer thread.
+///
+/// The writer knows no database: it makes its store with the OpenMessageStore it is given,
+/// and the store keeps the seq, dup and atomicity promises (stores.h).
 class MessageWriter : public QObject
 {
     Q_OBJECT
 public:
-    MessageWriter(QString databasePath, std::chrono::milliseconds maxDelay, int maxBatch,
+    /// Makes the writer's store, with a connection of its own; nullptr with `*error` set when
+    /// it cannot. Called by start(), on the writer thread: the store is created, used and
+    /// destroyed on that thread only, so it may hold thread-bound connections.
+    using OpenMessageStore = std::function<std::unique_ptr<MessageStore>(QString *error)>;
+
+    MessageWriter(OpenMessageStore openStore, std::chrono::milliseconds maxDelay, int maxBatch,
                   QObject *parent = nullptr);
     ~MessageWriter() override;
 
-    /// Opens the connection on the writer thread and loads each channel's last seq.
+    /// Starts the thread and opens the store on it; false with the store's `error` when it
+    /// cannot be opened.
     bool start(QString *error);
     /// Thread-safe. Returns the job's ticket. Jobs submitted before start() wait for it;
     /// after stop() a job is answered (queued, via `committed`) with an `internal` error.
@@ -68,10 +55,6 @@ public:
     int pending() const;
     /// Batches the writer has tried to commit (each emitted one `committed`).
     quint64 batchCount() const { return m_batches.loadRelaxed(); }
-
-    /// For tests: while on, the database may not grow (SQLite max_page_count), so a batch
-    /// that needs a new page fails as on a full disk. Applied before the next batch.
-    void setSimulatedDiskFull(bool full) { m_simulateDiskFull.storeRelaxed(full ? 1 : 0); }
 
 signals:
     void committed(const QList<confab::store::PublishOutcome> &outcomes);
@@ -84,10 +67,10 @@ private:
     };
 
     void threadMain();
-    void runBatches(BatchCommitter &committer);
+    void runBatches(MessageStore &store);
     void rejectAfterStop(QList<PublishOutcome> outcomes);
 
-    const QString m_path;
+    const OpenMessageStore m_openStore;
     const std::chrono::milliseconds m_maxDelay;
     const int m_maxBatch;
     QThread *m_thread = nullptr;
@@ -102,7 +85,6 @@ private:
     std::optional<QString> m_startResult; // empty string: opened; else the error
 
     QAtomicInteger<quint64> m_batches;
-    QAtomicInt m_simulateDiskFull;
 };
 
 } // namespace confab::store

@@ -3,7 +3,14 @@
 
 #include "database.h"
 #include "messagerepository.h"
+#include "sqlutil.h"
+#include "storelog.h"
 #include "tokenrepository.h"
+
+#include <QHash>
+#include <QSqlQuery>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -13,7 +20,37 @@ SqliteStores::SqliteStores(Database &db)
     : m_db(db)
 {}
 
+SqliteStores::SqliteStores(std::unique_ptr<Database> db, const std::atomic<bool> *blockGrowth)
+    : m_ownDb(std::move(db))
+    , m_db(*m_ownDb)
+    , m_blockGrowth(blockGrowth)
+{}
+
 SqliteStores::~SqliteStores() = default;
+
+std::unique_ptr<SqliteStores> SqliteStores::open(const QString &path, QString *error,
+                                                 const std::atomic<bool> *blockGrowth)
+{
+    auto db = std::make_unique<Database>();
+    if (!db->open(path, error))
+        return nullptr;
+    std::unique_ptr<SqliteStores> stores(new SqliteStores(std::move(db), blockGrowth));
+    // Now rather than on the first append: a writer learns at start that it cannot write.
+    if (!stores->openCommitter(error))
+        return nullptr;
+    return stores;
+}
+
+bool SqliteStores::openCommitter(QString *error)
+{
+    if (m_committer)
+        return true;
+    auto committer = std::make_unique<BatchCommitter>();
+    if (!committer->open(m_db.path(), error))
+        return false;
+    m_committer = std::move(committer);
+    return true;
+}
 
 // ---- accounts ---------------------------------------------------------------------------
 
@@ -74,6 +111,49 @@ int SqliteStores::revokeTokens(qint64 userId)
     return TokenRepository(m_db).revokeAll(userId);
 }
 
+qint64 SqliteStores::changeMarker()
+{
+    // data_version moves when another connection (confabctl, the message writer) commits to
+    // the file, and never for this connection's own commits: one cheap statement.
+    QSqlQuery query(m_db.sql());
+    QString why;
+    if (!sql::exec(query, u"PRAGMA data_version"_s, {}, &why) || !query.next()) {
+        qCWarning(lcStore) << "reading data_version failed:" << why;
+        return -1;
+    }
+    return query.value(0).toLongLong();
+}
+
+std::optional<QSet<QString>> SqliteStores::liveTokens(const QStringList &tokens)
+{
+    // Only hashes are stored: look the given tokens up by hash, some hundreds per statement
+    // (well below SQLite's limit of bound values).
+    constexpr qsizetype perStatement = 500;
+    QHash<QByteArray, QString> byHash;
+    for (const QString &token : tokens)
+        byHash.insert(TokenRepository::hash(token), token);
+    const QList<QByteArray> hashes = byHash.keys();
+    QSet<QString> live;
+    QSqlQuery query(m_db.sql());
+    query.setForwardOnly(true);
+    for (qsizetype from = 0; from < hashes.size(); from += perStatement) {
+        const qsizetype count = std::min(perStatement, hashes.size() - from);
+        QString statement = u"SELECT hash FROM tokens WHERE hash IN (?"_s;
+        statement += u",?"_s.repeated(count - 1);
+        statement += u')';
+        bool ok = query.prepare(statement);
+        for (qsizetype i = 0; ok && i < count; ++i)
+            query.addBindValue(hashes[from + i]);
+        if (!ok || !query.exec()) {
+            qCWarning(lcStore) << "reading tokens failed:" << query.lastError().text();
+            return std::nullopt;
+        }
+        while (query.next())
+            live.insert(byHash.value(query.value(0).toByteArray()));
+    }
+    return live;
+}
+
 // ---- channels ---------------------------------------------------------------------------
 
 std::optional<ChannelRecord> SqliteStores::createChannel(const QString &name, const QString &topic,
@@ -132,18 +212,16 @@ QStringList SqliteStores::members(qint64 channelId)
 
 QList<PublishOutcome> SqliteStores::append(const std::vector<PublishJob> &jobs)
 {
-    if (!m_committer) {
-        auto committer = std::make_unique<BatchCommitter>();
-        QString why;
-        if (!committer->open(m_db.path(), &why)) {
-            QList<PublishOutcome> failed;
-            for (const PublishJob &job : jobs)
-                failed.append(PublishOutcome{
-                    job.ticket, {}, false, Error{ErrorCode::Internal, why, std::nullopt}});
-            return failed;
-        }
-        m_committer = std::move(committer);
+    QString why;
+    if (!openCommitter(&why)) {
+        QList<PublishOutcome> failed;
+        for (const PublishJob &job : jobs)
+            failed.append(PublishOutcome{
+                job.ticket, {}, false, Error{ErrorCode::Internal, why, std::nullopt}});
+        return failed;
     }
+    if (m_blockGrowth)
+        m_committer->setGrowthBlocked(m_blockGrowth->load(std::memory_order_relaxed));
     return m_committer->commit(jobs);
 }
 

@@ -4,20 +4,35 @@
 #include "batchcommitter.h"
 #include "stores.h"
 
+#include <atomic>
 #include <memory>
 
 namespace confab::store {
 
 class Database;
 
-/// The SQLite implementation of the store seam, on an open Database (one connection, its
-/// thread). Appends go through a BatchCommitter with a connection of its own, opened on
-/// first use on the calling thread (the server's MessageWriter keeps its own).
+/// The SQLite implementation of the store seam, on a Database (one connection, used on the
+/// thread that opened it). Appends go through a BatchCommitter with a connection of its own.
+///
+/// Two ways to have one: on a Database the caller opened and keeps (the server's event loop;
+/// the committer is then opened on the first append, on the calling thread), or owning its
+/// connections with open() (the MessageWriter's store, made on the writer thread: see
+/// MessageWriter::OpenMessageStore).
 class SqliteStores final : public AccountStore, public ChannelStore, public MessageStore
 {
 public:
     explicit SqliteStores(Database &db);
     ~SqliteStores() override;
+
+    /// A store with connections of its own to the database at `path`, opened (and the
+    /// writer's seq counters loaded) on the calling thread, which is then the one to use and
+    /// destroy it; nullptr with `*error` set when the file cannot be opened.
+    ///
+    /// `blockGrowth` is for tests: while the flag it points to is true the file may not grow
+    /// (SQLite max_page_count), so an append that needs a new page fails as on a full disk.
+    /// Read before each append; the flag must outlive the store.
+    static std::unique_ptr<SqliteStores> open(const QString &path, QString *error,
+                                              const std::atomic<bool> *blockGrowth = nullptr);
 
     Stores stores() { return {*this, *this, *this}; }
 
@@ -35,6 +50,8 @@ public:
     std::optional<qint64> tokenUser(const QString &token, qint64 nowMs) override;
     bool revokeToken(const QString &token) override;
     int revokeTokens(qint64 userId) override;
+    qint64 changeMarker() override;
+    std::optional<QSet<QString>> liveTokens(const QStringList &tokens) override;
 
     // ChannelStore
     std::optional<ChannelRecord> createChannel(const QString &name, const QString &topic,
@@ -61,8 +78,14 @@ public:
     std::optional<qint64> firstSeqSince(qint64 channelId, qint64 sinceMs, qint64 toSeq) override;
 
 private:
-    Database &m_db;
+    SqliteStores(std::unique_ptr<Database> db, const std::atomic<bool> *blockGrowth);
+    /// Opens the committer unless it is open; false with `*error` when it cannot be.
+    bool openCommitter(QString *error);
+
+    std::unique_ptr<Database> m_ownDb; // set when open() made this store
+    Database &m_db;                    // *m_ownDb, or the caller's
     std::unique_ptr<BatchCommitter> m_committer;
+    const std::atomic<bool> *m_blockGrowth = nullptr;
 };
 
 } // namespace confab::store

@@ -1,26 +1,51 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// The store seam: what the server's request handlers need from persistence, as three
-// interfaces, so that a second store (PostgreSQL, for several server nodes) can be added
-// without touching the handlers. SQLite is the one implementation today (sqlitestores.h).
+// The store seam: what the server needs from persistence, as three interfaces, so that a
+// second store (PostgreSQL, for several server nodes) can be added without touching the
+// server outside server/src/store. SQLite is the one implementation today (sqlitestores.h).
 // Every implementation must pass the contract suite in tests/store/store_contract_test.cpp.
 //
-// Calls are made on one thread (the server's event loop), except MessageStore::append,
-// which the MessageWriter makes on its own thread. Failures come back as nullopt/false with
-// a sentence in `error`, never as a short or partial answer.
+// The server's stores are called on one thread (the server's event loop). The MessageWriter
+// makes a MessageStore of its own (MessageWriter::OpenMessageStore), which is created, used
+// and destroyed on the writer's thread. Failures come back as nullopt/false with a sentence
+// in `error`, never as a short or partial answer.
 
 #include "channelrepository.h"
-#include "messagewriter.h"
+#include "errorcode.h"
+#include "types.h"
 #include "userrepository.h"
 
 #include <QList>
+#include <QSet>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 #include <vector>
 
 namespace confab::store {
+
+/// A publish waiting to be made durable.
+struct PublishJob
+{
+    quint64 ticket = 0; ///< set by MessageWriter::submit(); matches the outcome
+    qint64 channelId = 0;
+    QString channel;
+    QString from;
+    QString cid;
+    QString text;
+};
+
+/// What became of a job: the stored message (the original one when `dup`), or an error
+/// (`internal`: the disk is full or the database failed; nothing was stored).
+struct PublishOutcome
+{
+    quint64 ticket = 0;
+    Message message;
+    bool dup = false;
+    std::optional<Error> error;
+};
 
 /// Accounts and their sign-in tokens. Tokens are kept only as a hash; a token is valid
 /// from issue until it expires or is revoked.
@@ -49,6 +74,22 @@ public:
     virtual bool revokeToken(const QString &token) = 0;
     /// Revokes every token of the user; how many there were.
     virtual int revokeTokens(qint64 userId) = 0;
+
+    // For the SessionWatcher, which applies account changes made beside this server
+    // (confabctl on the same database, another server node) to the sessions it has open.
+
+    /// A cheap number that moves whenever accounts or tokens may have been changed by anyone
+    /// but this store object (another connection, process or node): two results that are
+    /// equal, neither -1, mean nothing else changed them in between. It may also move when
+    /// nothing relevant changed (a spurious move costs the watcher one liveTokens() and one
+    /// users()); changes made through this object need not move it. -1 when it cannot be told
+    /// (read as "may have changed"). SQLite: PRAGMA data_version.
+    virtual qint64 changeMarker() = 0;
+    /// The ones of `tokens` (in clear, as issued) that are still on record: issued and not
+    /// revoked since. Expiry is not looked at: an open session ends when its token is revoked,
+    /// not when it grows old. nullopt when the store could not be read (the caller then
+    /// assumes nothing: no session may be ended on a failed read).
+    virtual std::optional<QSet<QString>> liveTokens(const QStringList &tokens) = 0;
 };
 
 /// Channels and their members. Public channels are visible to everyone, private ones (and
@@ -89,8 +130,12 @@ public:
     virtual ~MessageStore() = default;
 
     /// Stores a batch atomically, in order: each new message gets the channel's next seq;
-    /// a repeated (from, cid) gets the original with `dup`; an unknown channel `not_found`.
-    /// When the batch cannot be stored every job gets `internal` and no seq is used up.
+    /// a repeated (from, cid), also one earlier in the same batch, gets the original with
+    /// `dup`; an unknown channel `not_found`. One outcome per job, in the jobs' order, with
+    /// the job's ticket. Durable when it returns (it is acknowledged to the publisher right
+    /// after). When the batch cannot be stored every job gets `internal`, nothing of it is
+    /// kept and no seq is used up; the next call starts afresh. Made by the MessageWriter on
+    /// its own thread, one batch at a time, through a store object it alone uses.
     virtual QList<PublishOutcome> append(const std::vector<PublishJob> &jobs) = 0;
     /// Messages with seq in [fromSeq, toSeq], the oldest `limit`.
     virtual std::optional<QList<Message>> range(qint64 channelId, const QString &channel,
