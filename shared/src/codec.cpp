@@ -4,6 +4,7 @@
 #include "fastpublish.h"
 #include "jsonfields.h"
 #include "jsonwriter.h"
+#include "replies.h"
 #include "validation.h"
 
 #include <QJsonDocument>
@@ -320,6 +321,30 @@ ClientFrame parsePresence(FieldReader &reader, RequestId id, const Limits &)
     return presence;
 }
 
+ClientFrame parseAdminWatch(FieldReader &reader, RequestId id, const Limits &)
+{
+    AdminWatchRequest watch;
+    watch.id = id;
+    AdminWatchFilter &filter = watch.filter;
+    if (reader.has("status"_L1)) {
+        for (const QString &name : reader.stringList("status"_L1)) {
+            const auto status = presenceStatusFromName(name);
+            if (!status) {
+                reader.fail("status"_L1, u"must list online, away, dnd or offline"_s);
+                break;
+            }
+            if (!filter.statuses.contains(*status))
+                filter.statuses.append(*status);
+        }
+    }
+    filter.userGlob =
+        reader.optionalBoundedString("user"_L1, 1, rules::maxUserNameChars * 4).value_or(QString());
+    if (reader.has("channel"_L1))
+        filter.channel = readChannelName(reader);
+    filter.idleOverMs = reader.optionalInteger("idle_over_ms"_L1, 0);
+    return watch;
+}
+
 ClientFrame parseAdminKick(FieldReader &reader, RequestId id, const Limits &)
 {
     AdminKickRequest kick;
@@ -329,6 +354,8 @@ ClientFrame parseAdminKick(FieldReader &reader, RequestId id, const Limits &)
         kick.user = readUserName(reader);
     else
         kick.session = reader.boundedString("session"_L1, 1, std::numeric_limits<int>::max());
+    kick.reason =
+        reader.optionalBoundedString("reason"_L1, 0, rules::maxKickReasonBytes).value_or(QString());
     return kick;
 }
 
@@ -383,7 +410,7 @@ constexpr std::array<ClientParser, std::variant_size_v<ClientFrame>> clientParse
     parseInvite,
     parseTyping,
     parsePresence,
-    parseIdOnly<AdminWatchRequest>,
+    parseAdminWatch,
     parseIdOnly<AdminUnwatchRequest>,
     parseIdOnly<AdminStatsRequest>,
     parseAdminKick,
@@ -453,6 +480,8 @@ ServerFrame parseAdminPresence(FieldReader &reader)
         FieldReader fields(*connection, reader, "connection"_L1);
         event.connection = readConnectionInfo(fields);
     }
+    if (const auto code = reader.optionalInteger("code"_L1, 0, 4999))
+        event.closeCode = int(*code);
     return event;
 }
 
@@ -464,7 +493,21 @@ ServerFrame parseBye(FieldReader &reader)
         reader.fail("reason"_L1, u"must be shutdown, kicked or replaced"_s);
     bye.reason = reason.value_or(ByeReason::Shutdown);
     bye.retryMs = reader.optionalInteger("retry_ms"_L1, 0);
+    bye.message = reader.optionalString("message"_L1).value_or(QString());
     return bye;
+}
+
+ServerFrame parseAdminStats(FieldReader &reader)
+{
+    AdminStatsEvent event;
+    event.stats = readServerStatistics(reader);
+    const auto readUnsent = [](FieldReader &entry) {
+        return std::pair<QString, qint64>(entry.string("session"_L1), entry.integer("bytes"_L1, 0));
+    };
+    if (reader.has("unsent"_L1))
+        event.unsentBytes =
+            readObjectList<std::pair<QString, qint64>>(reader, "unsent"_L1, readUnsent);
+    return event;
 }
 
 ServerFrame parseChannelEvent(FieldReader &reader)
@@ -494,6 +537,7 @@ constexpr std::array<ServerType, std::variant_size_v<ServerFrame>> serverTypes =
     {"admin.presence"_L1, parseAdminPresence},
     {"bye"_L1, parseBye},
     {"channel"_L1, parseChannelEvent},
+    {"admin.stats"_L1, parseAdminStats},
 }};
 
 /// The ServerFrame alternative (variant index) of a frame type.
@@ -611,12 +655,31 @@ void writeFields(JsonWriter &w, const PresenceRequest &presence)
         w.key("text"_L1).string(presence.text);
 }
 
+void writeFields(JsonWriter &w, const AdminWatchRequest &watch)
+{
+    const AdminWatchFilter &filter = watch.filter;
+    if (!filter.statuses.isEmpty()) {
+        w.key("status"_L1).beginArray();
+        for (PresenceStatus status : filter.statuses)
+            w.string(presenceStatusName(status));
+        w.endArray();
+    }
+    if (!filter.userGlob.isEmpty())
+        w.key("user"_L1).string(filter.userGlob);
+    if (!filter.channel.isEmpty())
+        w.key("channel"_L1).string(filter.channel);
+    if (filter.idleOverMs)
+        w.key("idle_over_ms"_L1).integer(*filter.idleOverMs);
+}
+
 void writeFields(JsonWriter &w, const AdminKickRequest &kick)
 {
     if (!kick.user.isEmpty())
         w.key("user"_L1).string(kick.user);
     else
         w.key("session"_L1).string(kick.session);
+    if (!kick.reason.isEmpty())
+        w.key("reason"_L1).string(kick.reason);
 }
 
 void writeFields(JsonWriter &w, const AdminUserRequest &request)
@@ -633,7 +696,6 @@ void writeFields(JsonWriter &w, const AdminUserRequest &request)
 
 // Requests whose only field is the id, which the caller writes.
 void writeFields(JsonWriter &, const LogoutRequest &) {}
-void writeFields(JsonWriter &, const AdminWatchRequest &) {}
 void writeFields(JsonWriter &, const AdminUnwatchRequest &) {}
 void writeFields(JsonWriter &, const AdminStatsRequest &) {}
 
@@ -669,6 +731,8 @@ void writeConnection(JsonWriter &w, const ConnectionInfo &connection)
     for (const QString &channel : connection.channels)
         w.string(channel);
     w.endArray();
+    w.key("encrypted"_L1).boolean(connection.encrypted);
+    w.key("unsent_bytes"_L1).integer(connection.unsentBytes);
     w.endObject();
 }
 
@@ -727,6 +791,8 @@ QByteArray encodeEvent(const AdminPresenceEvent &event)
         w.key("connection"_L1);
         writeConnection(w, *event.connection);
     }
+    if (event.closeCode)
+        w.key("code"_L1).integer(*event.closeCode);
     w.endObject();
     return w.take();
 }
@@ -738,6 +804,31 @@ QByteArray encodeEvent(const ByeEvent &bye)
     w.key("reason"_L1).string(byeReasonName(bye.reason));
     if (bye.retryMs)
         w.key("retry_ms"_L1).integer(*bye.retryMs);
+    if (!bye.message.isEmpty())
+        w.key("message"_L1).string(bye.message);
+    w.endObject();
+    return w.take();
+}
+
+QByteArray encodeEvent(const AdminStatsEvent &event)
+{
+    JsonWriter w;
+    beginFrame(w, serverFrameName<AdminStatsEvent>());
+    const QJsonObject stats = toJson(event.stats);
+    for (auto field = stats.begin(); field != stats.end(); ++field) {
+        const QByteArray name = field.key().toLatin1();
+        w.key(QLatin1StringView(name)).json(field.value());
+    }
+    if (!event.unsentBytes.isEmpty()) {
+        w.key("unsent"_L1).beginArray();
+        for (const auto &[session, bytes] : event.unsentBytes) {
+            w.beginObject();
+            w.key("session"_L1).string(session);
+            w.key("bytes"_L1).integer(bytes);
+            w.endObject();
+        }
+        w.endArray();
+    }
     w.endObject();
     return w.take();
 }

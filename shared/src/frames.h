@@ -127,9 +127,21 @@ struct PresenceRequest
     friend bool operator==(const PresenceRequest &, const PresenceRequest &) = default;
 };
 
+/// Which users an `admin.watch` covers; an empty field does not filter. The server applies
+/// it to the snapshot, and to the events as described in docs/protocol.md.
+struct AdminWatchFilter
+{
+    QList<PresenceStatus> statuses;
+    QString userGlob;                 ///< `*` and `?` wildcards, case-insensitive
+    QString channel;                  ///< members of this channel
+    std::optional<qint64> idleOverMs; ///< connected users idle longer than this (snapshot)
+    friend bool operator==(const AdminWatchFilter &, const AdminWatchFilter &) = default;
+};
+
 struct AdminWatchRequest
 {
     RequestId id = 0;
+    AdminWatchFilter filter;
     friend bool operator==(const AdminWatchRequest &, const AdminWatchRequest &) = default;
 };
 
@@ -151,6 +163,7 @@ struct AdminKickRequest
     RequestId id = 0;
     QString user;
     QString session;
+    QString reason; ///< optional; told to the kicked user in `bye`
     friend bool operator==(const AdminKickRequest &, const AdminKickRequest &) = default;
 };
 
@@ -255,6 +268,7 @@ struct AdminPresenceEvent
     AdminPresenceKind kind = AdminPresenceKind::Status;
     Presence presence;
     std::optional<ConnectionInfo> connection;
+    std::optional<int> closeCode; ///< disconnect: the WebSocket close code, when known
     friend bool operator==(const AdminPresenceEvent &, const AdminPresenceEvent &) = default;
 };
 
@@ -267,6 +281,7 @@ struct ByeEvent
 {
     ByeReason reason = ByeReason::Shutdown;
     std::optional<qint64> retryMs;
+    QString message; ///< optional, e.g. the admin's reason for a kick
     friend bool operator==(const ByeEvent &, const ByeEvent &) = default;
 };
 
@@ -282,7 +297,16 @@ struct ChannelEvent
     friend bool operator==(const ChannelEvent &, const ChannelEvent &) = default;
 };
 
+/// `admin.stats` event: the server's figures, to admin watchers about once a second while
+/// they change, with the backlog of every connection that has one.
+struct AdminStatsEvent
+{
+    ServerStatistics stats;
+    QList<std::pair<QString, qint64>> unsentBytes; ///< (session, bytes), largest first
+    friend bool operator==(const AdminStatsEvent &, const AdminStatsEvent &) = default;
+};
+
 using ServerFrame = std::variant<Reply, MsgEvent, SyncedEvent, TypingEvent, PresenceEvent,
-                                 AdminPresenceEvent, ByeEvent, ChannelEvent>;
+                                 AdminPresenceEvent, ByeEvent, ChannelEvent, AdminStatsEvent>;
 
 } // namespace confab

@@ -276,7 +276,31 @@ ConnectionInfo readConnectionInfo(FieldReader &reader)
     connection.idleMs = reader.optionalInteger("idle_ms"_L1, 0).value_or(0);
     if (reader.has("channels"_L1))
         connection.channels = reader.stringList("channels"_L1);
+    connection.encrypted = reader.optionalBoolean("encrypted"_L1).value_or(false);
+    connection.unsentBytes = reader.optionalInteger("unsent_bytes"_L1, 0).value_or(0);
     return connection;
+}
+
+ServerStatistics readServerStatistics(FieldReader &reader)
+{
+    const auto count = [&](QLatin1StringView name) {
+        return reader.optionalInteger(name, 0).value_or(0);
+    };
+    ServerStatistics stats;
+    stats.connections = count("connections"_L1);
+    stats.usersOnline = count("users_online"_L1);
+    stats.usersAway = count("users_away"_L1);
+    stats.usersDnd = count("users_dnd"_L1);
+    stats.usersOffline = count("users_offline"_L1);
+    stats.messagesPerSecond =
+        reader.has("messages_per_s"_L1) ? reader.number("messages_per_s"_L1) : 0;
+    stats.messagesPerSecondMinute =
+        reader.has("messages_per_s_1m"_L1) ? reader.number("messages_per_s_1m"_L1) : 0;
+    stats.refusedRateLimited = count("refused_rate_limited"_L1);
+    stats.uptimeMs = count("uptime_ms"_L1);
+    stats.databaseBytes = count("db_bytes"_L1);
+    stats.version = reader.optionalString("version"_L1).value_or(QString());
+    return stats;
 }
 
 Limits readLimits(FieldReader &reader)

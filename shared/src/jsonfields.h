@@ -84,6 +84,7 @@ Channel readChannel(FieldReader &reader);
 UserInfo readUserInfo(FieldReader &reader);
 Presence readPresence(FieldReader &reader);
 ConnectionInfo readConnectionInfo(FieldReader &reader);
+ServerStatistics readServerStatistics(FieldReader &reader);
 Limits readLimits(FieldReader &reader);
 PresenceStatus readPresenceStatus(FieldReader &reader, QLatin1StringView name);
 

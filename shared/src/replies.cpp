@@ -142,6 +142,25 @@ QJsonObject toJson(const ConnectionInfo &connection)
         {u"connected_since"_s, connection.connectedSince},
         {u"idle_ms"_s, connection.idleMs},
         {u"channels"_s, QJsonArray::fromStringList(connection.channels)},
+        {u"encrypted"_s, connection.encrypted},
+        {u"unsent_bytes"_s, connection.unsentBytes},
+    };
+}
+
+QJsonObject toJson(const ServerStatistics &stats)
+{
+    return {
+        {u"connections"_s, stats.connections},
+        {u"users_online"_s, stats.usersOnline},
+        {u"users_away"_s, stats.usersAway},
+        {u"users_dnd"_s, stats.usersDnd},
+        {u"users_offline"_s, stats.usersOffline},
+        {u"messages_per_s"_s, stats.messagesPerSecond},
+        {u"messages_per_s_1m"_s, stats.messagesPerSecondMinute},
+        {u"refused_rate_limited"_s, stats.refusedRateLimited},
+        {u"uptime_ms"_s, stats.uptimeMs},
+        {u"db_bytes"_s, stats.databaseBytes},
+        {u"version"_s, stats.version},
     };
 }
 
@@ -292,36 +311,34 @@ std::optional<ChannelOk> ChannelOk::fromJson(const QJsonObject &ok)
 
 QJsonObject AdminWatchOk::toJson() const
 {
-    return {{u"users"_s, toJsonArray(users)}};
+    QJsonObject ok{{u"users"_s, toJsonArray(users)}};
+    if (stats)
+        ok.insert(u"stats"_s, confab::toJson(*stats));
+    return ok;
 }
 
 std::optional<AdminWatchOk> AdminWatchOk::fromJson(const QJsonObject &ok)
 {
     return fromObject(ok, [](FieldReader &reader) {
-        return AdminWatchOk{readObjectList<UserActivity>(reader, "users"_L1, readUserActivity)};
+        AdminWatchOk watch;
+        watch.users = readObjectList<UserActivity>(reader, "users"_L1, readUserActivity);
+        if (const auto stats = reader.optionalObject("stats"_L1)) {
+            FieldReader fields(*stats, reader, "stats"_L1);
+            watch.stats = readServerStatistics(fields);
+        }
+        return watch;
     });
 }
 
 QJsonObject AdminStatsOk::toJson() const
 {
-    return {
-        {u"connections"_s, connections},          {u"users_online"_s, usersOnline},
-        {u"messages_per_s"_s, messagesPerSecond}, {u"uptime_ms"_s, uptimeMs},
-        {u"db_bytes"_s, databaseBytes},
-    };
+    return confab::toJson(stats);
 }
 
 std::optional<AdminStatsOk> AdminStatsOk::fromJson(const QJsonObject &ok)
 {
-    return fromObject(ok, [](FieldReader &reader) {
-        AdminStatsOk stats;
-        stats.connections = reader.integer("connections"_L1, 0);
-        stats.usersOnline = reader.integer("users_online"_L1, 0);
-        stats.messagesPerSecond = reader.number("messages_per_s"_L1);
-        stats.uptimeMs = reader.integer("uptime_ms"_L1, 0);
-        stats.databaseBytes = reader.integer("db_bytes"_L1, 0);
-        return stats;
-    });
+    return fromObject(
+        ok, [](FieldReader &reader) { return AdminStatsOk{readServerStatistics(reader)}; });
 }
 
 QJsonObject AdminKickOk::toJson() const

@@ -96,6 +96,9 @@ struct ChannelOk
 struct AdminWatchOk
 {
     QList<UserActivity> users;
+    /// The whole server's figures (not only the users the filter chose); nullopt from a
+    /// server that does not send them.
+    std::optional<ServerStatistics> stats;
 
     QJsonObject toJson() const;
     static std::optional<AdminWatchOk> fromJson(const QJsonObject &ok);
@@ -104,11 +107,7 @@ struct AdminWatchOk
 
 struct AdminStatsOk
 {
-    qint64 connections = 0;
-    qint64 usersOnline = 0;
-    double messagesPerSecond = 0;
-    qint64 uptimeMs = 0;
-    qint64 databaseBytes = 0;
+    ServerStatistics stats;
 
     QJsonObject toJson() const;
     static std::optional<AdminStatsOk> fromJson(const QJsonObject &ok);
@@ -147,6 +146,7 @@ QJsonObject toJson(const Presence &presence);
 std::optional<Presence> presenceFromJson(const QJsonObject &object);
 QJsonObject toJson(const ConnectionInfo &connection);
 std::optional<ConnectionInfo> connectionInfoFromJson(const QJsonObject &object);
+QJsonObject toJson(const ServerStatistics &stats);
 QJsonObject toJson(const Limits &limits);
 std::optional<Limits> limitsFromJson(const QJsonObject &object);
 

@@ -93,6 +93,8 @@ struct ConnectionInfo
     qint64 connectedSince = 0;
     qint64 idleMs = 0;
     QStringList channels;
+    bool encrypted = false; ///< TLS (wss://) between the client and the server
+    qint64 unsentBytes = 0; ///< the server's backlog to this connection
 
     friend bool operator==(const ConnectionInfo &, const ConnectionInfo &) = default;
 };
@@ -104,6 +106,24 @@ struct UserActivity
     QList<ConnectionInfo> connections;
 
     friend bool operator==(const UserActivity &, const UserActivity &) = default;
+};
+
+/// The server's figures, as `admin.stats` and the `admin.watch` snapshot give them.
+struct ServerStatistics
+{
+    qint64 connections = 0;
+    qint64 usersOnline = 0;
+    qint64 usersAway = 0;
+    qint64 usersDnd = 0;
+    qint64 usersOffline = 0;
+    double messagesPerSecond = 0;       ///< over the last 10 s
+    double messagesPerSecondMinute = 0; ///< over the last minute
+    qint64 refusedRateLimited = 0;      ///< publishes refused by the rate limit, since start
+    qint64 uptimeMs = 0;
+    qint64 databaseBytes = 0;
+    QString version;
+
+    friend bool operator==(const ServerStatistics &, const ServerStatistics &) = default;
 };
 
 /// The limits a server announces in its `hello` reply (PROTOCOL.md defaults).

@@ -26,6 +26,7 @@ inline constexpr int minPasswordBytes = 8; ///< for new passwords (register, adm
 inline constexpr int maxPasswordBytes = 1024;
 inline constexpr int maxTokenBytes = 256;
 inline constexpr int maxClientNameBytes = 128;
+inline constexpr int maxKickReasonBytes = 256;
 
 /// 1–64 chars of [a-z0-9_-], or a valid direct-conversation name.
 bool isValidChannelName(QStringView name);

@@ -106,13 +106,13 @@ QList<Case> cases()
                   u"server says no"_s});
     {
         DisconnectFacts f = signedIn();
-        f.bye = ByeEvent{ByeReason::Shutdown, 700};
+        f.bye = ByeEvent{ByeReason::Shutdown, 700, {}};
         f.closeCode = 1001;
         table.append({"bye with retry_ms", f, Action::RetryAfter, std::nullopt, 700});
     }
     {
         DisconnectFacts f = signedIn();
-        f.bye = ByeEvent{ByeReason::Shutdown, std::nullopt};
+        f.bye = ByeEvent{ByeReason::Shutdown, std::nullopt, {}};
         f.closeCode = 1001;
         table.append({"bye without retry_ms", f, Action::Retry, std::nullopt});
     }
@@ -161,7 +161,7 @@ QList<Case> cases()
     }
     {
         DisconnectFacts f = signedIn();
-        f.bye = ByeEvent{ByeReason::Kicked, std::nullopt};
+        f.bye = ByeEvent{ByeReason::Kicked, std::nullopt, {}};
         f.closeCode = 4002;
         table.append({"kicked", f, Action::StopForGood, errortext::kicked()});
     }
@@ -172,7 +172,7 @@ QList<Case> cases()
     }
     {
         DisconnectFacts f = signedIn();
-        f.bye = ByeEvent{ByeReason::Kicked, 5000};
+        f.bye = ByeEvent{ByeReason::Kicked, 5000, {}};
         f.socketError = QAbstractSocket::RemoteHostClosedError;
         table.append(
             {"kicked, then the socket closed", f, Action::StopForGood, errortext::kicked()});

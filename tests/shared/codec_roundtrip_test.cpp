@@ -43,11 +43,13 @@ std::vector<ClientFrame> sampleClientFrames()
         TypingNotice{u"design"_s, false},
         PresenceRequest{21, PresenceStatus::Away, u"lunch 🍜"_s},
         PresenceRequest{22, PresenceStatus::Dnd, {}},
-        AdminWatchRequest{23},
+        AdminWatchRequest{23, {}},
+        AdminWatchRequest{
+            23, {{PresenceStatus::Online, PresenceStatus::Dnd}, u"a*"_s, u"general"_s, 600000}},
         AdminUnwatchRequest{24},
         AdminStatsRequest{25},
-        AdminKickRequest{26, u"mallory"_s, {}},
-        AdminKickRequest{27, {}, u"session-42"_s},
+        AdminKickRequest{26, u"mallory"_s, {}, {}},
+        AdminKickRequest{27, {}, u"session-42"_s, u"spam, again 😠"_s},
         AdminUserRequest{28, AdminUserAction::Add, u"carol"_s, u"password1"_s, u"Carol"_s,
                          Role::Admin},
         AdminUserRequest{29, AdminUserAction::Disable, u"carol"_s, {}, {}, {}},
@@ -59,13 +61,18 @@ std::vector<ClientFrame> sampleClientFrames()
 
 ConnectionInfo sampleConnection()
 {
-    return {u"s-1"_s, u"confab-desktop/0.3"_s,          u"192.0.2.7"_s, 1732771200000,
-            1500,     {u"general"_s, u"dm:alice:bob"_s}};
+    return {u"s-1"_s, u"confab-desktop/0.3"_s,           u"192.0.2.7"_s, 1732771200000,
+            1500,     {u"general"_s, u"dm:alice:bob"_s}, true,           2048};
 }
 
 Presence samplePresence()
 {
     return {u"alice"_s, PresenceStatus::Away, u"lunch"_s, 1732771200000, 1732771300000};
+}
+
+ServerStatistics sampleStatistics()
+{
+    return {12, 7, 2, 1, 40, 12.5, 3.25, 9, 86400000, 1 << 20, u"0.5.0"_s};
 }
 
 Message sampleMessage()
@@ -87,12 +94,15 @@ std::vector<ServerFrame> sampleServerFrames()
         SyncedEvent{u"general"_s, 1201, 1234},
         TypingEvent{{u"general"_s, u"bob"_s, true}},
         PresenceEvent{samplePresence()},
-        AdminPresenceEvent{AdminPresenceKind::Connect, samplePresence(), sampleConnection()},
-        AdminPresenceEvent{AdminPresenceKind::Disconnect, samplePresence(), sampleConnection()},
-        AdminPresenceEvent{AdminPresenceKind::Status, samplePresence(), {}},
-        ByeEvent{ByeReason::Kicked, 1000},
-        ByeEvent{ByeReason::Replaced, {}},
-        ByeEvent{ByeReason::Shutdown, 30000},
+        AdminPresenceEvent{AdminPresenceKind::Connect, samplePresence(), sampleConnection(), {}},
+        AdminPresenceEvent{AdminPresenceKind::Disconnect, samplePresence(), sampleConnection(),
+                           4002},
+        AdminPresenceEvent{AdminPresenceKind::Status, samplePresence(), {}, {}},
+        ByeEvent{ByeReason::Kicked, 1000, u"spam"_s},
+        ByeEvent{ByeReason::Replaced, {}, {}},
+        ByeEvent{ByeReason::Shutdown, 30000, {}},
+        AdminStatsEvent{sampleStatistics(), {{u"s-1"_s, 4096}, {u"s-2"_s, 12}}},
+        AdminStatsEvent{sampleStatistics(), {}},
         ChannelEvent{ChannelEventKind::Added, Channel{u"design"_s, u"Design ✏️"_s, false, 12}},
         ChannelEvent{ChannelEventKind::Removed, Channel{u"secret"_s, {}, true, 0}},
     };
@@ -228,10 +238,12 @@ TEST(WireBytes, SyncedAndBye)
 {
     EXPECT_EQ(encodeServerFrame(SyncedEvent{u"general"_s, 1235, 1234}),
               QByteArray(R"({"t":"synced","channel":"general","first_seq":1235,"last_seq":1234})"));
-    EXPECT_EQ(encodeServerFrame(ByeEvent{ByeReason::Shutdown, 500}),
+    EXPECT_EQ(encodeServerFrame(ByeEvent{ByeReason::Shutdown, 500, {}}),
               QByteArray(R"({"t":"bye","reason":"shutdown","retry_ms":500})"));
-    EXPECT_EQ(encodeServerFrame(ByeEvent{ByeReason::Kicked, {}}),
+    EXPECT_EQ(encodeServerFrame(ByeEvent{ByeReason::Kicked, {}, {}}),
               QByteArray(R"({"t":"bye","reason":"kicked"})"));
+    EXPECT_EQ(encodeServerFrame(ByeEvent{ByeReason::Kicked, {}, u"spam"_s}),
+              QByteArray(R"({"t":"bye","reason":"kicked","message":"spam"})"));
 }
 
 TEST(WireBytes, ChannelEvent)
@@ -245,7 +257,7 @@ TEST(WireBytes, ChannelEvent)
 TEST(WireBytes, AdminPresenceLeavesOutUnsetConnection)
 {
     const QByteArray encoded =
-        encodeServerFrame(AdminPresenceEvent{AdminPresenceKind::Status, samplePresence(), {}});
+        encodeServerFrame(AdminPresenceEvent{AdminPresenceKind::Status, samplePresence(), {}, {}});
     EXPECT_EQ(encoded, QByteArray(R"({"t":"admin.presence","event":"status","user":"alice",)"
                                   R"("status":"away","text":"lunch","since":1732771200000,)"
                                   R"("last_seen":1732771300000})"));
@@ -340,11 +352,12 @@ template <> ChannelOk sampleReply()
 template <> AdminWatchOk sampleReply()
 {
     return {{{samplePresence(), {sampleConnection(), sampleConnection()}},
-             {{u"bob"_s, PresenceStatus::Offline, {}, 5, 6}, {}}}};
+             {{u"bob"_s, PresenceStatus::Offline, {}, 5, 6}, {}}},
+            sampleStatistics()};
 }
 template <> AdminStatsOk sampleReply()
 {
-    return {12, 7, 12.5, 86400000, 1 << 20};
+    return {sampleStatistics()};
 }
 template <> AdminKickOk sampleReply()
 {
@@ -424,8 +437,20 @@ TEST(Replies, AdminStatsUsesWireNames)
 {
     const QJsonObject json = sampleReply<AdminStatsOk>().toJson();
     EXPECT_EQ(json.keys(), (QStringList{u"connections"_s, u"db_bytes"_s, u"messages_per_s"_s,
-                                        u"uptime_ms"_s, u"users_online"_s}));
+                                        u"messages_per_s_1m"_s, u"refused_rate_limited"_s,
+                                        u"uptime_ms"_s, u"users_away"_s, u"users_dnd"_s,
+                                        u"users_offline"_s, u"users_online"_s, u"version"_s}));
     EXPECT_EQ(json[u"messages_per_s"_s].toDouble(), 12.5);
+}
+
+TEST(Replies, AdminWatchWithoutStatsFromAnOlderServer)
+{
+    QJsonObject ok = sampleReply<AdminWatchOk>().toJson();
+    ok.remove(u"stats"_s);
+    const auto watch = AdminWatchOk::fromJson(ok);
+    ASSERT_TRUE(watch);
+    EXPECT_FALSE(watch->stats);
+    EXPECT_EQ(watch->users.size(), 2);
 }
 
 TEST(Replies, MissingRequiredFieldsGiveNullopt)

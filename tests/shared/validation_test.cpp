@@ -509,7 +509,7 @@ TEST(FrameValues, FieldsAreReadExactly)
     const auto kick =
         test::clientFrameAs<AdminKickRequest>(R"({"t":"admin.kick","id":2,"session":"s-9"})");
     ASSERT_TRUE(kick);
-    EXPECT_EQ(*kick, (AdminKickRequest{2, {}, u"s-9"_s}));
+    EXPECT_EQ(*kick, (AdminKickRequest{2, {}, u"s-9"_s, {}}));
 
     const auto user = test::clientFrameAs<AdminUserRequest>(
         R"({"t":"admin.user","id":2,"action":"role","user":"c","role":"admin","password":"x"})");

@@ -47,17 +47,17 @@ AdminRequests::AdminRequests(Parts parts, QObject *parent)
     connect(&m_parts.sessions, &Sessions::signedIn, this, [this](Connection *c) {
         notify(AdminPresenceEvent{AdminPresenceKind::Connect,
                                   m_parts.presence.presence(c->userName()),
-                                  connectionInfo(c, nowMs())});
+                                  connectionInfo(c, nowMs()), std::nullopt});
     });
     connect(&m_parts.sessions, &Sessions::closed, this, [this](Connection *c) {
         m_watchers.remove(c);
         if (c->isSignedIn())
             notify(AdminPresenceEvent{AdminPresenceKind::Disconnect,
                                       m_parts.presence.presence(c->userName()),
-                                      connectionInfo(c, nowMs())});
+                                      connectionInfo(c, nowMs()), std::nullopt});
     });
     connect(&m_parts.presence, &PresenceTracker::changed, this, [this](const Presence &p) {
-        notify(AdminPresenceEvent{AdminPresenceKind::Status, p, std::nullopt});
+        notify(AdminPresenceEvent{AdminPresenceKind::Status, p, std::nullopt, std::nullopt});
     });
 }
 
@@ -96,7 +96,7 @@ void AdminRequests::unwatch(const Responder &reply, const AdminUnwatchRequest &)
 
 void AdminRequests::stats(const Responder &reply, const AdminStatsRequest &)
 {
-    reply.ok(m_parts.stats.snapshot().toJson());
+    reply.ok(AdminStatsOk{m_parts.stats.snapshot()}.toJson());
 }
 
 void AdminRequests::kick(const Responder &reply, const AdminKickRequest &request)

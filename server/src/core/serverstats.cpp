@@ -30,9 +30,9 @@ void ServerStats::sample()
         m_samples.pop_front();
 }
 
-AdminStatsOk ServerStats::snapshot() const
+ServerStatistics ServerStats::snapshot() const
 {
-    AdminStatsOk ok;
+    ServerStatistics ok;
     ok.connections = int(m_hub.connections().size());
     ok.usersOnline = m_presence.onlineUsers();
     // The newest figure counts too, so a burst shows before the next sample.

@@ -33,7 +33,7 @@ public:
     ServerStats(Hub &hub, PresenceTracker &presence, DatabaseBytes databaseBytes,
                 QObject *parent = nullptr);
 
-    AdminStatsOk snapshot() const;
+    ServerStatistics snapshot() const;
 
 private:
     void sample();

@@ -176,13 +176,13 @@ void Sessions::kick(Connection *connection)
 {
     if (connection->isClosing())
         return;
-    connection->sendJson(encodeServerFrame(ByeEvent{ByeReason::Kicked, std::nullopt}));
+    connection->sendJson(encodeServerFrame(ByeEvent{ByeReason::Kicked, std::nullopt, {}}));
     connection->closeWith(CloseCode::Kicked, u"kicked"_s);
 }
 
 void Sessions::closeAll(ByeReason reason, CloseCode closeCode)
 {
-    const QByteArray bye = encodeServerFrame(ByeEvent{reason, 1000});
+    const QByteArray bye = encodeServerFrame(ByeEvent{reason, 1000, {}});
     const QList<Connection *> connections = m_hub.connections();
     for (Connection *c : connections) {
         c->sendJson(bye);
