@@ -6,6 +6,8 @@
 
 #include <QJsonArray>
 
+#include <map>
+
 using namespace Qt::StringLiterals;
 using namespace confab::test;
 
@@ -195,6 +197,171 @@ TEST_F(Admin, KickBySessionClosesOnlyThatConnection)
     expectError(root, frame("admin.kick"), u"bad_request"_s);
     expectError(root, frame("admin.kick", {{"user"_L1, "alice"_L1}, {"session"_L1, a2->session()}}),
                 u"bad_request"_s);
+}
+
+TEST_F(Admin, KickBySessionLeavesHerOtherConnectionPublishingAndReceiving)
+{
+    ASSERT_NO_FATAL_FAILURE(start());
+    TestClient *root = signIn(u"root"_s);
+    TestClient *kicked = signInAndJoin(u"alice"_s, {u"general"_s});
+    TestClient *kept = signInAndJoin(u"alice"_s, {u"general"_s});
+    TestClient *bob = signInAndJoin(u"bob"_s, {u"general"_s});
+    ASSERT_TRUE(root && kicked && kept && bob);
+
+    const QJsonObject ok = expectOk(root, frame("admin.kick", {{"session"_L1, kicked->session()}}));
+    EXPECT_EQ(ok.value("closed"_L1).toInteger(-1), 1) << dump(ok).toStdString();
+    ASSERT_TRUE(kicked->waitForDisconnected());
+    EXPECT_EQ(kicked->closeCode(), 4002);
+    ASSERT_EQ(kicked->receivedOf(u"bye"_s).size(), 1);
+    EXPECT_EQ(kicked->receivedOf(u"bye"_s).first().value("reason"_L1).toString(), u"kicked"_s);
+
+    // The other connection was neither told nor closed: it publishes and receives.
+    EXPECT_TRUE(kept->isConnected()) << "closed with " << kept->closeCode();
+    const auto published = kept->publish(u"general"_s, u"still here"_s);
+    ASSERT_TRUE(published);
+    ASSERT_TRUE(isOk(*published)) << dump(*published).toStdString();
+    const qint64 seq = published->value("ok"_L1).toObject().value("seq"_L1).toInteger();
+    auto bySeq = [](qint64 s) {
+        return [s](const QJsonObject &m) { return m.value("seq"_L1).toInteger() == s; };
+    };
+    ASSERT_TRUE(kept->waitFor(u"msg"_s, bySeq(seq)));
+    ASSERT_TRUE(bob->waitFor(u"msg"_s, bySeq(seq)));
+    const auto fromBob = bob->publish(u"general"_s, u"welcome back"_s);
+    ASSERT_TRUE(fromBob && isOk(*fromBob));
+    const auto received = kept->waitFor(
+        u"msg"_s, bySeq(fromBob->value("ok"_L1).toObject().value("seq"_L1).toInteger()));
+    ASSERT_TRUE(received);
+    EXPECT_EQ(received->value("from"_L1).toString(), u"bob"_s);
+    EXPECT_TRUE(kept->receivedOf(u"bye"_s).isEmpty());
+}
+
+TEST_F(Admin, DemotedWatcherLosesTheStreamOnBothConnections)
+{
+    addUser(u"ops"_s, confab::Role::Admin);
+    ASSERT_NO_FATAL_FAILURE(start());
+    TestClient *root = signIn(u"root"_s);
+    TestClient *ops = signIn(u"ops"_s);
+    TestClient *opsToo = signIn(u"ops"_s);
+    ASSERT_TRUE(root && ops && opsToo);
+    expectOk(root, frame("admin.watch"));
+    expectOk(ops, frame("admin.watch"));
+    expectOk(opsToo, frame("admin.watch"));
+    // Both streams work before.
+    TestClient *carol = signIn(u"carol"_s);
+    ASSERT_TRUE(carol);
+    std::map<TestClient *, qsizetype> before;
+    for (TestClient *c : {ops, opsToo}) {
+        ASSERT_TRUE(c->waitFor(u"admin.presence"_s, adminEvent(u"connect"_s, u"carol"_s)));
+        expectOk(c, QJsonObject{{"t"_L1, "channels"_L1}}); // nothing else in flight
+        before[c] = c->receivedOf(u"admin.presence"_s).size();
+    }
+
+    const QJsonObject ok = expectOk(
+        root, frame("admin.user",
+                    {{"action"_L1, "role"_L1}, {"user"_L1, "ops"_L1}, {"role"_L1, "user"_L1}}));
+    EXPECT_EQ(ok.value("user"_L1).toObject().value("role"_L1).toString(), u"user"_s);
+
+    // dave comes, carol changes status and goes: none of it reaches either connection.
+    TestClient *dave = signIn(u"dave"_s);
+    ASSERT_TRUE(dave);
+    expectOk(carol, QJsonObject{{"t"_L1, "presence"_L1}, {"status"_L1, "dnd"_L1}});
+    carol->close();
+    ASSERT_TRUE(carol->waitForDisconnected());
+    // root, still an admin, sees carol's disconnect: the server has handled it.
+    ASSERT_TRUE(root->waitFor(u"admin.presence"_s, adminEvent(u"disconnect"_s, u"carol"_s)));
+    for (TestClient *c : {ops, opsToo}) {
+        // A reply on each connection is a barrier for the events sent before it.
+        expectError(c, frame("admin.stats"), u"forbidden"_s);
+        expectError(c, frame("admin.watch"), u"forbidden"_s);
+        EXPECT_TRUE(c->isConnected()) << "demotion is not a kick";
+        EXPECT_EQ(c->receivedOf(u"admin.presence"_s).size(), before[c])
+            << "a demoted watcher still got admin.presence events";
+    }
+}
+
+TEST_F(Admin, PromotedUserCanWatchFromEitherConnectionAtOnce)
+{
+    ASSERT_NO_FATAL_FAILURE(start());
+    TestClient *root = signIn(u"root"_s);
+    TestClient *alice = signIn(u"alice"_s);
+    TestClient *aliceToo = signIn(u"alice"_s);
+    ASSERT_TRUE(root && alice && aliceToo);
+    expectError(aliceToo, frame("admin.watch"), u"forbidden"_s);
+
+    expectOk(root,
+             frame("admin.user",
+                   {{"action"_L1, "role"_L1}, {"user"_L1, "alice"_L1}, {"role"_L1, "admin"_L1}}));
+    // Neither connection signs in again: the new role applies to both at once.
+    for (TestClient *c : {aliceToo, alice}) {
+        const QJsonObject snapshot = expectOk(c, frame("admin.watch"));
+        EXPECT_EQ(userIn(snapshot, u"alice"_s).value("connections"_L1).toArray().size(), 2)
+            << dump(snapshot).toStdString();
+    }
+    TestClient *bob = signIn(u"bob"_s);
+    ASSERT_TRUE(bob);
+    for (TestClient *c : {alice, aliceToo})
+        EXPECT_TRUE(c->waitFor(u"admin.presence"_s, adminEvent(u"connect"_s, u"bob"_s)));
+}
+
+TEST_F(Admin, DisableClosesBothConnectionsAndNeitherTokenSignsIn)
+{
+    ASSERT_NO_FATAL_FAILURE(start());
+    TestClient *root = signIn(u"root"_s);
+    TestClient *alice = signInAndJoin(u"alice"_s, {u"general"_s});
+    TestClient *aliceToo = signInAndJoin(u"alice"_s, {u"general"_s});
+    TestClient *bob = signInAndJoin(u"bob"_s, {u"general"_s});
+    ASSERT_TRUE(root && alice && aliceToo && bob);
+    const QStringList tokens{alice->token(), aliceToo->token()};
+
+    expectOk(root, frame("admin.user", {{"action"_L1, "disable"_L1}, {"user"_L1, "alice"_L1}}));
+    for (TestClient *c : {alice, aliceToo}) {
+        ASSERT_TRUE(c->waitForDisconnected());
+        EXPECT_EQ(c->closeCode(), 4002);
+        ASSERT_EQ(c->receivedOf(u"bye"_s).size(), 1);
+        EXPECT_EQ(c->receivedOf(u"bye"_s).first().value("reason"_L1).toString(), u"kicked"_s);
+        EXPECT_EQ(c->received().last().value("t"_L1).toString(), u"bye"_s);
+    }
+    for (const QString &token : tokens) {
+        TestClient *probe = connectClient();
+        ASSERT_TRUE(probe);
+        const auto reply = probe->helloToken(token);
+        ASSERT_TRUE(reply);
+        EXPECT_EQ(errorCode(*reply), u"unauthorized"_s) << dump(*reply).toStdString();
+    }
+    TestClient *probe = connectClient();
+    ASSERT_TRUE(probe);
+    const auto reply = probe->hello(u"alice"_s, defaultPassword);
+    ASSERT_TRUE(reply);
+    EXPECT_FALSE(isOk(*reply)) << dump(*reply).toStdString();
+    EXPECT_TRUE(bob->isConnected());
+}
+
+TEST_F(Admin, PasswordResetClosesBothConnectionsAndNeitherOldTokenSignsIn)
+{
+    ASSERT_NO_FATAL_FAILURE(start());
+    TestClient *root = signIn(u"root"_s);
+    TestClient *alice = signIn(u"alice"_s);
+    TestClient *aliceToo = signIn(u"alice"_s);
+    ASSERT_TRUE(root && alice && aliceToo);
+    const QStringList tokens{alice->token(), aliceToo->token()};
+
+    expectOk(root, frame("admin.user", {{"action"_L1, "password"_L1},
+                                        {"user"_L1, "alice"_L1},
+                                        {"password"_L1, "brand-new-1"_L1}}));
+    for (TestClient *c : {alice, aliceToo}) {
+        ASSERT_TRUE(c->waitForDisconnected());
+        EXPECT_EQ(c->closeCode(), 4002);
+        ASSERT_EQ(c->receivedOf(u"bye"_s).size(), 1);
+        EXPECT_EQ(c->receivedOf(u"bye"_s).first().value("reason"_L1).toString(), u"kicked"_s);
+    }
+    for (const QString &token : tokens) {
+        TestClient *probe = connectClient();
+        ASSERT_TRUE(probe);
+        const auto reply = probe->helloToken(token);
+        ASSERT_TRUE(reply);
+        EXPECT_EQ(errorCode(*reply), u"unauthorized"_s) << dump(*reply).toStdString();
+    }
+    EXPECT_TRUE(signIn(u"alice"_s, u"brand-new-1"_s));
 }
 
 TEST_F(Admin, UserAddSetRoleResetPasswordAndDisable)

@@ -232,3 +232,100 @@ TEST_F(Channels, LeavingAPrivateChannelNeedsANewInviteToComeBack)
 }
 
 } // namespace
+
+namespace {
+
+/// The `msg` events of `channel` among everything `client` received.
+qsizetype msgsIn(const TestClient *client, const QString &channel)
+{
+    return client
+        ->receivedOf(
+            u"msg"_s,
+            [&](const QJsonObject &m) { return m.value("channel"_L1).toString() == channel; })
+        .size();
+}
+
+TEST_F(Channels, LeaveOnOneConnectionEndsThePublicChannelOnHerOtherConnection)
+{
+    ASSERT_NO_FATAL_FAILURE(start());
+    TestClient *alice = signInAndJoin(u"alice"_s, {u"general"_s});
+    TestClient *bob = signInAndJoin(u"bob"_s, {u"general"_s});
+    ASSERT_TRUE(alice && bob);
+    expectOk(bob, create(u"other"_s, false, u"elsewhere"_s));
+    ASSERT_TRUE(alice->joinSynced(u"other"_s));
+    TestClient *aliceToo = signInAndJoin(u"alice"_s, {u"general"_s, u"other"_s});
+    ASSERT_TRUE(aliceToo);
+    ASSERT_TRUE(bob->publish(u"general"_s, u"before"_s));
+    ASSERT_TRUE(aliceToo->waitFor(u"msg"_s));
+
+    expectOk(alice, QJsonObject{{"t"_L1, "leave"_L1}, {"channel"_L1, "general"_L1}});
+    const auto removed = aliceToo->waitFor(u"channel"_s);
+    ASSERT_TRUE(removed) << "her other connection was not told the channel ended";
+    EXPECT_EQ(removed->value("event"_L1).toString(), u"removed"_s) << dump(*removed).toStdString();
+    const QJsonObject channel = removed->value("channel"_L1).toObject();
+    EXPECT_EQ(channel.value("name"_L1).toString(), u"general"_s);
+    EXPECT_FALSE(channel.value("private"_L1).toBool());
+    EXPECT_EQ(channel.value("last_seq"_L1).toInteger(-1), 1) << dump(*removed).toStdString();
+    EXPECT_TRUE(channel.contains("topic"_L1));
+    EXPECT_FALSE(removed->contains("id"_L1));
+
+    // bob publishes to general, then to other: her connections get only the second.
+    ASSERT_TRUE(bob->publish(u"general"_s, u"after"_s));
+    ASSERT_TRUE(bob->publish(u"other"_s, u"barrier"_s));
+    for (TestClient *c : {alice, aliceToo}) {
+        ASSERT_TRUE(c->waitFor(u"msg"_s, [](const QJsonObject &m) {
+            return m.value("channel"_L1).toString() == "other"_L1;
+        }));
+    }
+    EXPECT_EQ(msgsIn(aliceToo, u"general"_s), 1) << "a msg of general after leave";
+    EXPECT_EQ(msgsIn(alice, u"general"_s), 1);
+    // The one that asked got the reply, not the event.
+    EXPECT_TRUE(alice->receivedOf(u"channel"_s).isEmpty());
+    EXPECT_EQ(aliceToo->receivedOf(u"channel"_s).size(), 1);
+    // The membership is gone for both.
+    const auto reply = aliceToo->publish(u"general"_s, u"still here?"_s);
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(errorCode(*reply), u"forbidden"_s) << dump(*reply).toStdString();
+}
+
+TEST_F(Channels, LeavingAPrivateChannelOnOneConnectionStopsItOnHerOtherConnection)
+{
+    ASSERT_NO_FATAL_FAILURE(start());
+    TestClient *carol = signInAndJoin(u"carol"_s, {u"general"_s});
+    ASSERT_TRUE(carol);
+    expectOk(carol, create(u"secret"_s, true, u"hush"_s));
+    expectOk(carol, invite(u"secret"_s, u"alice"_s));
+    ASSERT_TRUE(carol->joinSynced(u"secret"_s));
+    TestClient *alice = signInAndJoin(u"alice"_s, {u"general"_s, u"secret"_s});
+    TestClient *aliceToo = signInAndJoin(u"alice"_s, {u"general"_s, u"secret"_s});
+    ASSERT_TRUE(alice && aliceToo);
+
+    expectOk(alice, QJsonObject{{"t"_L1, "leave"_L1}, {"channel"_L1, "secret"_L1}});
+    const auto removed = aliceToo->waitFor(u"channel"_s);
+    ASSERT_TRUE(removed) << "her other connection was not told the channel ended";
+    EXPECT_EQ(removed->value("event"_L1).toString(), u"removed"_s);
+    EXPECT_EQ(removed->value("channel"_L1).toObject().value("name"_L1).toString(), u"secret"_s);
+    EXPECT_TRUE(removed->value("channel"_L1).toObject().value("private"_L1).toBool());
+
+    // carol publishes to secret, then to general: her connections get only the second.
+    ASSERT_TRUE(carol->publish(u"secret"_s, u"not for alice any more"_s));
+    ASSERT_TRUE(carol->publish(u"general"_s, u"barrier"_s));
+    for (TestClient *c : {alice, aliceToo}) {
+        ASSERT_TRUE(c->waitFor(u"msg"_s, [](const QJsonObject &m) {
+            return m.value("channel"_L1).toString() == "general"_L1;
+        }));
+        EXPECT_EQ(msgsIn(c, u"secret"_s), 0) << "a private channel still delivered after leave";
+    }
+    // Neither connection can read, write or re-enter it.
+    for (TestClient *c : {alice, aliceToo}) {
+        const auto published = c->publish(u"secret"_s, u"let me back"_s);
+        ASSERT_TRUE(published);
+        EXPECT_EQ(errorCode(*published), u"forbidden"_s) << dump(*published).toStdString();
+        expectError(
+            c, QJsonObject{{"t"_L1, "history"_L1}, {"channel"_L1, "secret"_L1}, {"after"_L1, 0}},
+            u"forbidden"_s);
+        expectError(c, joinFrame(u"secret"_s), u"forbidden"_s);
+    }
+}
+
+} // namespace

@@ -131,6 +131,43 @@ TEST_F(Messaging, PublishIsAckedThenDeliveredToEveryJoinedConnectionSenderInclud
     EXPECT_EQ(msg->value("seq"_L1).toInteger(), 2);
 }
 
+TEST_F(Messaging, HerOwnMessagesReachHerOtherConnectionExactlyOnceAndOnlyTheSenderGetsReplies)
+{
+    ASSERT_NO_FATAL_FAILURE(start());
+    TestClient *sender = signInAndJoin(u"alice"_s, {u"general"_s});
+    TestClient *other = signInAndJoin(u"alice"_s, {u"general"_s});
+    TestClient *bob = signInAndJoin(u"bob"_s, {u"general"_s});
+    ASSERT_TRUE(sender && other && bob);
+
+    const QList<QJsonObject> oks = publishMany(sender, u"general"_s, 3);
+    ASSERT_EQ(oks.size(), 3);
+    EXPECT_EQ(oks.at(0).value("seq"_L1).toInteger(), 1);
+    EXPECT_EQ(oks.at(2).value("seq"_L1).toInteger(), 3);
+    // The same cid again: a dup reply, and nothing broadcast again.
+    const QString cid = newCid();
+    const auto first = sender->publish(u"general"_s, u"m4"_s, cid);
+    ASSERT_TRUE(first && isOk(*first));
+    const auto again = sender->publish(u"general"_s, u"m4"_s, cid);
+    ASSERT_TRUE(again && isOk(*again));
+    EXPECT_TRUE(again->value("ok"_L1).toObject().value("dup"_L1).toBool());
+    // bob's message comes after all of hers on every connection.
+    const auto barrier = bob->publish(u"general"_s, u"from bob"_s);
+    ASSERT_TRUE(barrier && isOk(*barrier));
+    EXPECT_EQ(barrier->value("ok"_L1).toObject().value("seq"_L1).toInteger(), 5);
+
+    for (TestClient *c : {other, sender, bob}) {
+        const QList<QJsonObject> msgs = msgsUntil(c, u"general"_s, 5);
+        EXPECT_EQ(seqs(msgs), range(1, 5));
+        EXPECT_EQ(seqs(c->receivedOf(u"msg"_s)), range(1, 5)) << "a msg arrived twice";
+        for (const QJsonObject &m : msgs)
+            EXPECT_EQ(m.value("from"_L1).toString(),
+                      m.value("seq"_L1).toInteger() < 5 ? u"alice"_s : u"bob"_s);
+    }
+    // The replies went to the connection that published, not to her other one.
+    EXPECT_EQ(sender->receivedOf(u"reply"_s).size(), 1 + 1 + 3 + 2) << "hello, join, 5 publishes";
+    EXPECT_EQ(other->receivedOf(u"reply"_s).size(), 1 + 1) << "hello and join only";
+}
+
 TEST_F(Messaging, FiveConcurrentPublishersEverySubscriberSeesEachMessageOnceInSeqOrder)
 {
     ASSERT_NO_FATAL_FAILURE(start());

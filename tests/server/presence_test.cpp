@@ -103,6 +103,61 @@ TEST_F(Presence, AUserOnTwoConnectionsSeesHerStatusOnTheOtherAndStaysOnlineWhile
     EXPECT_TRUE(bob->waitFor(u"presence"_s, presenceOf(u"alice"_s, u"offline"_s), 5000));
 }
 
+TEST_F(Presence, AStatusSetOnOneOfHerConnectionsReachesEveryConnectionOnce)
+{
+    // alice and bob share two channels, and each is on two connections: one status change
+    // is one event on each connection (hers included), not one per shared channel or per
+    // connection of hers.
+    ASSERT_NO_FATAL_FAILURE(start());
+    TestClient *alice = signInAndJoin(u"alice"_s, {u"general"_s});
+    ASSERT_TRUE(alice);
+    expectOk(alice, QJsonObject{{"t"_L1, "create"_L1}, {"channel"_L1, "side"_L1}});
+    ASSERT_TRUE(alice->joinSynced(u"side"_s));
+    TestClient *aliceToo = signInAndJoin(u"alice"_s, {u"general"_s, u"side"_s});
+    TestClient *bob = signInAndJoin(u"bob"_s, {u"general"_s, u"side"_s});
+    TestClient *bobToo = signInAndJoin(u"bob"_s, {u"general"_s});
+    ASSERT_TRUE(aliceToo && bob && bobToo);
+
+    expectOk(alice, presence(u"away"_s, u"lunch"_s));
+    // A second change marks the end: each connection gets events in the order they happen.
+    expectOk(alice, presence(u"dnd"_s));
+    for (TestClient *c : {alice, aliceToo, bob, bobToo}) {
+        ASSERT_TRUE(c->waitFor(u"presence"_s, presenceOf(u"alice"_s, u"dnd"_s)));
+        const QList<QJsonObject> away =
+            c->receivedOf(u"presence"_s, presenceOf(u"alice"_s, u"away"_s));
+        ASSERT_EQ(away.size(), 1) << "a status change arrived " << away.size() << " times";
+        EXPECT_EQ(away.first().value("text"_L1).toString(), u"lunch"_s);
+        EXPECT_EQ(c->receivedOf(u"presence"_s, presenceOf(u"alice"_s, u"dnd"_s)).size(), 1);
+    }
+}
+
+TEST_F(Presence, SheGoesOfflineOnlyAGracePeriodAfterHerLastConnectionCloses)
+{
+    config.presenceGraceMs = 500;
+    ASSERT_NO_FATAL_FAILURE(start());
+    TestClient *aliceA = signInAndJoin(u"alice"_s, {u"general"_s});
+    TestClient *aliceB = signIn(u"alice"_s); // joined to nothing: only counts as connected
+    TestClient *bob = signInAndJoin(u"bob"_s, {u"general"_s});
+    ASSERT_TRUE(aliceA && aliceB && bob);
+
+    aliceA->abort();
+    ASSERT_TRUE(aliceA->waitForDisconnected());
+    // Well past the grace period counted from the first close, she is still online.
+    EXPECT_FALSE(bob->waitFor(u"presence"_s, presenceOf(u"alice"_s, u"offline"_s), 500 + 700))
+        << "alice went offline although her other connection is open";
+
+    QElapsedTimer sinceLastClose;
+    sinceLastClose.start();
+    aliceB->close();
+    const auto offline =
+        bob->waitFor(u"presence"_s, presenceOf(u"alice"_s, u"offline"_s), 500 + 5000);
+    ASSERT_TRUE(offline) << "no offline after her last connection closed";
+    EXPECT_GE(sinceLastClose.elapsed(), 450) << "offline before the grace period was over";
+    // Once.
+    expectOk(bob, QJsonObject{{"t"_L1, "channels"_L1}});
+    EXPECT_EQ(bob->receivedOf(u"presence"_s, presenceOf(u"alice"_s, u"offline"_s)).size(), 1);
+}
+
 TEST_F(Presence, OfflineCannotBeSetAndUnknownStatusIsBadRequest)
 {
     ASSERT_NO_FATAL_FAILURE(start());

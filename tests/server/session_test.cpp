@@ -3,6 +3,9 @@
 
 #include "serverfixture.h"
 
+#include "database.h"
+#include "tokenrepository.h"
+
 #include <QElapsedTimer>
 #include <QJsonArray>
 
@@ -330,6 +333,56 @@ TEST_F(Session, LogoutRepliesClosesWith1000AndRevokesTheToken)
     const auto stillValid = third->helloToken(otherToken);
     ASSERT_TRUE(stillValid);
     EXPECT_TRUE(isOk(*stillValid)) << dump(*stillValid).toStdString();
+}
+
+TEST_F(Session, LogoutOnOneConnectionLeavesHerOtherConnectionWithItsOwnTokenWorking)
+{
+    // logout revokes the token this connection signed in with, no other: her other
+    // connection (signed in with a password, so with its own token) stays signed in, now
+    // and after the server's check of open sessions against the tokens that still exist.
+    ASSERT_NO_FATAL_FAILURE(start());
+    TestClient *leaving = signInAndJoin(u"alice"_s, {u"general"_s});
+    TestClient *staying = signInAndJoin(u"alice"_s, {u"general"_s});
+    TestClient *dave = signIn(u"dave"_s);
+    ASSERT_TRUE(leaving && staying && dave);
+    const QString leavingToken = leaving->token();
+    const QString stayingToken = staying->token();
+    ASSERT_NE(leavingToken, stayingToken);
+
+    const QJsonObject ok = expectOk(leaving, QJsonObject{{"t"_L1, "logout"_L1}});
+    EXPECT_TRUE(ok.isEmpty()) << dump(ok).toStdString();
+    ASSERT_TRUE(leaving->waitForDisconnected());
+    EXPECT_EQ(leaving->closeCode(), 1000);
+    TestClient *probe = connectClient();
+    ASSERT_TRUE(probe);
+    const auto revoked = probe->helloToken(leavingToken);
+    ASSERT_TRUE(revoked);
+    EXPECT_EQ(errorCode(*revoked), u"unauthorized"_s) << dump(*revoked).toStdString();
+
+    // The server looks for revoked tokens of open sessions when the database changed beside
+    // it: revoke dave's token there, and dave's close shows that the check ran.
+    {
+        confab::store::Database db;
+        QString error;
+        ASSERT_TRUE(db.open(dataDir.path() + u"/confab.db"_s, &error)) << error.toStdString();
+        ASSERT_TRUE(confab::store::TokenRepository(db).revoke(dave->token()));
+    }
+    ASSERT_TRUE(dave->waitForDisconnected(2000 + 5000)) << "the session check never ran";
+    EXPECT_EQ(dave->closeCode(), 4002);
+
+    EXPECT_TRUE(staying->isConnected()) << "closed with " << staying->closeCode();
+    EXPECT_TRUE(staying->receivedOf(u"bye"_s).isEmpty());
+    const auto published = staying->publish(u"general"_s, u"still signed in"_s);
+    ASSERT_TRUE(published);
+    ASSERT_TRUE(isOk(*published)) << dump(*published).toStdString();
+    ASSERT_TRUE(staying->waitFor(u"msg"_s, [](const QJsonObject &m) {
+        return m.value("text"_L1).toString() == "still signed in"_L1;
+    }));
+    TestClient *again = connectClient();
+    ASSERT_TRUE(again);
+    const auto valid = again->helloToken(stayingToken);
+    ASSERT_TRUE(valid);
+    EXPECT_TRUE(isOk(*valid)) << dump(*valid).toStdString();
 }
 
 } // namespace

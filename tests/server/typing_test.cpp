@@ -159,6 +159,91 @@ TEST_F(Typing, LastConnectionClosingClearsTyping)
     EXPECT_TRUE(bob->waitFor(u"typing"_s, typingOf(u"alice"_s, u"general"_s, false)));
 }
 
+TEST_F(Typing, HerOtherConnectionJoiningLaterIsNotToldSheIsTyping)
+{
+    // The join reply's `typing` list says who is typing: alice's own other connection must
+    // not learn from it that she is (a client would show "Alice is typing" to Alice).
+    ASSERT_NO_FATAL_FAILURE(start());
+    TestClient *alice = signInAndJoin(u"alice"_s, {u"general"_s});
+    TestClient *bob = signInAndJoin(u"bob"_s, {u"general"_s});
+    TestClient *aliceToo = signIn(u"alice"_s);
+    TestClient *carol = signIn(u"carol"_s);
+    ASSERT_TRUE(alice && bob && aliceToo && carol);
+    alice->typing(u"general"_s, true);
+    ASSERT_TRUE(bob->waitFor(u"typing"_s, typingOf(u"alice"_s, u"general"_s, true)));
+
+    // Someone else joining now is told (the relay reached bob, so the state is set).
+    const auto carolJoined = carol->join(u"general"_s);
+    ASSERT_TRUE(carolJoined && isOk(*carolJoined));
+    EXPECT_TRUE(
+        carolJoined->value("ok"_L1).toObject().value("typing"_L1).toArray().contains(u"alice"_s))
+        << dump(*carolJoined).toStdString();
+    // Her own other connection is not.
+    const auto joined = aliceToo->join(u"general"_s);
+    ASSERT_TRUE(joined && isOk(*joined));
+    EXPECT_FALSE(
+        joined->value("ok"_L1).toObject().value("typing"_L1).toArray().contains(u"alice"_s))
+        << "her other connection's join reply says alice is typing: "
+        << dump(*joined).toStdString();
+    ASSERT_TRUE(barrier(aliceToo));
+    EXPECT_TRUE(aliceToo->receivedOf(u"typing"_s).isEmpty());
+}
+
+TEST_F(Typing, TypingOfAClosedConnectionExpiresForOthersButNeverReachesHerOtherOne)
+{
+    // Her typing connection closes while her other one stays: the typing ends by expiry
+    // (not at the close: she is still connected), and neither the relay nor the expiry
+    // reaches her remaining connection.
+    config.typingExpiryMs = 300;
+    ASSERT_NO_FATAL_FAILURE(start());
+    TestClient *alice = signInAndJoin(u"alice"_s, {u"general"_s});
+    TestClient *aliceToo = signInAndJoin(u"alice"_s, {u"general"_s});
+    TestClient *bob = signInAndJoin(u"bob"_s, {u"general"_s});
+    ASSERT_TRUE(alice && aliceToo && bob);
+
+    QElapsedTimer sinceTyping;
+    sinceTyping.start();
+    alice->typing(u"general"_s, true);
+    ASSERT_TRUE(bob->waitFor(u"typing"_s, typingOf(u"alice"_s, u"general"_s, true)));
+    alice->abort();
+    ASSERT_TRUE(bob->waitFor(u"typing"_s, typingOf(u"alice"_s, u"general"_s, false), 300 + 3000))
+        << "typing of a closed connection never ended although her other one is open";
+    EXPECT_GE(sinceTyping.elapsed(), 250) << "ended at the close, not by expiry";
+    EXPECT_TRUE(aliceToo->isConnected());
+    ASSERT_TRUE(barrier(aliceToo));
+    EXPECT_TRUE(aliceToo->receivedOf(u"typing"_s).isEmpty())
+        << "alice's remaining connection got " << aliceToo->receivedOf(u"typing"_s).size()
+        << " typing frames about herself";
+}
+
+TEST_F(Typing, LeavingOnHerOtherConnectionEndsHerTypingForOthersOnly)
+{
+    // alice types on one connection and leaves the channel on the other: the membership
+    // ends, so does her typing there; bob is told, neither of her connections is.
+    ASSERT_NO_FATAL_FAILURE(start());
+    TestClient *alice = signInAndJoin(u"alice"_s, {u"general"_s});
+    TestClient *aliceToo = signInAndJoin(u"alice"_s, {u"general"_s});
+    TestClient *bob = signInAndJoin(u"bob"_s, {u"general"_s});
+    ASSERT_TRUE(alice && aliceToo && bob);
+
+    alice->typing(u"general"_s, true);
+    ASSERT_TRUE(bob->waitFor(u"typing"_s, typingOf(u"alice"_s, u"general"_s, true)));
+    expectOk(aliceToo, QJsonObject{{"t"_L1, "leave"_L1}, {"channel"_L1, "general"_L1}});
+    ASSERT_TRUE(bob->waitFor(u"typing"_s, typingOf(u"alice"_s, u"general"_s, false)));
+    ASSERT_TRUE(alice->waitFor(u"channel"_s));
+    ASSERT_TRUE(barrier(alice));
+    EXPECT_TRUE(alice->receivedOf(u"typing"_s).isEmpty());
+    ASSERT_TRUE(barrier(aliceToo));
+    EXPECT_TRUE(aliceToo->receivedOf(u"typing"_s).isEmpty());
+    // A join now shows nobody typing.
+    TestClient *carol = signIn(u"carol"_s);
+    ASSERT_TRUE(carol);
+    const auto joined = carol->join(u"general"_s);
+    ASSERT_TRUE(joined && isOk(*joined));
+    EXPECT_TRUE(joined->value("ok"_L1).toObject().value("typing"_L1).toArray().isEmpty())
+        << dump(*joined).toStdString();
+}
+
 TEST_F(Typing, FramesBeyondTwoPerSecondAreDropped)
 {
     ASSERT_NO_FATAL_FAILURE(start());

@@ -87,6 +87,7 @@ void ChannelRequests::join(const Responder &reply, const JoinRequest &request)
     for (const QString &member : std::as_const(members))
         ok.members.append(Member{member, m_parts.presence.presence(member).status});
     ok.typing = m_parts.typing.typingIn(name);
+    ok.typing.removeAll(user); // a user is never told of her own typing
     reply.ok(ok.toJson());
 
     const qint64 firstSent = missed.isEmpty() ? lastSeq + 1 : missed.first().seq;
