@@ -15,8 +15,10 @@ namespace confab::ctl {
 /// confabctl's exit codes.
 enum ExitCode : int {
     ExitOk = 0,
-    ExitFailed = 1, ///< the command could not be done (missing user, taken name, database)
+    ExitFailed = 1, ///< not done: refused by the server, or a missing user, a taken name, …
     ExitUsage = 2,  ///< the command line is wrong (unknown command, invalid name or password)
+    ExitCannotConnect = 3, ///< no server at the URL answered in time, or TLS refused it
+    ExitUnauthorized = 4,  ///< a wrong password, an expired sign-in, or not an admin
 };
 
 /// One parsed command line: `group command operands…` plus the options that apply to it.

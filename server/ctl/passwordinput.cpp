@@ -90,7 +90,8 @@ std::optional<QByteArray> PasswordInput::readHidden(const QString &prompt)
     return line;
 }
 
-std::optional<QString> PasswordInput::read(const QString &prompt, bool forceStdin, QString *error)
+std::optional<QString> PasswordInput::read(const QString &prompt, bool forceStdin, QString *error,
+                                           Confirm confirm)
 {
     std::optional<QByteArray> bytes;
     if (forceStdin || !isatty(STDIN_FILENO)) {
@@ -106,9 +107,9 @@ std::optional<QString> PasswordInput::read(const QString &prompt, bool forceStdi
             *error = u"no password entered"_s;
             return std::nullopt;
         }
-        auto again = readHidden(u"Repeat the password: "_s);
+        auto again = confirm == Confirm::Twice ? readHidden(u"Repeat the password: "_s) : bytes;
         const bool same = again && *again == *bytes;
-        if (again)
+        if (again && confirm == Confirm::Twice)
             wipe(*again);
         if (!same) {
             wipe(*bytes);

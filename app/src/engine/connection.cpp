@@ -4,6 +4,7 @@
 #include "codec.h"
 #include "errortext.h"
 
+#include <QCryptographicHash>
 #include <QLoggingCategory>
 #include <QNetworkInformation>
 #include <QSet>
@@ -264,8 +265,16 @@ void Connection::onSocketError(QAbstractSocket::SocketError error)
 
 void Connection::onSslErrors(const QList<QSslError> &errors)
 {
-    // Never ignored: the system trust store (plus extraCaCertificates) decides. Retrying
-    // cannot help; the user or the server's administrator must act.
+    // Never ignored, unless the user pinned this very certificate: otherwise the system
+    // trust store (plus extraCaCertificates) decides. Retrying cannot help; the user or the
+    // server's administrator must act.
+    const QSslCertificate peer = m_socket->sslConfiguration().peerCertificate();
+    m_peerSha256 = peer.isNull() ? QByteArray() : peer.digest(QCryptographicHash::Sha256);
+    if (!m_peerSha256.isEmpty() && m_options.pinnedSha256.contains(m_peerSha256)) {
+        qCInfo(lcNet) << "server certificate accepted by its pinned fingerprint";
+        m_socket->ignoreSslErrors(errors);
+        return;
+    }
     QStringList reasons;
     for (const QSslError &error : errors) {
         if (!reasons.contains(error.errorString()))

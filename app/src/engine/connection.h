@@ -59,6 +59,10 @@ struct ConnectionOptions
     /// Certificates trusted for wss:// in addition to the system trust store (e.g. a
     /// self-hosted server's self-signed certificate the user chose to trust).
     QList<QSslCertificate> extraCaCertificates;
+    /// SHA-256 digests of server certificates trusted as they are (trust on first use, like
+    /// SSH): a server presenting one of these is accepted whatever else is wrong with its
+    /// certificate (self-signed, another host name). Any other certificate is checked as usual.
+    QList<QByteArray> pinnedSha256;
     /// Until the server announces its heartbeat_ms (hello reply).
     int defaultHeartbeatMs = 15000;
     /// Deadline of the WebSocket handshake and of the `hello` reply.
@@ -93,6 +97,9 @@ public:
     int secondsToRetry() const { return m_retry.secondsToRetry(); }
     QString errorString() const { return m_errorString; }
     QUrl url() const { return m_url; }
+    /// SHA-256 of the certificate the server presented on the last wss:// attempt (empty
+    /// before one): what a user compares and pins.
+    QByteArray peerSha256() const { return m_peerSha256; }
     /// The hello reply of the current session (valid from Syncing on).
     const HelloOk &session() const { return m_hello; }
 
@@ -175,6 +182,7 @@ private:
     QElapsedTimer m_lastHeard;
     bool m_wantOpen = false;
     std::optional<QSslConfiguration> m_ssl; ///< built on the first wss:// attempt
+    QByteArray m_peerSha256;
 };
 
 } // namespace confab::client

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "presenceboard.h"
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace confab::ctl {
+
+namespace {
+
+int statusRank(PresenceStatus status)
+{
+    switch (status) {
+    case PresenceStatus::Online:
+        return 0;
+    case PresenceStatus::Away:
+        return 1;
+    case PresenceStatus::Dnd:
+        return 2;
+    case PresenceStatus::Offline:
+        break;
+    }
+    return 3;
+}
+
+QString describeConnection(const ConnectionInfo &c)
+{
+    QString text = c.session;
+    if (!c.client.isEmpty())
+        text += u", "_s + c.client;
+    if (!c.address.isEmpty())
+        text += u" from "_s + c.address;
+    return text;
+}
+
+QString closeReason(std::optional<int> code)
+{
+    if (!code)
+        return {};
+    switch (*code) {
+    case 4002:
+        return u" (kicked)"_s;
+    case 1000:
+    case 1001:
+        return {};
+    case 1006:
+        return u" (connection lost)"_s;
+    case 4001:
+        return u" (no sign-in in time)"_s;
+    case 4008:
+        return u" (too slow to keep up)"_s;
+    default:
+        return u" (close code %1)"_s.arg(*code);
+    }
+}
+
+} // namespace
+
+void PresenceBoard::reset(const AdminWatchOk &snapshot, qint64 nowMs)
+{
+    QHash<QString, BoardUser> users;
+    users.reserve(snapshot.users.size());
+    for (const UserActivity &activity : snapshot.users) {
+        BoardUser user{activity.presence, activity.connections, nowMs, 0};
+        // A status that changed while the console was away still counts as seen before.
+        if (const auto old = m_users.constFind(activity.presence.user); old != m_users.cend())
+            user.statusChangedAtMs =
+                old->presence.status == activity.presence.status ? old->statusChangedAtMs : nowMs;
+        users.insert(activity.presence.user, std::move(user));
+    }
+    m_users = std::move(users);
+    m_hasStats = snapshot.stats.has_value();
+    m_stats = snapshot.stats.value_or(ServerStatistics{});
+}
+
+QString PresenceBoard::apply(const AdminPresenceEvent &event, qint64 nowMs)
+{
+    const QString &name = event.presence.user;
+    BoardUser &user = m_users[name];
+    const bool statusChanged = user.presence.status != event.presence.status;
+    // Idle times read earlier keep counting from when they were read.
+    for (ConnectionInfo &c : user.connections)
+        c.idleMs = idleMs(user, c, nowMs);
+    user.readAtMs = nowMs;
+    user.presence = event.presence;
+    if (statusChanged)
+        user.statusChangedAtMs = nowMs;
+
+    switch (event.kind) {
+    case AdminPresenceKind::Connect:
+        if (event.connection) {
+            user.connections.removeIf(
+                [&](const ConnectionInfo &c) { return c.session == event.connection->session; });
+            user.connections.append(*event.connection);
+            return u"%1 connected: %2"_s.arg(name, describeConnection(*event.connection));
+        }
+        return u"%1 connected"_s.arg(name);
+    case AdminPresenceKind::Disconnect:
+        if (event.connection) {
+            user.connections.removeIf(
+                [&](const ConnectionInfo &c) { return c.session == event.connection->session; });
+            return u"%1 disconnected: %2%3"_s.arg(name, event.connection->session,
+                                                  closeReason(event.closeCode));
+        }
+        return u"%1 disconnected%2"_s.arg(name, closeReason(event.closeCode));
+    case AdminPresenceKind::Status:
+        break;
+    }
+    const QString text =
+        event.presence.text.isEmpty() ? QString() : u" (\"%1\")"_s.arg(event.presence.text);
+    return u"%1 is %2%3"_s.arg(name, presenceStatusName(event.presence.status), text);
+}
+
+void PresenceBoard::apply(const AdminStatsEvent &event)
+{
+    m_stats = event.stats;
+    m_hasStats = true;
+    QHash<QString, qint64> unsent;
+    for (const auto &[session, bytes] : event.unsentBytes)
+        unsent.insert(session, bytes);
+    for (BoardUser &user : m_users) {
+        for (ConnectionInfo &c : user.connections)
+            c.unsentBytes = unsent.value(c.session, 0);
+    }
+}
+
+QList<const BoardUser *> PresenceBoard::rows(Sort sort, const QString &filter) const
+{
+    QList<const BoardUser *> rows;
+    rows.reserve(m_users.size());
+    for (const BoardUser &user : m_users) {
+        if (filter.isEmpty() || user.presence.user.contains(filter, Qt::CaseInsensitive))
+            rows.append(&user);
+    }
+    // When the user was last active on any connection (the idle figures were read at
+    // different times, so compare moments, not durations).
+    const auto lastActive = [](const BoardUser *u) {
+        qint64 latest = std::numeric_limits<qint64>::min();
+        for (const ConnectionInfo &c : u->connections)
+            latest = std::max(latest, u->readAtMs - c.idleMs);
+        return latest;
+    };
+    std::sort(rows.begin(), rows.end(), [&](const BoardUser *a, const BoardUser *b) {
+        const QString &an = a->presence.user;
+        const QString &bn = b->presence.user;
+        switch (sort) {
+        case Sort::Status:
+            if (statusRank(a->presence.status) != statusRank(b->presence.status))
+                return statusRank(a->presence.status) < statusRank(b->presence.status);
+            break;
+        case Sort::Name:
+            break;
+        case Sort::Connections:
+            if (a->connections.size() != b->connections.size())
+                return a->connections.size() > b->connections.size();
+            break;
+        case Sort::Idle: { // the most idle connected users first, offline ones last
+            if (a->connections.isEmpty() != b->connections.isEmpty())
+                return b->connections.isEmpty();
+            const qint64 at = lastActive(a);
+            const qint64 bt = lastActive(b);
+            if (at != bt)
+                return at < bt;
+            break;
+        }
+        }
+        return an < bn;
+    });
+    return rows;
+}
+
+const BoardUser *PresenceBoard::user(const QString &name) const
+{
+    const auto it = m_users.constFind(name);
+    return it == m_users.cend() ? nullptr : &*it;
+}
+
+qint64 PresenceBoard::idleMs(const BoardUser &user, const ConnectionInfo &connection, qint64 nowMs)
+{
+    return connection.idleMs + std::max<qint64>(0, nowMs - user.readAtMs);
+}
+
+PresenceBoard::Sort nextSort(PresenceBoard::Sort sort)
+{
+    switch (sort) {
+    case PresenceBoard::Sort::Status:
+        return PresenceBoard::Sort::Name;
+    case PresenceBoard::Sort::Name:
+        return PresenceBoard::Sort::Connections;
+    case PresenceBoard::Sort::Connections:
+        return PresenceBoard::Sort::Idle;
+    case PresenceBoard::Sort::Idle:
+        break;
+    }
+    return PresenceBoard::Sort::Status;
+}
+
+QString sortName(PresenceBoard::Sort sort)
+{
+    switch (sort) {
+    case PresenceBoard::Sort::Status:
+        return u"status"_s;
+    case PresenceBoard::Sort::Name:
+        return u"name"_s;
+    case PresenceBoard::Sort::Connections:
+        return u"connections"_s;
+    case PresenceBoard::Sort::Idle:
+        return u"idle"_s;
+    }
+    return {};
+}
+
+} // namespace confab::ctl
