@@ -335,6 +335,25 @@ TEST_F(Session, LogoutRepliesClosesWith1000AndRevokesTheToken)
     EXPECT_TRUE(isOk(*stillValid)) << dump(*stillValid).toStdString();
 }
 
+TEST_F(Session, LogoutEndsHerOtherConnectionsThatUseTheSameTokenAtOnce)
+{
+    // No database change beside the server is needed: the logout itself ends them.
+    ASSERT_NO_FATAL_FAILURE(start());
+    TestClient *first = signInAndJoin(u"alice"_s, {u"general"_s});
+    ASSERT_TRUE(first);
+    TestClient *sameToken = connectClient();
+    ASSERT_TRUE(sameToken);
+    const auto hello = sameToken->helloToken(first->token());
+    ASSERT_TRUE(hello && isOk(*hello));
+    TestClient *ownToken = signIn(u"alice"_s);
+    ASSERT_TRUE(ownToken);
+
+    expectOk(first, QJsonObject{{"t"_L1, "logout"_L1}});
+    ASSERT_TRUE(sameToken->waitForDisconnected(1000)) << "still open after the logout";
+    EXPECT_EQ(sameToken->closeCode(), 1000);
+    EXPECT_TRUE(ownToken->isConnected()) << "a connection with its own token stays";
+}
+
 TEST_F(Session, LogoutOnOneConnectionLeavesHerOtherConnectionWithItsOwnTokenWorking)
 {
     // logout revokes the token this connection signed in with, no other: her other

@@ -166,10 +166,20 @@ void Sessions::registerUser(const Responder &reply, const RegisterRequest &reque
 void Sessions::logout(const Responder &reply, const LogoutRequest &)
 {
     Connection *c = reply.connection();
-    if (!c->user->token.isEmpty())
-        m_auth.revoke(c->user->token);
+    const QString token = c->user->token;
+    if (!token.isEmpty())
+        m_auth.revoke(token);
     reply.ok();
     c->closeWith(CloseCode::Normal, u"signed out"_s);
+    // Another connection signed in with the same token (a client's second window, a
+    // console's kept sign-in) ends with it, as it would at its next sign-in.
+    if (token.isEmpty())
+        return;
+    const QList<Connection *> others = m_hub.connectionsOf(c->userName());
+    for (Connection *other : others) {
+        if (other != c && other->user && other->user->token == token && !other->isClosing())
+            other->closeWith(CloseCode::Normal, u"signed out"_s);
+    }
 }
 
 void Sessions::kick(Connection *connection)
