@@ -6,6 +6,7 @@
 #include "passwordinput.h"
 #include "savedlogins.h"
 #include "validation.h"
+#include "watchscreen.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -165,6 +166,9 @@ int OnlineCommands::presence(const OnlineRequest &request)
     ServerLink link(m_target);
     if (const int code = connect(link); code != ExitOk)
         return code;
+    // A terminal on both ends gets the full-screen console; pipes and --json get lines.
+    if (request.watch && !request.json && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO))
+        return runWatchScreen(link, request);
     if (request.watch)
         return watchAsLines(link, request);
 
