@@ -290,6 +290,12 @@ int main(int argc, char **argv)
     if (args.isEmpty())
         return fail(ExitUsage, u"missing command (see confabctl --help)"_s);
     const CommandSpec *spec = findSpec(args);
+    const bool isGroup =
+        std::any_of(commandSpecs().cbegin(), commandSpecs().cend(), [&](const CommandSpec &s) {
+            return s.words.size() > 1 && s.words.first() == args[0];
+        });
+    if (!spec && isGroup && args.size() == 1)
+        return fail(ExitUsage, u"missing command after '%1' (see confabctl --help)"_s.arg(args[0]));
     if (!spec) {
         return fail(ExitUsage, u"unknown command '%1' (see confabctl --help)"_s.arg(
                                    args.mid(0, 2).join(u' ')));
