@@ -9,6 +9,11 @@
 
 namespace confab::ctl {
 
+using client::BoardUser;
+using client::nextSort;
+using client::PresenceBoard;
+using client::sortName;
+
 /// The columns `confabctl presence` can show (--columns): the user's, then each
 /// connection's on the lines below the user.
 enum class Column {

@@ -5,7 +5,7 @@
 
 using namespace Qt::StringLiterals;
 
-namespace confab::ctl {
+namespace confab::client {
 
 namespace {
 
@@ -211,4 +211,4 @@ QString sortName(PresenceBoard::Sort sort)
     return {};
 }
 
-} // namespace confab::ctl
+} // namespace confab::client

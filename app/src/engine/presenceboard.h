@@ -7,7 +7,9 @@
 #include <QHash>
 #include <QList>
 
-namespace confab::ctl {
+namespace confab::client {
+
+/// The admin view of every user, shared by confabctl and the app's admin page.
 
 /// One user on the board: their presence and live connections, and when each figure was
 /// read, so idle times can go on counting between events.
@@ -52,4 +54,4 @@ private:
 PresenceBoard::Sort nextSort(PresenceBoard::Sort sort);
 QString sortName(PresenceBoard::Sort sort);
 
-} // namespace confab::ctl
+} // namespace confab::client
