@@ -230,6 +230,7 @@ void WatchScreen::watch()
 void WatchScreen::onEvent(const ServerFrame &frame)
 {
     if (const auto *event = std::get_if<AdminPresenceEvent>(&frame)) {
+        m_redrawLog.eventArrived();
         note(m_board.apply(*event, nowMs()));
     } else if (const auto *stats = std::get_if<AdminStatsEvent>(&frame)) {
         m_board.apply(*stats);
@@ -446,6 +447,7 @@ void WatchScreen::redraw()
     m_redrawTimer.stop();
     if (m_done)
         return;
+    m_redrawLog.redrawStarted();
 
     const int rows = m_screen.rows();
     const int width = m_screen.columns();
@@ -457,8 +459,8 @@ void WatchScreen::redraw()
         return;
     }
 
-    QStringList headings;
-    m_lines = tableLines(nowMs(), &headings);
+    const qint64 now = nowMs();
+    m_lines = tableLines(now);
     // The selection stays on its row as rows move; on its user when its connection closed.
     qsizetype found = -1;
     for (qsizetype i = 0; i < m_lines.size() && found < 0; ++i) {
@@ -475,11 +477,12 @@ void WatchScreen::redraw()
     const int bottom = rows - 1;
     const int tableEnd = eventRows > 0 ? bottom - eventRows - 1 : bottom;
     drawHeader(width);
-    drawTable(m_lines, headings, 2, tableEnd, width);
+    drawTable(now, 2, tableEnd, width);
     if (eventRows > 0)
         drawEvents(tableEnd, eventRows, width);
     drawBottom(bottom, width); // last: it places the cursor
     m_screen.present();
+    m_redrawLog.redrawFinished();
 }
 
 QString WatchScreen::stateText(unsigned *style) const
@@ -538,12 +541,11 @@ void WatchScreen::drawHeader(int width)
     m_screen.draw(1, TerminalScreen::width(state), rest);
 }
 
-void WatchScreen::drawTable(const QList<Line> &lines, const QStringList &headings, int top,
-                            int bottom, int width)
+void WatchScreen::drawTable(qint64 now, int top, int bottom, int width)
 {
-    int row = top;
-    for (const QString &text : headings)
-        m_screen.draw(row++, 0, text, TerminalScreen::Bold, width);
+    const bool connectionRows = std::any_of(m_request.columns.cbegin(), m_request.columns.cend(),
+                                            [](Column c) { return isConnectionColumn(c); });
+    int row = top + (connectionRows ? 2 : 1);
     const int visible = std::max(1, bottom - row);
     m_pageRows = visible;
     // Scroll just enough to keep the selection on screen.
@@ -551,17 +553,21 @@ void WatchScreen::drawTable(const QList<Line> &lines, const QStringList &heading
         m_top = int(m_selected);
     if (m_selected >= m_top + visible)
         m_top = int(m_selected) - visible + 1;
-    m_top = std::clamp(m_top, 0, std::max(0, int(lines.size()) - visible));
+    m_top = std::clamp(m_top, 0, std::max(0, int(m_lines.size()) - visible));
 
-    if (lines.isEmpty()) {
+    // Only the rows on screen are formatted: with 10,000 users a redraw formats 40.
+    const QStringList headings = formatLines(m_top, visible, now);
+    for (int i = 0; i < headings.size(); ++i)
+        m_screen.draw(top + i, 0, headings[i], TerminalScreen::Bold, width);
+    if (m_lines.isEmpty()) {
         const QString why = !m_haveSnapshot      ? u"loading…"_s
                             : m_filter.isEmpty() ? u"no users"_s
                                                  : u"no user matches “%1”"_s.arg(m_filter);
         m_screen.draw(row, 0, why, TerminalScreen::Dim);
         return;
     }
-    for (int i = 0; i < visible && m_top + i < lines.size(); ++i) {
-        const Line &line = lines[m_top + i];
+    for (int i = 0; i < visible && m_top + i < m_lines.size(); ++i) {
+        const Line &line = m_lines[m_top + i];
         unsigned style = line.style;
         if (m_top + i == m_selected)
             style |= TerminalScreen::Reverse;
@@ -610,7 +616,28 @@ void WatchScreen::drawBottom(int row, int width)
     }
 }
 
-QList<WatchScreen::Line> WatchScreen::tableLines(qint64 now, QStringList *headings) const
+QList<WatchScreen::Line> WatchScreen::tableLines(qint64 now) const
+{
+    const bool connectionRows = std::any_of(m_request.columns.cbegin(), m_request.columns.cend(),
+                                            [](Column c) { return isConnectionColumn(c); });
+    QList<Line> lines;
+    for (const BoardUser *user : m_board.rows(m_sort, m_filter)) {
+        const qint64 changed = user->statusChangedAtMs;
+        unsigned style = TerminalScreen::Plain;
+        if (changed > 0 && now - changed < kRecentChangeMs)
+            style = TerminalScreen::Bold | TerminalScreen::Accent;
+        else if (user->presence.status == PresenceStatus::Offline)
+            style = TerminalScreen::Dim;
+        lines.append({user->presence.user, {}, {}, style});
+        if (!connectionRows)
+            continue;
+        for (const ConnectionInfo &connection : user->connections)
+            lines.append({user->presence.user, connection.session, {}});
+    }
+    return lines;
+}
+
+QStringList WatchScreen::formatLines(qsizetype from, qsizetype count, qint64 now)
 {
     QList<Column> userColumns;
     QList<Column> connectionColumns;
@@ -620,52 +647,49 @@ QList<WatchScreen::Line> WatchScreen::tableLines(qint64 now, QStringList *headin
         userColumns.append(Column::User); // a row to select for each user all the same
 
     // As `presence` prints them: the user lines aligned as one table, the connection lines
-    // (indented below their user) as another; each has its heading line.
+    // (indented below their user) as another; each has its heading line. The widths come
+    // from the rows on screen.
     QList<QStringList> userCells{{}};
     QList<QStringList> connectionCells{{}};
     for (Column column : userColumns)
         userCells[0].append(heading(column));
     for (Column column : connectionColumns)
         connectionCells[0].append(heading(column));
-    const QList<const BoardUser *> users = m_board.rows(m_sort, m_filter);
-    for (const BoardUser *user : users) {
-        QStringList cells;
-        for (Column column : userColumns)
-            cells.append(TerminalScreen::clip(cell(*user, column, now), kMaxCellWidth));
-        userCells.append(cells);
-        if (connectionColumns.isEmpty())
+    const qsizetype end = std::min(from + count, m_lines.size());
+    for (qsizetype i = from; i < end; ++i) {
+        const Line &line = m_lines[i];
+        const BoardUser *user = m_board.user(line.user);
+        if (!user)
             continue;
-        for (const ConnectionInfo &connection : user->connections) {
-            QStringList line;
-            for (Column column : connectionColumns)
-                line.append(
-                    TerminalScreen::clip(cell(*user, connection, column, now), kMaxCellWidth));
-            connectionCells.append(line);
+        QStringList cells;
+        if (line.session.isEmpty()) {
+            for (Column column : userColumns)
+                cells.append(TerminalScreen::clip(cell(*user, column, now), kMaxCellWidth));
+            userCells.append(cells);
+            continue;
         }
+        const auto connection =
+            std::find_if(user->connections.cbegin(), user->connections.cend(),
+                         [&](const ConnectionInfo &c) { return c.session == line.session; });
+        if (connection == user->connections.cend())
+            continue;
+        for (Column column : connectionColumns)
+            cells.append(
+                TerminalScreen::clip(cell(*user, *connection, column, now), kMaxCellWidth));
+        connectionCells.append(cells);
     }
     const QStringList userText = aligned(userCells, {});
     const QStringList connectionText = aligned(connectionCells, u"  "_s);
-
-    headings->append(userText[0]);
-    if (!connectionColumns.isEmpty())
-        headings->append(connectionText[0]);
-    QList<Line> lines;
+    qsizetype u = 1;
     qsizetype c = 1;
-    for (qsizetype u = 0; u < users.size(); ++u) {
-        const BoardUser &user = *users[u];
-        const qint64 changed = user.statusChangedAtMs;
-        unsigned style = TerminalScreen::Plain;
-        if (changed > 0 && now - changed < kRecentChangeMs)
-            style = TerminalScreen::Bold | TerminalScreen::Accent;
-        else if (user.presence.status == PresenceStatus::Offline)
-            style = TerminalScreen::Dim;
-        lines.append({user.presence.user, {}, userText[u + 1], style});
-        if (connectionColumns.isEmpty())
-            continue;
-        for (const ConnectionInfo &connection : user.connections)
-            lines.append({user.presence.user, connection.session, connectionText[c++]});
+    for (qsizetype i = from; i < end; ++i) {
+        Line &line = m_lines[i];
+        line.text = line.session.isEmpty() ? userText.value(u++) : connectionText.value(c++);
     }
-    return lines;
+    QStringList headings{userText[0]};
+    if (!connectionColumns.isEmpty())
+        headings.append(connectionText[0]);
+    return headings;
 }
 
 } // namespace confab::ctl

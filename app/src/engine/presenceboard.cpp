@@ -59,15 +59,15 @@ QString closeReason(std::optional<int> code)
 
 void PresenceBoard::reset(const AdminWatchOk &snapshot, qint64 nowMs)
 {
-    QHash<QString, BoardUser> users;
-    users.reserve(snapshot.users.size());
+    std::map<QString, BoardUser> users;
     for (const UserActivity &activity : snapshot.users) {
         BoardUser user{activity.presence, activity.connections, nowMs, 0};
         // A status that changed while the console was away still counts as seen before.
-        if (const auto old = m_users.constFind(activity.presence.user); old != m_users.cend())
-            user.statusChangedAtMs =
-                old->presence.status == activity.presence.status ? old->statusChangedAtMs : nowMs;
-        users.insert(activity.presence.user, std::move(user));
+        if (const auto old = m_users.find(activity.presence.user); old != m_users.end())
+            user.statusChangedAtMs = old->second.presence.status == activity.presence.status
+                                         ? old->second.statusChangedAtMs
+                                         : nowMs;
+        users.insert_or_assign(activity.presence.user, std::move(user));
     }
     m_users = std::move(users);
     m_hasStats = snapshot.stats.has_value();
@@ -119,7 +119,7 @@ void PresenceBoard::apply(const AdminStatsEvent &event)
     QHash<QString, qint64> unsent;
     for (const auto &[session, bytes] : event.unsentBytes)
         unsent.insert(session, bytes);
-    for (BoardUser &user : m_users) {
+    for (auto &[name, user] : m_users) {
         for (ConnectionInfo &c : user.connections)
             c.unsentBytes = unsent.value(c.session, 0);
     }
@@ -128,11 +128,25 @@ void PresenceBoard::apply(const AdminStatsEvent &event)
 QList<const BoardUser *> PresenceBoard::rows(Sort sort, const QString &filter) const
 {
     QList<const BoardUser *> rows;
-    rows.reserve(m_users.size());
-    for (const BoardUser &user : m_users) {
-        if (filter.isEmpty() || user.presence.user.contains(filter, Qt::CaseInsensitive))
+    rows.reserve(qsizetype(m_users.size()));
+    const auto matches = [&](const BoardUser &u) {
+        return filter.isEmpty() || u.presence.user.contains(filter, Qt::CaseInsensitive);
+    };
+    if (sort == Sort::Status) { // one walk per status, each in name order: no sorting
+        for (int rank = 0; rank < 4; ++rank) {
+            for (const auto &[name, user] : m_users) {
+                if (statusRank(user.presence.status) == rank && matches(user))
+                    rows.append(&user);
+            }
+        }
+        return rows;
+    }
+    for (const auto &[name, user] : m_users) {
+        if (matches(user))
             rows.append(&user);
     }
+    if (sort == Sort::Name)
+        return rows;
     // When the user was last active on any connection (the idle figures were read at
     // different times, so compare moments, not durations).
     const auto lastActive = [](const BoardUser *u) {
@@ -141,39 +155,22 @@ QList<const BoardUser *> PresenceBoard::rows(Sort sort, const QString &filter) c
             latest = std::max(latest, u->readAtMs - c.idleMs);
         return latest;
     };
-    std::sort(rows.begin(), rows.end(), [&](const BoardUser *a, const BoardUser *b) {
-        const QString &an = a->presence.user;
-        const QString &bn = b->presence.user;
-        switch (sort) {
-        case Sort::Status:
-            if (statusRank(a->presence.status) != statusRank(b->presence.status))
-                return statusRank(a->presence.status) < statusRank(b->presence.status);
-            break;
-        case Sort::Name:
-            break;
-        case Sort::Connections:
-            if (a->connections.size() != b->connections.size())
-                return a->connections.size() > b->connections.size();
-            break;
-        case Sort::Idle: { // the most idle connected users first, offline ones last
-            if (a->connections.isEmpty() != b->connections.isEmpty())
-                return b->connections.isEmpty();
-            const qint64 at = lastActive(a);
-            const qint64 bt = lastActive(b);
-            if (at != bt)
-                return at < bt;
-            break;
-        }
-        }
-        return an < bn;
+    // Stable: equal rows stay in name order.
+    std::stable_sort(rows.begin(), rows.end(), [&](const BoardUser *a, const BoardUser *b) {
+        if (sort == Sort::Connections)
+            return a->connections.size() > b->connections.size();
+        // Idle: the most idle connected users first, offline ones last.
+        if (a->connections.isEmpty() != b->connections.isEmpty())
+            return b->connections.isEmpty();
+        return lastActive(a) < lastActive(b);
     });
     return rows;
 }
 
 const BoardUser *PresenceBoard::user(const QString &name) const
 {
-    const auto it = m_users.constFind(name);
-    return it == m_users.cend() ? nullptr : &*it;
+    const auto it = m_users.find(name);
+    return it == m_users.end() ? nullptr : &it->second;
 }
 
 qint64 PresenceBoard::idleMs(const BoardUser &user, const ConnectionInfo &connection, qint64 nowMs)

@@ -4,8 +4,9 @@
 #include "frames.h"
 #include "replies.h"
 
-#include <QHash>
 #include <QList>
+
+#include <map>
 
 namespace confab::client {
 
@@ -39,13 +40,16 @@ public:
     const BoardUser *user(const QString &name) const;
     const ServerStatistics &stats() const { return m_stats; }
     bool hasStats() const { return m_hasStats; }
-    qsizetype size() const { return m_users.size(); }
+    qsizetype size() const { return qsizetype(m_users.size()); }
 
     /// How long the connection has been idle at `nowMs`.
     static qint64 idleMs(const BoardUser &user, const ConnectionInfo &connection, qint64 nowMs);
 
 private:
-    QHash<QString, BoardUser> m_users;
+    // By name, and node-based: rows() walks it in name order without sorting (10,000 users
+    // and 1,000 changes a second: sorting on every redraw was most of the console's time),
+    // and the pointers it hands out stay valid while users are added.
+    std::map<QString, BoardUser> m_users;
     ServerStatistics m_stats;
     bool m_hasStats = false;
 };
