@@ -172,11 +172,11 @@ void Sessions::logout(const Responder &reply, const LogoutRequest &)
     c->closeWith(CloseCode::Normal, u"signed out"_s);
 }
 
-void Sessions::kick(Connection *connection)
+void Sessions::kick(Connection *connection, const QString &message)
 {
     if (connection->isClosing())
         return;
-    connection->sendJson(encodeServerFrame(ByeEvent{ByeReason::Kicked, std::nullopt, {}}));
+    connection->sendJson(encodeServerFrame(ByeEvent{ByeReason::Kicked, std::nullopt, message}));
     connection->closeWith(CloseCode::Kicked, u"kicked"_s);
 }
 
