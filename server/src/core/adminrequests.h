@@ -4,8 +4,13 @@
 #include "frames.h"
 #include "responder.h"
 
+#include <QHash>
 #include <QObject>
+#include <QRegularExpression>
 #include <QSet>
+#include <QTimer>
+
+#include <optional>
 
 namespace confab::store {
 class AccountStore;
@@ -24,9 +29,14 @@ class Sessions;
 ConnectionInfo connectionInfo(const Connection *connection, qint64 nowMs);
 
 /// The admin requests (`admin.watch`, `admin.unwatch`, `admin.stats`, `admin.kick`,
-/// `admin.user`; the dispatcher lets only admins reach them) and the admin presence stream:
-/// a connect, a disconnect or a status change goes to every watching connection whose user
-/// is an admin at that moment, so a demotion ends the stream however it came.
+/// `admin.user`; the dispatcher lets only admins reach them) and the two admin streams:
+///
+/// - `admin.presence`: a connect, a disconnect or a status change goes to every watching
+///   connection whose filter covers it (docs/protocol.md, Admin) and whose user is an admin
+///   at that moment, so a demotion ends the stream however it came;
+/// - `admin.stats`: the server's figures and the largest send backlogs, to every watcher
+///   about once a second, skipped when nothing changed since the last one sent. One timer,
+///   running only while someone watches.
 class AdminRequests : public QObject
 {
     Q_OBJECT
@@ -50,13 +60,35 @@ public:
     void kick(const Responder &reply, const AdminKickRequest &request);
     void user(const Responder &reply, const AdminUserRequest &request);
 
+    /// The `unsent` list of the `admin.stats` event: (session, unsent bytes) of every
+    /// connection with a backlog, largest first, at most 100.
+    QList<std::pair<QString, qint64>> largestBacklogs() const;
+
 private:
+    /// One watching connection's filter, with its user-name pattern compiled.
+    struct Watch
+    {
+        AdminWatchFilter filter;
+        QRegularExpression userPattern; ///< used when filter.userGlob is not empty
+    };
+
     void finishUser(const Responder &reply, const AdminUserRequest &request,
                     const QString &passwordHash);
-    void notify(const AdminPresenceEvent &event);
+    /// Sends `event` to the watchers whose filter covers it; `previous`: the user's status
+    /// before a status change.
+    void notify(const AdminPresenceEvent &event, std::optional<PresenceStatus> previous);
+    /// The user is one the watch is about (user glob and channel; not the status).
+    bool coversUser(const Watch &watch, const QString &user);
+    /// Ends the streams of watchers that are no longer admins; false when none is left.
+    bool dropDemotedWatchers();
+    /// Starts or stops the stats timer as watchers come and go.
+    void watchersChanged();
+    void sendStats();
 
     Parts m_parts;
-    QSet<Connection *> m_watchers;
+    QHash<Connection *, Watch> m_watchers;
+    QTimer m_statsTimer;
+    std::optional<AdminStatsEvent> m_lastStatsSent; ///< with uptime 0: what "changed" means
 };
 
 } // namespace confab::server

@@ -169,7 +169,8 @@ Connection::Connection(QWebSocket *socket, QTcpSocket *tcp, QString session, qin
         m_tcp->setParent(this);
     m_socket->setMaxAllowedIncomingFrameSize(quint64(limits.frame));
     m_socket->setMaxAllowedIncomingMessageSize(quint64(limits.frame));
-    m_direct = m_tcp && !qobject_cast<QSslSocket *>(m_tcp) && m_tcp->socketDescriptor() != -1;
+    m_encrypted = qobject_cast<QSslSocket *>(m_tcp) != nullptr;
+    m_direct = m_tcp && !m_encrypted && m_tcp->socketDescriptor() != -1;
     if (m_direct)
         m_directSocket = dynamic_cast<DirectWriteSocket *>(m_tcp);
     // Frames are coalesced per turn by the flusher, so Nagle's delay would only hold back
@@ -188,6 +189,9 @@ Connection::Connection(QWebSocket *socket, QTcpSocket *tcp, QString session, qin
         if (m_closing)
             return;
         m_closing = true;
+        // QWebSocket closes like this on the peer's close frame (its code) or on a protocol
+        // error it found (the code it sent); a dropped TCP connection does not get here.
+        m_closeCode = int(m_socket->closeCode());
         m_queued.clear();
         m_queuedBytes = 0;
         QTimer::singleShot(peerCloseGraceMs, this, [this] {
@@ -199,7 +203,7 @@ Connection::Connection(QWebSocket *socket, QTcpSocket *tcp, QString session, qin
         if (m_closedEmitted)
             return;
         m_closedEmitted = true;
-        emit closed(this, int(m_socket->closeCode()));
+        emit closed(this, closeCode());
     });
 }
 
@@ -374,6 +378,7 @@ bool Connection::abandonBacklog(CloseCode code, const QString &reason)
         return false;
     new Lingerer(fd, rest + makeCloseFrame(int(code), reason), m_flusher);
     m_closing = true;
+    m_closeCode = int(code);
     inbox.clear();
     m_queued.clear(); // never started: whole frames
     m_queuedBytes = 0;
@@ -420,6 +425,7 @@ void Connection::closeWith(CloseCode code, const QString &reason, int graceMs)
     if (m_closing)
         return; // the flush found a slow consumer and closed it already
     m_closing = true;
+    m_closeCode = int(code);
     inbox.clear();
     if (!isOpen()) {
         m_socket->abort(); // already gone: no close frame to write
@@ -434,6 +440,8 @@ void Connection::closeWith(CloseCode code, const QString &reason, int graceMs)
 
 void Connection::abort()
 {
+    if (!m_closeCode)
+        m_closeCode = 1006; // dropped: no close frame either way
     m_closing = true;
     m_queued.clear();
     m_queuedBytes = 0;

@@ -87,6 +87,8 @@ public:
     /// The client is at `address` (reported by a trusted reverse proxy), not at the peer.
     void setForwardedFor(const QHostAddress &address);
     qint64 connectedSinceMs() const { return m_connectedSinceMs; }
+    /// The client came over TLS (wss:// to this server; not known behind a TLS proxy).
+    bool isEncrypted() const { return m_encrypted; }
     qint64 lastActivityMs() const { return m_lastActivityMs; }
     void markActivity(qint64 nowMs) { m_lastActivityMs = nowMs; }
 
@@ -131,6 +133,9 @@ public:
     /// Drops the TCP connection at once (dead peer).
     void abort();
     bool isClosing() const { return m_closing; }
+    /// How the connection ended or is ending: the code the server closed it with, the code
+    /// of the peer's close frame, or 1006 (abnormal) when it was dropped without one.
+    int closeCode() const { return m_closeCode.value_or(1006); }
     /// Sends a WebSocket ping (heartbeat).
     void ping();
 
@@ -170,6 +175,8 @@ private:
     QList<ReplySlot> m_slots; ///< QList: allocates nothing while empty (see inbox)
     quint64 m_nextSlot = 1;
     bool m_closing = false;
+    bool m_encrypted = false;
+    std::optional<int> m_closeCode;              ///< set when the close starts; none: dropped
     bool m_direct = false;                       ///< plain TCP: may write to the descriptor itself
     DirectWriteSocket *m_directSocket = nullptr; ///< m_tcp, when it is one
     struct BufferedFrame

@@ -13,19 +13,31 @@ PresenceTracker::PresenceTracker(int graceMs, QObject *parent)
     , m_graceMs(graceMs)
 {}
 
+void PresenceTracker::setStatus(Entry &entry, PresenceStatus status)
+{
+    --m_counts[int(entry.presence.status)];
+    ++m_counts[int(status)];
+    entry.presence.status = status;
+}
+
 void PresenceTracker::connectionOpened(const QString &user, qint64 nowMs)
 {
-    Entry &entry = m_entries[user];
+    auto it = m_entries.find(user);
+    if (it == m_entries.end()) {
+        it = m_entries.insert(user, Entry{});
+        ++m_counts[int(PresenceStatus::Offline)];
+    }
+    Entry &entry = *it;
     entry.presence.user = user;
     ++entry.connections;
     ++entry.generation; // cancels a pending offline
     entry.presence.lastSeen = nowMs;
     if (entry.presence.status == PresenceStatus::Offline) {
-        entry.presence.status = PresenceStatus::Online;
+        setStatus(entry, PresenceStatus::Online);
         entry.presence.text.clear();
         entry.presence.since = nowMs;
         qCDebug(lcPresence) << user << "online";
-        emit changed(entry.presence);
+        emit changed(entry.presence, PresenceStatus::Offline);
     }
 }
 
@@ -42,27 +54,34 @@ void PresenceTracker::connectionClosed(const QString &user, qint64 nowMs)
         auto entry = m_entries.find(user);
         if (entry == m_entries.end() || entry->generation != generation || entry->connections > 0)
             return;
-        entry->presence.status = PresenceStatus::Offline;
+        const PresenceStatus previous = entry->presence.status;
+        setStatus(*entry, PresenceStatus::Offline);
         entry->presence.text.clear();
         entry->presence.since = QDateTime::currentMSecsSinceEpoch();
         qCDebug(lcPresence) << user << "offline";
-        emit changed(entry->presence);
+        emit changed(entry->presence, previous);
     });
 }
 
 void PresenceTracker::set(const QString &user, PresenceStatus status, const QString &text,
                           qint64 nowMs)
 {
-    Entry &entry = m_entries[user];
+    auto it = m_entries.find(user);
+    if (it == m_entries.end()) {
+        it = m_entries.insert(user, Entry{});
+        ++m_counts[int(PresenceStatus::Offline)];
+    }
+    Entry &entry = *it;
     entry.presence.user = user;
     if (entry.presence.status == status && entry.presence.text == text)
         return;
-    if (entry.presence.status != status)
+    const PresenceStatus previous = entry.presence.status;
+    if (previous != status)
         entry.presence.since = nowMs;
-    entry.presence.status = status;
+    setStatus(entry, status);
     entry.presence.text = text;
     entry.presence.lastSeen = nowMs;
-    emit changed(entry.presence);
+    emit changed(entry.presence, previous);
 }
 
 Presence PresenceTracker::presence(const QString &user) const
@@ -91,10 +110,8 @@ QList<Presence> PresenceTracker::known() const
 
 int PresenceTracker::onlineUsers() const
 {
-    int count = 0;
-    for (const Entry &entry : m_entries)
-        count += entry.presence.status != PresenceStatus::Offline ? 1 : 0;
-    return count;
+    return usersWith(PresenceStatus::Online) + usersWith(PresenceStatus::Away) +
+           usersWith(PresenceStatus::Dnd);
 }
 
 } // namespace confab::server

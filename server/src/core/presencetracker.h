@@ -11,7 +11,8 @@ namespace confab::server {
 /// Each user's status. A user goes online with their first connection and offline once
 /// their last connection has been gone for the grace period, so a quick reconnect does not
 /// flap. A status set by the user (away, dnd, text) lasts until they go offline.
-/// Emits changed() for every visible change.
+/// Emits changed() for every visible change. Keeps the number of users in each status
+/// (of those it has seen), so counting costs nothing.
 class PresenceTracker : public QObject
 {
     Q_OBJECT
@@ -27,10 +28,16 @@ public:
     Presence presence(const QString &user) const;
     int connectionCount(const QString &user) const;
     QList<Presence> known() const;
+    /// Users not offline (online, away or dnd).
     int onlineUsers() const;
+    /// Users seen since start whose status is `status` (users never seen are not counted:
+    /// they are offline).
+    int usersWith(PresenceStatus status) const { return m_counts[int(status)]; }
 
 signals:
-    void changed(const confab::Presence &presence);
+    /// `presence` is the new state; `previous` the status before the change (the same as
+    /// the new one when only the text changed).
+    void changed(const confab::Presence &presence, confab::PresenceStatus previous);
 
 private:
     struct Entry
@@ -40,8 +47,11 @@ private:
         quint64 generation = 0; ///< invalidates a pending grace timer
     };
 
+    void setStatus(Entry &entry, PresenceStatus status);
+
     int m_graceMs;
     QHash<QString, Entry> m_entries;
+    int m_counts[4] = {}; ///< entries per PresenceStatus
 };
 
 } // namespace confab::server

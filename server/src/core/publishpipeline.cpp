@@ -48,6 +48,7 @@ void PublishPipeline::publish(const Responder &reply, const PublishRequest &requ
         return;
     }
     if (const qint64 wait = c->publishLimiter.take(QDateTime::currentMSecsSinceEpoch()); wait > 0) {
+        ++m_refusedRateLimited;
         reply.error(ErrorCode::RateLimited, u"publishing too fast; retry after %1 ms"_s.arg(wait),
                     wait);
         return;

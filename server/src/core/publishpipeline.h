@@ -35,6 +35,8 @@ public:
     void publish(const Responder &reply, const PublishRequest &request);
     /// `done` runs once every accepted publish has been answered (or after a deadline).
     void drain(std::function<void()> done);
+    /// Publishes refused with `rate_limited` since start (admin.stats).
+    qint64 refusedRateLimited() const { return m_refusedRateLimited; }
 
 private:
     void onCommitted(const QList<store::PublishOutcome> &outcomes);
@@ -45,6 +47,7 @@ private:
     PresenceRelay &m_relay;
     QHash<quint64, Responder> m_pending; ///< by writer ticket
     std::function<void()> m_drained;
+    qint64 m_refusedRateLimited = 0;
 };
 
 } // namespace confab::server

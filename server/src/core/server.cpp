@@ -64,7 +64,8 @@ struct Core
         , channelRequests(config, {store.stores(), channels, hub, presence, typing, relay})
         , publishing(writer, channels, broker, relay)
         , history(store, channels, hub)
-        , stats(hub, presence, [&db] { return db.sizeBytes(); })
+        , stats({hub, presence, publishing, [&db] { return db.sizeBytes(); },
+                 [this] { return qint64(store.users().size()); }})
         , admin({store, auth, hub, presence, channels, sessions, stats})
         , watchdog(hub, config.helloTimeoutMs, config.heartbeatMs)
         , dispatcher(config, hub, {sessions, channelRequests, publishing, history, relay, admin})
@@ -74,8 +75,14 @@ struct Core
                          &RequestDispatcher::resume);
         QObject::connect(&sessions, &Sessions::closed, &relay, &PresenceRelay::connectionClosed);
         QObject::connect(&sessions, &Sessions::accountAdded, &sessions,
-                         [this](const QString &user) { channels.accountAdded(user); });
-        QObject::connect(&accounts, &SessionWatcher::revoked, &sessions, &Sessions::kick);
+                         [this](const QString &user) {
+                             channels.accountAdded(user);
+                             stats.accountAdded();
+                         });
+        QObject::connect(&accounts, &SessionWatcher::accountsCounted, &stats,
+                         &ServerStats::setAccountCount);
+        QObject::connect(&accounts, &SessionWatcher::revoked, &sessions,
+                         [this](Connection *connection) { sessions.kick(connection); });
         accounts.start();
     }
 

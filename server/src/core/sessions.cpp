@@ -182,11 +182,11 @@ void Sessions::logout(const Responder &reply, const LogoutRequest &)
     }
 }
 
-void Sessions::kick(Connection *connection)
+void Sessions::kick(Connection *connection, const QString &message)
 {
     if (connection->isClosing())
         return;
-    connection->sendJson(encodeServerFrame(ByeEvent{ByeReason::Kicked, std::nullopt, {}}));
+    connection->sendJson(encodeServerFrame(ByeEvent{ByeReason::Kicked, std::nullopt, message}));
     connection->closeWith(CloseCode::Kicked, u"kicked"_s);
 }
 

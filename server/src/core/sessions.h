@@ -34,9 +34,9 @@ public:
     void registerUser(const Responder &reply, const RegisterRequest &request);
     void logout(const Responder &reply, const LogoutRequest &request);
 
-    /// Sends `bye` `kicked` and closes with 4002 (admin.kick, a disabled account, a
-    /// revoked token).
-    void kick(Connection *connection);
+    /// Sends `bye` `kicked` (with `message`, e.g. the admin's reason, when not empty) and
+    /// closes with 4002 (admin.kick, a disabled account, a revoked token).
+    void kick(Connection *connection, const QString &message = {});
     /// Sends `bye` with `reason` to every connection and closes them.
     void closeAll(ByeReason reason, CloseCode closeCode);
     /// The connection has closed: forget it everywhere, then delete it.

@@ -66,6 +66,8 @@ void SessionWatcher::checkNow()
     QHash<QString, Role> roles;
     for (const store::UserRecord &record : m_accounts.users())
         roles.insert(record.info.name, record.info.role);
+    if (!roles.isEmpty()) // (empty: the read failed; the signed-in users have accounts)
+        emit accountsCounted(roles.size());
 
     for (Connection *connection : std::as_const(signedIn)) {
         SessionUser &user = *connection->user;

@@ -38,6 +38,8 @@ public:
 
 signals:
     void revoked(confab::server::Connection *connection);
+    /// The accounts were listed after a change: there are `count` (ServerStats keeps it).
+    void accountsCounted(qint64 count);
 
 private:
     void checkIfChanged();
