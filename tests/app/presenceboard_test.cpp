@@ -2,6 +2,7 @@
 // The admin presence board (confabctl's console and the app's admin page): the snapshot,
 // the events that keep it true, and the orders it shows.
 
+#include "adminsamples.h"
 #include "presenceboard.h"
 
 #include <gtest/gtest.h>
@@ -11,29 +12,8 @@ using namespace Qt::StringLiterals;
 namespace confab::client {
 namespace {
 
-constexpr qint64 t0 = 1'800'000'000'000;
-
-ConnectionInfo connection(const QString &session, qint64 idleMs = 0)
-{
-    return {session, u"confab-desktop/0.3"_s, u"192.0.2.7"_s, t0 - 3'600'000,
-            idleMs,  {u"general"_s},          true,           0};
-}
-
-UserActivity user(const QString &name, PresenceStatus status,
-                  QList<ConnectionInfo> connections = {})
-{
-    return {{name, status, {}, t0 - 7'200'000, t0 - 60'000}, connections};
-}
-
-AdminWatchOk snapshot()
-{
-    return {{user(u"zoe"_s, PresenceStatus::Offline),
-             user(u"dan"_s, PresenceStatus::Dnd, {connection(u"s1-d"_s)}),
-             user(u"amy"_s, PresenceStatus::Away, {connection(u"s2-a"_s, 90'000)}),
-             user(u"bob"_s, PresenceStatus::Online,
-                  {connection(u"s3-b"_s), connection(u"s4-b"_s, 5'000)})},
-            ServerStatistics{3, 1, 1, 1, 1, 2.5, 1.0, 0, 3'600'000, 1 << 20, u"0.3.0"_s}};
-}
+constexpr qint64 t0 = test::sampleNowMs;
+using test::sampleConnection;
 
 QStringList names(const QList<const BoardUser *> &rows)
 {
@@ -46,7 +26,7 @@ QStringList names(const QList<const BoardUser *> &rows)
 TEST(PresenceBoard, RowsComeOnlineAwayDndOfflineThenByName)
 {
     PresenceBoard board;
-    board.reset(snapshot(), t0);
+    board.reset(test::sampleSnapshot(), t0);
     EXPECT_EQ(names(board.rows(PresenceBoard::Sort::Status)),
               (QStringList{u"bob"_s, u"amy"_s, u"dan"_s, u"zoe"_s}));
     EXPECT_EQ(names(board.rows(PresenceBoard::Sort::Name)),
@@ -62,11 +42,12 @@ TEST(PresenceBoard, RowsComeOnlineAwayDndOfflineThenByName)
 TEST(PresenceBoard, EventsChangeTheRowsInPlace)
 {
     PresenceBoard board;
-    board.reset(snapshot(), t0);
+    board.reset(test::sampleSnapshot(), t0);
 
     Presence zoe{u"zoe"_s, PresenceStatus::Online, {}, t0 + 1000, t0 + 1000};
     const QString connected = board.apply(
-        AdminPresenceEvent{AdminPresenceKind::Connect, zoe, connection(u"s9-z"_s), {}}, t0 + 1000);
+        AdminPresenceEvent{AdminPresenceKind::Connect, zoe, sampleConnection(u"s9-z"_s), {}},
+        t0 + 1000);
     EXPECT_EQ(connected, u"zoe connected: s9-z, confab-desktop/0.3 from 192.0.2.7"_s);
     ASSERT_TRUE(board.user(u"zoe"_s));
     EXPECT_EQ(board.user(u"zoe"_s)->connections.size(), 1);
@@ -74,7 +55,7 @@ TEST(PresenceBoard, EventsChangeTheRowsInPlace)
 
     Presence bob{u"bob"_s, PresenceStatus::Online, {}, t0 - 7'200'000, t0 + 2000};
     const QString kicked = board.apply(
-        AdminPresenceEvent{AdminPresenceKind::Disconnect, bob, connection(u"s3-b"_s), 4002},
+        AdminPresenceEvent{AdminPresenceKind::Disconnect, bob, sampleConnection(u"s3-b"_s), 4002},
         t0 + 2000);
     EXPECT_EQ(kicked, u"bob disconnected: s3-b (kicked)"_s);
     EXPECT_EQ(board.user(u"bob"_s)->connections.size(), 1);
@@ -95,7 +76,7 @@ TEST(PresenceBoard, EventsChangeTheRowsInPlace)
 TEST(PresenceBoard, IdleKeepsCountingBetweenEvents)
 {
     PresenceBoard board;
-    board.reset(snapshot(), t0);
+    board.reset(test::sampleSnapshot(), t0);
     const BoardUser &amy = *board.user(u"amy"_s);
     EXPECT_EQ(PresenceBoard::idleMs(amy, amy.connections.first(), t0 + 30'000), 120'000);
 }

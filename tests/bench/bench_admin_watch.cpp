@@ -10,11 +10,9 @@
 //
 // Not run by ctest: see docs/benchmarks.md, "Admin snapshot".
 
+#include "bulkaccounts.h"
 #include "confabprocess.h"
-#include "database.h"
-#include "passwordhasher.h"
 #include "testclient.h"
-#include "userrepository.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -37,39 +35,6 @@ using namespace confab::test;
 namespace {
 
 const QString password = u"bench-password"_s;
-
-QString userName(int i)
-{
-    return u"u%1"_s.arg(i, 5, 10, QChar(u'0'));
-}
-
-/// N accounts (u00000, u00001, ...) and the admin `root`, in one transaction, all with
-/// the same hash (a fast KDF: what is measured is the snapshot, not sign-in).
-bool makeAccounts(const QString &dir, int users, QString *error)
-{
-    store::Database db;
-    if (!db.open(dir + u"/confab.db"_s, error))
-        return false;
-    const QString hash = auth::PasswordHasher::hash(password, auth::KdfCost{64, 1, 1});
-    store::UserRepository repository(db);
-    store::Transaction transaction(db);
-    if (!transaction.isActive()) {
-        *error = transaction.error();
-        return false;
-    }
-    for (int i = 0; i < users; ++i) {
-        if (!repository.add(UserInfo{userName(i), userName(i), Role::User}, hash, error))
-            return false;
-    }
-    if (!repository.add(UserInfo{u"root"_s, u"Root"_s, Role::Admin}, hash, error))
-        return false;
-    if (!transaction.commit()) {
-        *error = transaction.error();
-        return false;
-    }
-    db.close();
-    return true;
-}
 
 QByteArray helloFrame(const QString &user)
 {
@@ -95,7 +60,7 @@ bool connectUsers(const QUrl &url, int count, std::vector<std::unique_ptr<QWebSo
         for (int i = first; i < last; ++i) {
             auto socket = std::make_unique<QWebSocket>();
             QWebSocket *ws = socket.get();
-            const QByteArray hello = helloFrame(userName(i));
+            const QByteArray hello = helloFrame(test::bulkUserName(i));
             QObject::connect(ws, &QWebSocket::connected, ws,
                              [ws, hello] { ws->sendTextMessage(QString::fromUtf8(hello)); });
             QObject::connect(
@@ -197,7 +162,7 @@ bool run(const Scenario &scenario, int rounds, Measured *measured)
     QString error;
     QElapsedTimer setup;
     setup.start();
-    if (!dir.isValid() || !makeAccounts(dir.path(), scenario.users, &error)) {
+    if (!dir.isValid() || !test::makeBulkAccounts(dir.path(), scenario.users, password, &error)) {
         std::fprintf(stderr, "accounts: %s\n", qPrintable(error));
         return false;
     }

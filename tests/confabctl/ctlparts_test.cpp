@@ -2,6 +2,7 @@
 // confabctl's parts on their own: the table and duration texts, fingerprints and the kept
 // sign-ins.
 
+#include "adminsamples.h"
 #include "presencetext.h"
 #include "savedlogins.h"
 #include "serverlink.h"
@@ -16,34 +17,13 @@ using namespace Qt::StringLiterals;
 namespace confab::ctl {
 namespace {
 
-constexpr qint64 t0 = 1'800'000'000'000;
-
-ConnectionInfo connection(const QString &session, qint64 idleMs = 0)
-{
-    return {session, u"confab-desktop/0.3"_s, u"192.0.2.7"_s, t0 - 3'600'000,
-            idleMs,  {u"general"_s},          true,           0};
-}
-
-UserActivity user(const QString &name, PresenceStatus status,
-                  QList<ConnectionInfo> connections = {})
-{
-    return {{name, status, {}, t0 - 7'200'000, t0 - 60'000}, connections};
-}
-
-AdminWatchOk snapshot()
-{
-    return {{user(u"zoe"_s, PresenceStatus::Offline),
-             user(u"dan"_s, PresenceStatus::Dnd, {connection(u"s1-d"_s)}),
-             user(u"amy"_s, PresenceStatus::Away, {connection(u"s2-a"_s, 90'000)}),
-             user(u"bob"_s, PresenceStatus::Online,
-                  {connection(u"s3-b"_s), connection(u"s4-b"_s, 5'000)})},
-            ServerStatistics{3, 1, 1, 1, 1, 2.5, 1.0, 0, 3'600'000, 1 << 20, u"0.3.0"_s}};
-}
+constexpr qint64 t0 = test::sampleNowMs;
+using test::sampleConnection;
 
 TEST(PresenceText, TableShowsUsersAndTheirConnectionsBelow)
 {
     PresenceBoard board;
-    board.reset(snapshot(), t0);
+    board.reset(test::sampleSnapshot(), t0);
     const QStringList lines =
         presenceTable(board.rows(PresenceBoard::Sort::Status), allColumns(), t0);
     ASSERT_EQ(lines.size(), 1 + 4 + 4); // heading, users, connections

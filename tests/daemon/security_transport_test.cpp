@@ -23,21 +23,6 @@ using namespace confab::test;
 
 namespace {
 
-/// CPU time (user + system) the process has used, in ms.
-qint64 cpuMs(qint64 pid)
-{
-    QFile stat(u"/proc/%1/stat"_s.arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return -1;
-    const QByteArray text = stat.readAll();
-    // Fields after the command name, which is in parentheses and may contain spaces.
-    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
-    if (fields.size() < 13)
-        return -1;
-    const qint64 ticks = fields[11].toLongLong() + fields[12].toLongLong(); // utime, stime
-    return ticks * 1000 / ::sysconf(_SC_CLK_TCK);
-}
-
 /// Resident memory of the process in KiB.
 qint64 rssKiB(qint64 pid)
 {
@@ -161,11 +146,12 @@ TEST_F(SecurityTransport, SilentConnectionsAtTheDescriptorLimitNeitherSpinNorLoc
 
     // Out of descriptors, with connections waiting in the backlog: the accept loop must not
     // spin.
-    const qint64 cpuBefore = cpuMs(pid);
+    const qint64 cpuBefore = processCpuMs(pid);
     QElapsedTimer wall;
     wall.start();
     measureFor(1500);
-    const double cpuPercent = 100.0 * double(cpuMs(pid) - cpuBefore) / double(wall.elapsed());
+    const double cpuPercent =
+        100.0 * double(processCpuMs(pid) - cpuBefore) / double(wall.elapsed());
     std::printf("[ figures ] daemon CPU at the descriptor limit: %.1f %% of a core\n", cpuPercent);
     EXPECT_LT(cpuPercent, 50.0);
 

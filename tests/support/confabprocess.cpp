@@ -4,6 +4,7 @@
 #include "testclient.h"
 
 #include <QDir>
+#include <QFile>
 #include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
@@ -54,6 +55,20 @@ bool addUser(const QString &dataDir, const QString &name, const QString &passwor
     if (admin)
         args << u"--admin"_s;
     return runConfabctl(args << u"--password-stdin"_s, password.toUtf8() + "\n", output) == 0;
+}
+
+qint64 processCpuMs(qint64 pid)
+{
+    QFile stat(u"/proc/%1/stat"_s.arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray text = stat.readAll();
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13)
+        return -1;
+    const qint64 ticks = fields[11].toLongLong() + fields[12].toLongLong(); // utime, stime
+    return ticks * 1000 / ::sysconf(_SC_CLK_TCK);
 }
 
 bool makeSelfSignedCertificate(const QString &dir, QString *error)

@@ -29,6 +29,9 @@ int runConfabctl(const QStringList &args, const QByteArray &stdinData, QString *
 bool addUser(const QString &dataDir, const QString &name, const QString &password,
              bool admin = false, QString *output = nullptr);
 
+/// CPU time (user + system) process `pid` has used, in ms; -1 when it cannot be read.
+qint64 processCpuMs(qint64 pid);
+
 /// A self-signed certificate for localhost and 127.0.0.1, made with the openssl CLI into
 /// `dir` as cert.pem and key.pem. False with the reason when openssl failed.
 bool makeSelfSignedCertificate(const QString &dir, QString *error);

@@ -9,11 +9,9 @@
 //           events without a screen), its CPU.
 // Prints a summary and one JSON line. See docs/benchmarks.md, "Admin console".
 
+#include "bulkaccounts.h"
 #include "confabprocess.h"
-#include "database.h"
-#include "passwordhasher.h"
 #include "testclient.h"
-#include "userrepository.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -42,43 +40,6 @@ using confab::test::TestClient;
 namespace {
 
 constexpr auto kPassword = "benchpass1";
-
-bool makeUsers(const QString &dataDir, int count, QString *error)
-{
-    confab::store::Database db;
-    if (!confab::store::Database::prepareDirectory(dataDir, error) ||
-        !db.open(dataDir + u"/confab.db"_s, error))
-        return false;
-    // One hash for every account: the bench measures the console, not the KDF.
-    const QString hash =
-        confab::auth::PasswordHasher::hash(QString::fromLatin1(kPassword), {64, 1, 1});
-    confab::store::Transaction transaction(db);
-    confab::store::UserRepository users(db);
-    if (!users.add({u"root"_s, u"Root"_s, confab::Role::Admin}, hash, error))
-        return false;
-    for (int i = 0; i < count - 1; ++i) {
-        const QString name = u"u%1"_s.arg(i, 5, 10, QChar(u'0'));
-        if (!users.add({name, name, confab::Role::User}, hash, error))
-            return false;
-    }
-    if (!transaction.commit()) {
-        *error = u"cannot commit the accounts"_s;
-        return false;
-    }
-    return true;
-}
-
-/// utime + stime of a process, in ms.
-qint64 cpuMs(pid_t pid)
-{
-    QFile stat(u"/proc/%1/stat"_s.arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return -1;
-    const QByteArray text = stat.readAll();
-    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
-    const long ticks = sysconf(_SC_CLK_TCK);
-    return (fields.value(11).toLongLong() + fields.value(12).toLongLong()) * 1000 / ticks;
-}
 
 /// Runs the event loop (the load, the consoles' output) for `ms`: a measurement window.
 void runFor(int ms)
@@ -197,7 +158,8 @@ int main(int argc, char **argv)
     QTemporaryDir home;
     const QString data = home.filePath(u"data"_s);
     QString why;
-    if (!makeUsers(data, userCount, &why)) {
+    if (!confab::test::makeBulkAccounts(data, userCount - 1, QString::fromLatin1(kPassword),
+                                        &why)) {
         qCritical("cannot make the accounts: %s", qPrintable(why));
         return 1;
     }
@@ -215,7 +177,7 @@ int main(int argc, char **argv)
         auto client = std::make_unique<TestClient>();
         client->setRecordAll(false);
         if (!client->open(server.url()) ||
-            !client->hello(u"u%1"_s.arg(i, 5, 10, QChar(u'0')), QString::fromLatin1(kPassword))) {
+            !client->hello(confab::test::bulkUserName(i), QString::fromLatin1(kPassword))) {
             qCritical("client %d could not sign in", i);
             return 1;
         }
@@ -276,12 +238,12 @@ int main(int argc, char **argv)
         qint64 logStart = 0;
         if (onTerminal && file.open(QIODevice::ReadOnly))
             logStart = file.size();
-        const qint64 cpu0 = cpuMs(console.pid());
+        const qint64 cpu0 = confab::test::processCpuMs(console.pid());
         const qint64 sent0 = sent;
         QElapsedTimer window;
         window.start();
         runFor(durationS * 1000);
-        const qint64 cpu1 = cpuMs(console.pid());
+        const qint64 cpu1 = confab::test::processCpuMs(console.pid());
         const double seconds = double(window.elapsed()) / 1000.0;
         Result result;
         result.cpuPercent = double(cpu1 - cpu0) / 10.0 / seconds;
