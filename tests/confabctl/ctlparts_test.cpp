@@ -18,7 +18,6 @@ namespace confab::ctl {
 namespace {
 
 constexpr qint64 t0 = test::sampleNowMs;
-using test::sampleConnection;
 
 TEST(PresenceText, TableShowsUsersAndTheirConnectionsBelow)
 {
