@@ -33,8 +33,8 @@ Rectangle {
     readonly property int colConns: 60
     readonly property int colAction: 120
     readonly property int colSession: 130
-    readonly property int colClient: 170
-    readonly property int colAddress: 160
+    readonly property int colClient: 200
+    readonly property int colAddress: 150
     readonly property int colTls: 56
     readonly property int colConnected: 96
     readonly property int colIdle: 76
@@ -169,6 +169,27 @@ Rectangle {
             text: figure.label
             color: Theme.textMuted
             Layout.rightMargin: Theme.spacingLarge
+        }
+    }
+
+    component KickButton: Button {
+        id: kick
+        property bool outlined: false
+        flat: true
+        font.pixelSize: Theme.fontSize - 1
+        contentItem: Text {
+            text: kick.text
+            font: kick.font
+            color: Theme.danger
+            horizontalAlignment: Text.AlignHCenter
+            verticalAlignment: Text.AlignVCenter
+        }
+        background: Rectangle {
+            implicitWidth: 56
+            implicitHeight: kick.outlined ? 28 : 24
+            radius: Theme.radius - 2
+            color: kick.down ? Theme.dangerSurface : kick.hovered ? Theme.dangerSurface : "transparent"
+            border.color: kick.outlined ? Theme.danger : "transparent"
         }
     }
 
@@ -363,6 +384,13 @@ Rectangle {
                 valueRole: "ms"
                 Layout.preferredWidth: 170
                 Accessible.name: qsTr("Only users idle longer than")
+                background: Rectangle {
+                    implicitWidth: 140
+                    implicitHeight: 40
+                    color: idleBox.pressed ? Theme.hover : Theme.background
+                    border.color: idleBox.visualFocus ? Theme.accent : Theme.border
+                    border.width: idleBox.visualFocus ? 2 : 1
+                }
                 model: [{ text: qsTr("Any idle time"), ms: 0 },
                         { text: qsTr("Idle over 1 min"), ms: 60000 },
                         { text: qsTr("Idle over 5 min"), ms: 300000 },
@@ -555,15 +583,13 @@ Rectangle {
                     Item {
                         Layout.preferredWidth: root.colAction
                         Layout.fillHeight: true
-                        Button {
+                        KickButton {
                             objectName: "kickUser_" + row.user
                             anchors.right: parent.right
                             anchors.verticalCenter: parent.verticalCenter
                             visible: row.connectionCount > 0
+                            outlined: true
                             text: qsTr("Kick")
-                            flat: true
-                            palette.buttonText: Theme.danger
-                            font.pixelSize: Theme.fontSize - 1
                             Accessible.name: qsTr("Kick %1 (every connection)").arg(row.user)
                             onClicked: root.askKick(row.user, "", row.connectionCount, "")
                         }
@@ -597,7 +623,6 @@ Rectangle {
                             Label {
                                 Layout.preferredWidth: root.colClient
                                 text: (connectionLine.modelData.client || "-").replace("/", " ")
-                                      + (connectionLine.own ? qsTr(" (this app)") : "")
                                 color: Theme.text
                                 elide: Text.ElideRight
                             }
@@ -637,13 +662,21 @@ Rectangle {
                             Item {
                                 Layout.preferredWidth: root.colAction
                                 Layout.fillHeight: true
-                                Button {
+                                Label {
+                                    anchors.right: parent.right
+                                    anchors.rightMargin: Theme.spacing
+                                    anchors.verticalCenter: parent.verticalCenter
+                                    visible: connectionLine.own
+                                    text: qsTr("this app")
+                                    color: Theme.accent
+                                    font.pixelSize: Theme.fontSizeSmall + 1
+                                }
+                                KickButton {
                                     objectName: "kickSession_" + connectionLine.modelData.session
                                     anchors.right: parent.right
                                     anchors.verticalCenter: parent.verticalCenter
+                                    visible: !connectionLine.own
                                     text: qsTr("Kick session")
-                                    flat: true
-                                    palette.buttonText: Theme.danger
                                     font.pixelSize: Theme.fontSizeSmall + 1
                                     Accessible.name: qsTr("Kick session %1 of %2")
                                                      .arg(connectionLine.modelData.session).arg(row.user)
