@@ -2,6 +2,7 @@
 #include "appcontext.h"
 
 #include "adminpresencemodel.h"
+#include "adminstats.h"
 #include "channellistmodel.h"
 #include "chatclient.h"
 #include "connectionstatus.h"
@@ -85,7 +86,16 @@ AppContext::AppContext(const LaunchOptions &options, QObject *parent)
     });
     connect(m_client, &ChatClient::userChanged, this, &AppContext::userChanged);
     connect(m_client, &ChatClient::awayChanged, this, &AppContext::awayChanged);
-    connect(m_client, &ChatClient::signedOut, this, [this] { setSignedIn(false); });
+    connect(m_client, &ChatClient::signedOut, this, [this] {
+        setSignedIn(false);
+        setAdminError({});
+    });
+    connect(m_client, &ChatClient::adminWatchFailed, this, &AppContext::setAdminError);
+    connect(m_client, &ChatClient::adminWatchStarted, this, [this] { setAdminError({}); });
+    connect(m_client, &ChatClient::kicked, this, [this](const QString &target, qint64 closed) {
+        Q_EMIT kickSucceeded(target, int(closed));
+    });
+    connect(m_client, &ChatClient::kickFailed, this, &AppContext::kickFailed);
     // The channel the user just created is the one to show.
     connect(m_client, &ChatClient::channelCreated, this, [this](const QString &channel) {
         setCurrentChannel(channel);
@@ -151,6 +161,12 @@ bool AppContext::isAdmin() const
     return connection->isSignedIn() && connection->session().user.role == Role::Admin;
 }
 
+QString AppContext::session() const
+{
+    const Connection *connection = m_client->connection();
+    return connection->isSignedIn() ? connection->session().session : QString();
+}
+
 bool AppContext::isAway() const
 {
     return m_client->isAway();
@@ -169,6 +185,11 @@ client::ChannelListModel *AppContext::channels() const
 client::AdminPresenceModel *AppContext::adminPresence() const
 {
     return m_client->adminPresenceModel();
+}
+
+client::AdminStats *AppContext::adminStats() const
+{
+    return m_client->adminPresenceModel()->stats();
 }
 
 void AppContext::setCurrentChannel(const QString &channel)
@@ -279,6 +300,37 @@ void AppContext::watchAdmin()
         m_client->watchAdmin();
 }
 
+void AppContext::stopWatchingAdmin()
+{
+    m_client->stopAdminWatch();
+}
+
+void AppContext::setAdminFilter(const QStringList &statuses, const QString &userGlob,
+                                const QString &channel, double idleOverMs)
+{
+    AdminWatchFilter filter;
+    for (const QString &name : statuses) {
+        const auto status = presenceStatusFromName(name);
+        if (status && !filter.statuses.contains(*status))
+            filter.statuses.append(*status);
+    }
+    filter.userGlob = userGlob.trimmed();
+    filter.channel = channel.trimmed().toLower();
+    if (idleOverMs > 0)
+        filter.idleOverMs = qint64(idleOverMs);
+    m_client->setAdminWatchFilter(filter);
+}
+
+void AppContext::kickUser(const QString &user, const QString &reason)
+{
+    m_client->kick(ChatClient::KickTarget::User, user, reason);
+}
+
+void AppContext::kickSession(const QString &session, const QString &reason)
+{
+    m_client->kick(ChatClient::KickTarget::Session, session, reason);
+}
+
 void AppContext::activity()
 {
     m_lastActivity.restart();
@@ -320,6 +372,14 @@ void AppContext::setSignInError(const QString &error)
         return;
     m_signInError = error;
     Q_EMIT signInErrorChanged();
+}
+
+void AppContext::setAdminError(const QString &error)
+{
+    if (m_adminError == error)
+        return;
+    m_adminError = error;
+    Q_EMIT adminErrorChanged();
 }
 
 void AppContext::selectFirstChannelIfNone()

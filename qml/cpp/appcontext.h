@@ -51,12 +51,18 @@ class AppContext : public QObject
     Q_PROPERTY(bool busy READ isBusy NOTIFY busyChanged)
     Q_PROPERTY(QString user READ user NOTIFY userChanged)
     Q_PROPERTY(bool admin READ isAdmin NOTIFY userChanged)
+    /// This connection's session id (the admin page marks it; empty when not signed in).
+    Q_PROPERTY(QString session READ session NOTIFY userChanged)
     Q_PROPERTY(bool away READ isAway NOTIFY awayChanged)
     Q_PROPERTY(QString signInError READ signInError NOTIFY signInErrorChanged)
     /// The connection's state, countdown, error and queued count (the engine's own object).
     Q_PROPERTY(confab::client::ConnectionStatus *status READ status CONSTANT)
     Q_PROPERTY(confab::client::ChannelListModel *channels READ channels CONSTANT)
     Q_PROPERTY(confab::client::AdminPresenceModel *adminPresence READ adminPresence CONSTANT)
+    /// The figures above the admin page's table (the model's own AdminStats).
+    Q_PROPERTY(confab::client::AdminStats *adminStats READ adminStats CONSTANT)
+    /// Why the server refused the admin watch (empty once a snapshot came).
+    Q_PROPERTY(QString adminError READ adminError NOTIFY adminErrorChanged)
     Q_PROPERTY(QString currentChannel READ currentChannel WRITE setCurrentChannel NOTIFY
                    currentChannelChanged)
     Q_PROPERTY(QString currentTopic READ currentTopic NOTIFY currentTopicChanged)
@@ -76,11 +82,14 @@ public:
     bool isBusy() const;
     QString user() const;
     bool isAdmin() const;
+    QString session() const;
     bool isAway() const;
     QString signInError() const { return m_signInError; }
     client::ConnectionStatus *status() const;
     client::ChannelListModel *channels() const;
     client::AdminPresenceModel *adminPresence() const;
+    client::AdminStats *adminStats() const;
+    QString adminError() const { return m_adminError; }
     QString currentChannel() const { return m_current; }
     void setCurrentChannel(const QString &channel);
     QString currentTopic() const;
@@ -102,6 +111,16 @@ public:
     /// channelCreateFailed.
     Q_INVOKABLE void createChannel(const QString &name, const QString &topic);
     Q_INVOKABLE void watchAdmin();
+    Q_INVOKABLE void stopWatchingAdmin();
+    /// The server-side filter of the admin watch: statuses ("online", "away", "dnd",
+    /// "offline"; none: all), a user name pattern with * and ?, a channel's members, and
+    /// connected users idle longer than `idleOverMs` (0: any). Sent again when it changed.
+    Q_INVOKABLE void setAdminFilter(const QStringList &statuses, const QString &userGlob,
+                                    const QString &channel, double idleOverMs);
+    /// Kicks every connection of `user` (or one `session`); answered by kickSucceeded or
+    /// kickFailed.
+    Q_INVOKABLE void kickUser(const QString &user, const QString &reason);
+    Q_INVOKABLE void kickSession(const QString &session, const QString &reason);
     Q_INVOKABLE void activity();
 
 Q_SIGNALS:
@@ -115,6 +134,9 @@ Q_SIGNALS:
     void typingUsersChanged();
     void channelCreated(const QString &name);
     void channelCreateFailed(const QString &reason);
+    void adminErrorChanged();
+    void kickSucceeded(const QString &target, int closed);
+    void kickFailed(const QString &target, const QString &reason);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -123,6 +145,7 @@ private:
     explicit AppContext(const LaunchOptions &options, QObject *parent = nullptr);
     void setSignedIn(bool signedIn);
     void setSignInError(const QString &error);
+    void setAdminError(const QString &error);
     void selectFirstChannelIfNone();
 
     LaunchOptions m_launch;
@@ -131,6 +154,7 @@ private:
     QPointer<confab::client::MemberModel> m_members;
     QString m_current;
     QString m_signInError;
+    QString m_adminError;
     bool m_signedIn = false;
     QElapsedTimer m_lastActivity;
 };

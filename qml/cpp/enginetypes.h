@@ -7,6 +7,7 @@
 // connection states with the engine's own enum (`Connection.Online`).
 
 #include "adminpresencemodel.h"
+#include "adminstats.h"
 #include "channellistmodel.h"
 #include "connection.h"
 #include "connectionstatus.h"
@@ -63,6 +64,14 @@ struct AdminPresenceModelForeign
     QML_FOREIGN(confab::client::AdminPresenceModel)
     QML_NAMED_ELEMENT(AdminPresenceModel)
     QML_UNCREATABLE("Read AppContext.adminPresence.")
+};
+
+struct AdminStatsForeign
+{
+    Q_GADGET
+    QML_FOREIGN(confab::client::AdminStats)
+    QML_NAMED_ELEMENT(AdminStats)
+    QML_UNCREATABLE("Read AppContext.adminStats.")
 };
 
 } // namespace confab::ui

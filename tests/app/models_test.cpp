@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The list models, each under QAbstractItemModelTester: windowed messages over the cache
-// (pending -> sent, gaps, fetchMore from the cache and from the server), channels, members,
-// admin presence.
+// (pending -> sent, gaps, fetchMore from the cache and from the server), channels, members.
+// The admin presence model has its own file (admin_test.cpp).
 
-#include "adminpresencemodel.h"
 #include "channellistmodel.h"
 #include "localdatabase.h"
 #include "membermodel.h"
@@ -414,36 +413,4 @@ TEST(MemberModel, PresenceAndTyping)
     model.setMembers({{u"carol"_s, PresenceStatus::Away}, {u"dave"_s, PresenceStatus::Offline}});
     EXPECT_EQ(model.rowCount(), 2);
     EXPECT_EQ(model.index(1).data(MemberModel::UserRole).toString(), u"dave"_s);
-}
-
-TEST(AdminPresenceModel, SnapshotThenEvents)
-{
-    AdminPresenceModel model;
-    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
-    UserActivity bob;
-    bob.presence = {u"bob"_s, PresenceStatus::Online, {}, 1, 2};
-    bob.connections.append({u"s1"_s, u"confab-desktop/0.3"_s, u"127.0.0.1"_s, 5, 0, {}});
-    UserActivity alice;
-    alice.presence = {u"alice"_s, PresenceStatus::Offline, {}, 1, 2};
-    model.setSnapshot({bob, alice});
-    ASSERT_EQ(model.rowCount(), 2);
-    EXPECT_EQ(model.index(0).data(AdminPresenceModel::UserRole).toString(), u"alice"_s);
-    EXPECT_EQ(model.index(1).data(AdminPresenceModel::ConnectionCountRole).toInt(), 1);
-
-    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
-    AdminPresenceEvent connect;
-    connect.kind = AdminPresenceKind::Connect;
-    connect.presence = {u"carol"_s, PresenceStatus::Online, {}, 3, 3};
-    connect.connection = ConnectionInfo{u"s2"_s, u"bot"_s, u"::1"_s, 3, 0, {u"general"_s}};
-    model.apply(connect);
-    EXPECT_EQ(inserted.size(), 1);
-    EXPECT_EQ(model.rowOf(u"carol"_s), 2);
-    EXPECT_EQ(model.index(2).data(AdminPresenceModel::ConnectionsRole).toList().size(), 1);
-
-    AdminPresenceEvent gone = connect;
-    gone.kind = AdminPresenceKind::Disconnect;
-    gone.presence.status = PresenceStatus::Offline;
-    model.apply(gone);
-    EXPECT_EQ(model.index(2).data(AdminPresenceModel::ConnectionCountRole).toInt(), 0);
-    EXPECT_EQ(model.index(2).data(AdminPresenceModel::StatusRole).toString(), u"offline"_s);
 }

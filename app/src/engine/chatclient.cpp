@@ -35,7 +35,7 @@ ChatClient::ChatClient(const QString &dataDir, Options options, QObject *parent)
     , m_roster(new PresenceRoster(this))
     , m_status(new ConnectionStatus(m_connection, this))
     , m_channels(new ChannelListModel(this))
-    , m_admin(new AdminPresenceModel(this))
+    , m_admin(new AdminPresenceModel(m_options.wallClock, this))
 {
     connect(m_connection, &Connection::signedIn, this, &ChatClient::onSignedIn);
     connect(m_connection, &Connection::eventReceived, this, &ChatClient::onEvent);
@@ -141,6 +141,8 @@ void ChatClient::logout()
     auto finish = [this] {
         m_tokens.remove();
         m_connection->close();
+        m_adminWatch = false;
+        m_admin->clear();
         Q_EMIT signedOut();
     };
     if (!m_connection->request(LogoutRequest{},
@@ -170,8 +172,11 @@ void ChatClient::onSignedIn(const HelloOk &hello)
         model->setOwnUser(m_me.name);
         model->setHistoryPage(hello.limits.historyPage);
     }
-    if (userChangedNow)
+    if (userChangedNow) {
+        m_admin->clear(); // another account's admin view is not this one's
         Q_EMIT userChanged();
+    }
+    m_admin->setServerName(hello.server);
     if (!hello.token.isEmpty()) {
         QString error;
         if (!m_tokens.save({m_connection->url(), hello.user.name, hello.token}, &error))
@@ -210,6 +215,8 @@ void ChatClient::onEvent(const ServerFrame &frame)
         m_roster->applyPresence(presence->presence);
     } else if (const auto *admin = std::get_if<AdminPresenceEvent>(&frame)) {
         m_admin->apply(*admin);
+    } else if (const auto *stats = std::get_if<AdminStatsEvent>(&frame)) {
+        m_admin->apply(*stats);
     }
 }
 
@@ -365,20 +372,110 @@ void ChatClient::sendPresence()
     });
 }
 
+// ---- admin ------------------------------------------------------------------------------
+
+namespace {
+
+QString watchRefused(const AdminWatchFilter &filter, const Error &error)
+{
+    switch (error.code) {
+    case ErrorCode::Forbidden:
+    case ErrorCode::Unauthorized:
+        return u"Only admins can watch the server's users."_s;
+    case ErrorCode::NotFound:
+        if (!filter.channel.isEmpty())
+            return u"There is no channel named “%1”."_s.arg(filter.channel);
+        break;
+    default:
+        break;
+    }
+    return error.message.isEmpty() ? u"The server refused to show its users."_s : error.message;
+}
+
+QString kickRefused(ChatClient::KickTarget target, const QString &who, const Error &error)
+{
+    const bool user = target == ChatClient::KickTarget::User;
+    switch (error.code) {
+    case ErrorCode::Forbidden:
+    case ErrorCode::Unauthorized:
+        return u"Only admins can kick."_s;
+    case ErrorCode::NotFound:
+        return user ? u"There is no user named “%1”."_s.arg(who)
+                    : u"Session %1 has ended already."_s.arg(who);
+    default:
+        break;
+    }
+    return error.message.isEmpty() ? u"The server refused to kick %1."_s.arg(who) : error.message;
+}
+
+} // namespace
+
 void ChatClient::watchAdmin()
 {
     m_adminWatch = true;
-    m_connection->request(AdminWatchRequest{}, [this](const std::optional<Reply> &reply) {
-        if (!reply)
-            return;
-        if (reply->error) {
-            qCWarning(lcClient) << "admin.watch refused:" << errorCodeName(reply->error->code);
-            m_adminWatch = false;
-            return;
-        }
-        if (const auto ok = AdminWatchOk::fromJson(reply->ok))
-            m_admin->setSnapshot(ok->users);
-    });
+    const quint64 serial = ++m_adminWatchSerial;
+    const AdminWatchFilter filter = m_adminFilter;
+    m_connection->request(
+        AdminWatchRequest{0, filter}, [this, serial, filter](const std::optional<Reply> &reply) {
+            // No reply: the session ended; the next sign-in watches again.
+            if (!reply || serial != m_adminWatchSerial)
+                return;
+            if (reply->error) {
+                qCWarning(lcClient) << "admin.watch refused:" << errorCodeName(reply->error->code);
+                m_adminWatch = false;
+                Q_EMIT adminWatchFailed(watchRefused(filter, *reply->error));
+                return;
+            }
+            if (const auto ok = AdminWatchOk::fromJson(reply->ok)) {
+                m_admin->setSnapshot(*ok);
+                Q_EMIT adminWatchStarted();
+            } else {
+                qCWarning(lcClient) << "admin.watch: the snapshot could not be read";
+            }
+        });
+}
+
+void ChatClient::stopAdminWatch()
+{
+    if (!m_adminWatch)
+        return;
+    m_adminWatch = false;
+    ++m_adminWatchSerial; // a snapshot still on its way is not wanted any more
+    m_connection->request(AdminUnwatchRequest{}, [](const std::optional<Reply> &) {});
+}
+
+void ChatClient::setAdminWatchFilter(const AdminWatchFilter &filter)
+{
+    if (filter == m_adminFilter)
+        return;
+    m_adminFilter = filter;
+    m_admin->setWatchFilter(filter);
+    if (m_adminWatch)
+        watchAdmin();
+}
+
+void ChatClient::kick(KickTarget target, const QString &userOrSession, const QString &reason)
+{
+    if (userOrSession.trimmed().isEmpty()) {
+        Q_EMIT kickFailed(userOrSession, u"Choose a user or a session to kick."_s);
+        return;
+    }
+    AdminKickRequest kick;
+    (target == KickTarget::User ? kick.user : kick.session) = userOrSession;
+    kick.reason = reason.trimmed();
+    const bool sent = m_connection->request(
+        kick, [this, target, userOrSession](const std::optional<Reply> &reply) {
+            if (!reply) {
+                Q_EMIT kickFailed(userOrSession, errortext::connectionLost());
+            } else if (reply->error) {
+                Q_EMIT kickFailed(userOrSession, kickRefused(target, userOrSession, *reply->error));
+            } else {
+                const auto ok = AdminKickOk::fromJson(reply->ok);
+                Q_EMIT kicked(userOrSession, ok ? ok->closed : 0);
+            }
+        });
+    if (!sent)
+        Q_EMIT kickFailed(userOrSession, u"You are offline; kick again once connected."_s);
 }
 
 } // namespace confab::client

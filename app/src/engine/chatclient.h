@@ -27,6 +27,7 @@
 #include "outbox.h"
 #include "tokenstore.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QObject>
 
@@ -50,6 +51,8 @@ struct ChatClientOptions
 {
     ConnectionOptions connection;
     ClockFn clock = steadyClock();
+    /// Milliseconds since the epoch, for the admin view's times (idle, since, uptime).
+    ClockFn wallClock = [] { return QDateTime::currentMSecsSinceEpoch(); };
     qint64 awayAfterMs = 5 * 60 * 1000;
     int maxCachedPerChannel = MessageCache::defaultMaxPerChannel;
 };
@@ -103,8 +106,24 @@ public:
     /// The user did something: resets the idle timer (and returns from away).
     void userActivity();
     bool isAway() const;
-    /// Starts the admin presence view (`admin.watch`).
+
+    // ---- admin ----
+    /// Starts the admin presence view (`admin.watch` with adminWatchFilter()); sent again
+    /// after every sign-in until stopAdminWatch(). The snapshot and the events feed
+    /// adminPresenceModel(); a refusal is adminWatchFailed().
     void watchAdmin();
+    /// Sends `admin.unwatch`; the model keeps what it shows.
+    void stopAdminWatch();
+    bool isWatchingAdmin() const { return m_adminWatch; }
+    /// What the server is asked to watch: a new filter sends `admin.watch` again (when
+    /// watching); its snapshot replaces the board. The model hides the statuses it leaves out
+    /// at once.
+    void setAdminWatchFilter(const AdminWatchFilter &filter);
+    const AdminWatchFilter &adminWatchFilter() const { return m_adminFilter; }
+    enum class KickTarget { User, Session };
+    /// `admin.kick` of every connection of a user, or of one session; `reason` (optional)
+    /// is told to the kicked user. Answered once by kicked() or kickFailed().
+    void kick(KickTarget target, const QString &userOrSession, const QString &reason = {});
 
     // ---- parts ----
     Connection *connection() const { return m_connection; }
@@ -136,6 +155,14 @@ Q_SIGNALS:
     void channelCreated(const QString &channel);
     /// createChannel() failed; `reason` is a sentence for the user.
     void channelCreateFailed(const QString &channel, const QString &reason);
+    /// The server refused `admin.watch`; `reason` is a sentence for the user.
+    void adminWatchFailed(const QString &reason);
+    /// A watch's snapshot arrived (the board is the server's again).
+    void adminWatchStarted();
+    /// kick() done: the server closed `closed` connections (0: none was open).
+    void kicked(const QString &userOrSession, qint64 closed);
+    /// kick() failed; `reason` is a sentence for the user.
+    void kickFailed(const QString &userOrSession, const QString &reason);
 
 private:
     void onSignedIn(const HelloOk &hello);
@@ -165,6 +192,8 @@ private:
     QHash<QString, MemberModel *> m_memberModels;
     UserInfo m_me;
     bool m_adminWatch = false;
+    AdminWatchFilter m_adminFilter;
+    quint64 m_adminWatchSerial = 0; ///< the latest admin.watch: an older reply is stale
 };
 
 } // namespace confab::client
