@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 // confabd: the Confab server. Reads its settings, starts the server, prints one
-// "listening on" line when it accepts connections, and stops gracefully on SIGTERM/SIGINT.
+// "listening on" line when it accepts connections (with wss://, a second line with the
+// certificate's SHA-256 fingerprint), and stops gracefully on SIGTERM/SIGINT.
 
 #include "database.h"
 #include "epolleventdispatcher.h"
+#include "selfsignedcertificate.h"
 #include "server.h"
 #include "serverconfig.h"
 #include "version.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QSocketNotifier>
 
 #include <csignal>
@@ -22,6 +26,7 @@ using namespace Qt::StringLiterals;
 using confab::server::EpollEventDispatcher;
 using confab::server::ServerConfig;
 using confab::server::ServerConfigLoader;
+using confab::tls::SelfSignedCertificate;
 
 namespace {
 
@@ -82,6 +87,23 @@ int checkDatabase(const QString &path)
     return 1;
 }
 
+/// `server.tls_self_signed`: serve `<data>/tls/cert.pem` and `key.pem`, made when missing.
+bool useSelfSignedCertificate(ServerConfig *config, QString *error)
+{
+    const QString dataDir =
+        config->dataDir.isEmpty() ? ServerConfig::defaultDataDir() : config->dataDir;
+    // A missing data folder is made as the server makes it (0700) before the certificate's
+    // folder goes into it.
+    if (!QFileInfo::exists(dataDir) && !confab::store::Database::prepareDirectory(dataDir, error))
+        return false;
+    const auto pair = confab::tls::ensureSelfSigned(QDir(dataDir).filePath(u"tls"_s), error);
+    if (!pair)
+        return false;
+    config->tlsCertificate = pair->certificatePath;
+    config->tlsKey = pair->keyPath;
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -113,6 +135,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption certOption(u"tls-cert"_s, u"PEM certificate (enables wss://)."_s,
                                         u"FILE"_s);
     const QCommandLineOption keyOption(u"tls-key"_s, u"PEM private key."_s, u"FILE"_s);
+    const QCommandLineOption selfSignedOption(
+        u"tls-self-signed"_s,
+        u"Without --tls-cert/--tls-key: wss:// with a certificate of its own, made in "
+        u"DIR/tls on first start and kept."_s);
     const QCommandLineOption checkOption(
         u"check"_s, u"Check the database file (PRAGMA integrity_check, read-only), print the "
                     u"verdict and exit: 0 when it is sound. Does not start the server."_s);
@@ -120,7 +146,7 @@ int main(int argc, char *argv[])
         u"trusted-proxy"_s, u"Reverse proxies whose X-Forwarded-For is believed (a,b,...)."_s,
         u"ADDRESSES"_s);
     parser.addOptions({configOption, listenOption, dataOption, registrationOption, certOption,
-                       keyOption, proxyOption});
+                       keyOption, selfSignedOption, proxyOption});
     parser.addOption(checkOption);
     QList<QCommandLineOption> settingOptions;
     for (const QString &key : ServerConfigLoader::keys()) {
@@ -156,14 +182,30 @@ int main(int argc, char *argv[])
     }
     if (parser.isSet(registrationOption))
         config.openRegistration = true;
+    if (parser.isSet(selfSignedOption))
+        config.tlsSelfSigned = true;
 
     if (parser.isSet(checkOption))
         return checkDatabase(config.databasePath());
+
+    // A certificate and key that are given win over the self-signed one.
+    if (config.tlsSelfSigned && config.tlsCertificate.isEmpty() && config.tlsKey.isEmpty() &&
+        !useSelfSignedCertificate(&config, &error))
+        return fail(error);
 
     confab::server::Server server(config);
     if (!server.start(&error))
         return fail(error);
     std::printf("listening on %s\n", qPrintable(server.url().toString()));
+    // With any certificate, for a host to show and its users to compare with what their
+    // client saw (`confabctl --trust-fingerprint` takes the same form).
+    if (server.url().scheme() == u"wss"_s) {
+        if (const auto fingerprint =
+                SelfSignedCertificate::fingerprint(config.tlsCertificate, &error))
+            std::printf("certificate fingerprint (SHA-256): %s\n", qPrintable(*fingerprint));
+        else
+            std::fprintf(stderr, "confabd: %s\n", qPrintable(error));
+    }
     std::fflush(stdout);
 
     QObject::connect(&server, &confab::server::Server::stopped, &app, &QCoreApplication::quit);

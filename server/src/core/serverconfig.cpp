@@ -123,6 +123,10 @@ const QList<Setting> &settings()
              c->tlsKey = v;
              return true;
          }},
+        {u"server.tls_self_signed"_s,
+         u"without tls_cert/tls_key: wss:// with a self-signed certificate made in "
+         u"DATA/tls on first start (true/false)"_s,
+         [](const QString &v, ServerConfig *c) { return parseBool(v, &c->tlsSelfSigned); }},
         {u"server.trusted_proxy"_s,
          u"comma-separated proxy addresses whose X-Forwarded-For is believed"_s,
          [](const QString &v, ServerConfig *c) { return parseAddresses(v, &c->trustedProxies); }},

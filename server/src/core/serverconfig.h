@@ -20,6 +20,9 @@ struct ServerConfig
     bool openRegistration = false;
     QString tlsCertificate; ///< PEM files; TLS (wss://) when both are set
     QString tlsKey;
+    /// Without tlsCertificate and tlsKey: serve wss:// with a certificate of confabd's own,
+    /// `<data>/tls/cert.pem` and `key.pem`, made on first start (trust on first use).
+    bool tlsSelfSigned = false;
     /// Reverse proxies whose X-Forwarded-For is believed (empty: the header is ignored).
     QList<QHostAddress> trustedProxies;
 
