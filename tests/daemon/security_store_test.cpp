@@ -264,9 +264,28 @@ protected:
                     ::_exit(126);
             };
         }
-        return runToEnd(confabdPath(), {u"--listen"_s, u"127.0.0.1:0"_s, u"--data"_s, data()}, {},
-                        dropRoot);
+        return runToEnd(confabdForUser(), {u"--listen"_s, u"127.0.0.1:0"_s, u"--data"_s, data()},
+                        {}, dropRoot);
     }
+
+    /// confabd where nobody can run it: the build tree may sit below a directory only root
+    /// may enter (a clone in `mktemp -d`, mode 0700), so as root run a copy in a 0755
+    /// directory of our own.
+    QString confabdForUser()
+    {
+        if (::geteuid() != 0)
+            return confabdPath();
+        const QString copy = binDir.filePath(u"confabd"_s);
+        if (!QFileInfo::exists(copy)) {
+            EXPECT_TRUE(binDir.isValid());
+            EXPECT_TRUE(QFile::copy(confabdPath(), copy));
+            chmodTo(binDir.path(), 0755);
+            chmodTo(copy, 0755);
+        }
+        return copy;
+    }
+
+    QTemporaryDir binDir;
 
     /// The name and uid confabd runs as in startAsUser().
     static QString userText()
