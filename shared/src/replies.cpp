@@ -200,6 +200,8 @@ QJsonObject HelloOk::toJson() const
     };
     if (!token.isEmpty())
         object.insert(u"token"_s, token);
+    if (!name.isEmpty())
+        object.insert(u"name"_s, name);
     return object;
 }
 
@@ -216,6 +218,7 @@ std::optional<HelloOk> HelloOk::fromJson(const QJsonObject &ok)
         hello.limits = readLimits(limits);
         hello.server = reader.optionalString("server"_L1).value_or(QString());
         hello.channels = readObjectList<Channel>(reader, "channels"_L1, readChannel);
+        hello.name = reader.optionalString("name"_L1).value_or(QString());
         return hello;
     });
 }

@@ -21,6 +21,7 @@ struct HelloOk
     Limits limits;
     QString server;
     QList<Channel> channels;
+    QString name; ///< the server's name as its administrator set it (empty: none given)
 
     QJsonObject toJson() const;
     static std::optional<HelloOk> fromJson(const QJsonObject &ok);

@@ -53,6 +53,7 @@ TEST_F(Session, HelloWithPasswordReturnsTokenSessionLimitsAndChannels)
     EXPECT_EQ(reply->value("id"_L1).toInteger(), 1);
     const QJsonObject ok = reply->value("ok"_L1).toObject();
 
+    EXPECT_FALSE(ok.contains("name"_L1)) << "no server name was set";
     const QJsonObject user = ok.value("user"_L1).toObject();
     EXPECT_EQ(user.value("name"_L1).toString(), u"alice"_s);
     EXPECT_EQ(user.value("display"_L1).toString(), u"Alice"_s);
@@ -93,6 +94,17 @@ TEST_F(Session, TwoConnectionsGetDistinctSessionsAndTokens)
     ASSERT_TRUE(a && b);
     EXPECT_NE(a->session(), b->session());
     EXPECT_NE(a->token(), b->token());
+}
+
+TEST_F(Session, HelloCarriesTheServersNameWhenOneIsSet)
+{
+    config.serverName = u"Design team ✏️"_s;
+    ASSERT_NO_FATAL_FAILURE(start());
+    TestClient *client = connectClient();
+    ASSERT_TRUE(client);
+    const auto named = client->hello(u"alice"_s, defaultPassword);
+    ASSERT_TRUE(named && isOk(*named));
+    EXPECT_EQ(named->value("ok"_L1)[u"name"_s].toString(), u"Design team ✏️"_s);
 }
 
 TEST_F(Session, HelloWithTokenWorksOnANewConnectionAndIssuesNoToken)

@@ -318,7 +318,8 @@ template <> HelloOk sampleReply()
             20000,
             Limits{1000, 500, 5, 10, 100, 20},
             u"confabd/0.3"_s,
-            {{u"general"_s, u"Hi"_s, false, 1234}, {u"dm:alice:bob"_s, {}, true, 0}}};
+            {{u"general"_s, u"Hi"_s, false, 1234}, {u"dm:alice:bob"_s, {}, true, 0}},
+            u"Design team's server ✏️"_s};
 }
 template <> RegisterOk sampleReply()
 {

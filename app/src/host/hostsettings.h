@@ -10,7 +10,8 @@
 // - load() of a missing file gives the defaults (port 8765, LocalOnly, InviteOnly, no name)
 //   and true; an unreadable or malformed file gives the defaults and false with the reason.
 // - Unknown or out-of-range values in the file fall back to their defaults one by one.
-// - serverName is the app's own: confabd has no setting for a server name (yet).
+// - serverName goes to confabd's `server.name`, which the hello reply carries to people
+//   who join.
 
 #include <QString>
 

@@ -210,6 +210,8 @@ void HostSupervisor::launch()
         args << u"--tls-self-signed"_s;
     if (m_settings.registration == HostSettings::Registration::Open)
         args << u"--open-registration"_s;
+    if (!m_settings.serverName.trimmed().isEmpty())
+        args << u"--server-name"_s << m_settings.serverName.trimmed();
     setState(State::Starting);
     m_startTimer.start(m_options.startTimeoutMs);
     m_process->start(m_confabdPath, args);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "serverconfig.h"
 
+#include "validation.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QSettings>
@@ -110,6 +112,11 @@ const QList<Setting> &settings()
          [](const QString &v, ServerConfig *c) {
              c->dataDir = v;
              return !v.isEmpty();
+         }},
+        {u"server.name"_s, u"the server's name shown to people who join (1 to 64 characters)"_s,
+         [](const QString &v, ServerConfig *c) {
+             c->serverName = v;
+             return rules::isValidDisplayName(v);
          }},
         {u"server.open_registration"_s, u"let anyone create an account (true/false)"_s,
          [](const QString &v, ServerConfig *c) { return parseBool(v, &c->openRegistration); }},

@@ -18,6 +18,7 @@ struct ServerConfig
     quint16 listenPort = 8765; ///< 0 picks a free port
     QString dataDir;           ///< holds confab.db; default $XDG_DATA_HOME/confab
     bool openRegistration = false;
+    QString serverName;     ///< shown to people who sign in (the hello reply's `name`)
     QString tlsCertificate; ///< PEM files; TLS (wss://) when both are set
     QString tlsKey;
     /// Without tlsCertificate and tlsKey: serve wss:// with a certificate of confabd's own,

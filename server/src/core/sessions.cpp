@@ -118,6 +118,7 @@ void Sessions::completeHello(const Responder &reply, bool issuedToken)
     ok.heartbeatMs = m_config.heartbeatMs;
     ok.limits = m_config.limits;
     ok.server = u"confabd/"_s + QLatin1StringView(shortVersion);
+    ok.name = m_config.serverName;
     // The user's own channels only: the reply must not grow with the server's public
     // channels (those are paged by `channels`).
     for (const auto &record : m_channels.memberOf(user)) {
