@@ -166,7 +166,7 @@ int readOnline(const QCommandLineParser &parser, const CommandSpec &spec, const 
         return fail(ExitUsage,
                     u"--url must be ws://HOST:PORT/ws or wss://HOST:PORT/ws, not '%1'"_s.arg(url));
     for (const QString &text : parser.values(u"trust-fingerprint"_s)) {
-        const auto fingerprint = parseFingerprint(text);
+        const auto fingerprint = confab::parseFingerprint(text);
         if (!fingerprint)
             return fail(ExitUsage, u"--trust-fingerprint wants a SHA-256 fingerprint (64 hex "
                                    u"digits, colons allowed), not '%1'"_s.arg(text));

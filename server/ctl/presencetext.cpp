@@ -5,6 +5,7 @@
 #include <QRegularExpression>
 
 #include <array>
+#include <cwchar>
 
 using namespace Qt::StringLiterals;
 
@@ -45,28 +46,43 @@ QString ago(qint64 thenMs, qint64 nowMs)
     return thenMs > 0 ? shortDuration(nowMs - thenMs) + u" ago"_s : QString();
 }
 
-/// Lines of cells padded to the widest cell of each column (the last one not padded).
-QStringList aligned(const QList<QStringList> &lines, const QString &indent)
+} // namespace
+
+int displayWidth(const QString &text)
 {
-    QList<qsizetype> widths;
-    for (const QStringList &cells : lines) {
+    int columns = 0;
+    for (const char32_t c : text.toUcs4()) {
+        const int w = ::wcwidth(static_cast<wchar_t>(c));
+        columns += w < 0 ? 1 : w;
+    }
+    return columns;
+}
+
+QString padded(const QString &text, int width)
+{
+    const int missing = width - displayWidth(text);
+    return missing > 0 ? text + QString(missing, u' ') : text;
+}
+
+QStringList aligned(const QList<QStringList> &rows, const QString &indent)
+{
+    QList<int> widths;
+    for (const QStringList &cells : rows) {
         for (qsizetype i = 0; i < cells.size(); ++i) {
             if (widths.size() <= i)
                 widths.append(0);
-            widths[i] = std::max(widths[i], cells[i].size());
+            widths[i] = std::max(widths[i], displayWidth(cells[i]));
         }
     }
     QStringList out;
-    for (const QStringList &cells : lines) {
+    for (const QStringList &cells : rows) {
         QString line = indent;
         for (qsizetype i = 0; i < cells.size(); ++i)
-            line += i + 1 < cells.size() ? cells[i].leftJustified(widths[i] + 2) : cells[i];
+            line += i + 1 < cells.size() ? padded(cells[i], widths[i] + 2) : cells[i];
         out.append(line);
     }
     return out;
 }
-
-} // namespace
 
 QList<Column> allColumns()
 {
@@ -104,6 +120,11 @@ std::optional<QList<Column>> parseColumns(const QString &list, QString *error)
 QString columnName(Column column)
 {
     return info(column).name;
+}
+
+QString columnHeading(Column column)
+{
+    return info(column).heading;
 }
 
 bool isConnectionColumn(Column column)
@@ -215,7 +236,7 @@ QStringList presenceTable(const QList<const BoardUser *> &rows, const QList<Colu
     QList<QStringList> userCells;
     QStringList heading;
     for (Column column : userColumns)
-        heading.append(info(column).heading);
+        heading.append(columnHeading(column));
     if (!heading.isEmpty())
         userCells.append(heading);
     QList<QStringList> connectionCells;

@@ -36,6 +36,16 @@ QList<Column> allColumns();
 /// "user,status,idle" → columns; nullopt with `*error` naming an unknown one.
 std::optional<QList<Column>> parseColumns(const QString &list, QString *error);
 QString columnName(Column column);
+/// The column's heading in the table ("LAST SEEN").
+QString columnHeading(Column column);
+
+/// How many terminal columns `text` takes (a CJK character takes two).
+int displayWidth(const QString &text);
+/// `text` padded with spaces to `width` terminal columns.
+QString padded(const QString &text, int width);
+/// Rows of cells, each column padded to its widest cell in terminal columns, the last one
+/// not padded, each line starting with `indent`.
+QStringList aligned(const QList<QStringList> &rows, const QString &indent);
 
 /// "45s", "12m", "2h", "3d".
 QString shortDuration(qint64 ms);

@@ -5,7 +5,6 @@
 #include "version.h"
 
 #include <QEventLoop>
-#include <QRegularExpression>
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
@@ -127,23 +126,6 @@ std::optional<Reply> ServerLink::call(ClientFrame frame, QString *error)
         *error = u"the connection to %1 ended before the server answered"_s.arg(
             m_target.url.toDisplayString());
     return answer;
-}
-
-QString fingerprintText(const QByteArray &sha256)
-{
-    return QString::fromLatin1(sha256.toHex(':').toUpper());
-}
-
-std::optional<QByteArray> parseFingerprint(const QString &text)
-{
-    QString hex = text.trimmed();
-    if (hex.startsWith(u"sha256:"_s, Qt::CaseInsensitive))
-        hex = hex.mid(7);
-    hex.remove(u':');
-    static const QRegularExpression hexDigits(u"^[0-9A-Fa-f]{64}$"_s);
-    if (!hexDigits.match(hex).hasMatch())
-        return std::nullopt;
-    return QByteArray::fromHex(hex.toLatin1());
 }
 
 } // namespace confab::ctl

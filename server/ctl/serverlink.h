@@ -2,6 +2,7 @@
 #pragma once
 
 #include "connection.h"
+#include "fingerprint.h"
 
 #include <QObject>
 #include <QUrl>
@@ -50,10 +51,5 @@ private:
     client::Connection m_connection;
     QString m_error;
 };
-
-/// A certificate digest as people compare it: "AB:CD:…" (64 hex digits).
-QString fingerprintText(const QByteArray &sha256);
-/// Parses "AB:CD:…", "abcd…" or "sha256:…"; nullopt unless it is 32 bytes.
-std::optional<QByteArray> parseFingerprint(const QString &text);
 
 } // namespace confab::ctl

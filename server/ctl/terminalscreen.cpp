@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "terminalscreen.h"
 
+#include "presencetext.h"
+
 #include <QMutex>
 #include <QSocketNotifier>
 
@@ -239,12 +241,7 @@ void TerminalScreen::repaintAll()
 
 int TerminalScreen::width(const QString &text)
 {
-    int columns = 0;
-    for (const char32_t c : text.toUcs4()) {
-        const int w = ::wcwidth(static_cast<wchar_t>(c));
-        columns += w < 0 ? 1 : w;
-    }
-    return columns;
+    return displayWidth(text);
 }
 
 QString TerminalScreen::clip(const QString &text, int width)
@@ -267,8 +264,7 @@ QString TerminalScreen::clip(const QString &text, int width)
 
 QString TerminalScreen::pad(const QString &text, int width)
 {
-    const int missing = width - TerminalScreen::width(text);
-    return missing > 0 ? text + QString(missing, u' ') : text;
+    return padded(text, width);
 }
 
 QString TerminalScreen::forTerminal(const QString &text) const

@@ -27,62 +27,6 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-/// The column headings, as `confabctl presence` prints them.
-QString heading(Column column)
-{
-    switch (column) {
-    case Column::User:
-        return u"USER"_s;
-    case Column::Status:
-        return u"STATUS"_s;
-    case Column::Text:
-        return u"TEXT"_s;
-    case Column::LastSeen:
-        return u"LAST SEEN"_s;
-    case Column::Connections:
-        return u"CONNS"_s;
-    case Column::Session:
-        return u"SESSION"_s;
-    case Column::Client:
-        return u"CLIENT"_s;
-    case Column::Address:
-        return u"ADDRESS"_s;
-    case Column::Tls:
-        return u"TLS"_s;
-    case Column::Since:
-        return u"CONNECTED"_s;
-    case Column::Idle:
-        return u"IDLE"_s;
-    case Column::Channels:
-        return u"CHANNELS"_s;
-    case Column::Unsent:
-        return u"UNSENT"_s;
-    }
-    return {};
-}
-
-/// Rows of cells, each column padded to its widest cell in terminal columns (a name in
-/// CJK takes two per character), the last one not padded.
-QStringList aligned(const QList<QStringList> &rows, const QString &indent)
-{
-    QList<int> widths;
-    for (const QStringList &cells : rows) {
-        for (qsizetype i = 0; i < cells.size(); ++i) {
-            if (widths.size() <= i)
-                widths.append(0);
-            widths[i] = std::max(widths[i], TerminalScreen::width(cells[i]));
-        }
-    }
-    QStringList out;
-    for (const QStringList &cells : rows) {
-        QString line = indent;
-        for (qsizetype i = 0; i < cells.size(); ++i)
-            line += i + 1 < cells.size() ? TerminalScreen::pad(cells[i], widths[i] + 2) : cells[i];
-        out.append(line);
-    }
-    return out;
-}
-
 /// The command line's own filter (applied by the server), in words; empty without one.
 QString describe(const AdminWatchFilter &filter)
 {
@@ -652,9 +596,9 @@ QStringList WatchScreen::formatLines(qsizetype from, qsizetype count, qint64 now
     QList<QStringList> userCells{{}};
     QList<QStringList> connectionCells{{}};
     for (Column column : userColumns)
-        userCells[0].append(heading(column));
+        userCells[0].append(columnHeading(column));
     for (Column column : connectionColumns)
-        connectionCells[0].append(heading(column));
+        connectionCells[0].append(columnHeading(column));
     const qsizetype end = std::min(from + count, m_lines.size());
     for (qsizetype i = from; i < end; ++i) {
         const Line &line = m_lines[i];

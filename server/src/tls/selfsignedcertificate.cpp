@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "selfsignedcertificate.h"
 
+#include "fingerprint.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -279,8 +281,7 @@ std::optional<QString> digestText(X509 *cert, QString *error)
         *error = opensslError(u"cannot compute the certificate's SHA-256 fingerprint"_s);
         return std::nullopt;
     }
-    return SelfSignedCertificate::fingerprintText(
-        QByteArray(reinterpret_cast<const char *>(digest), int(length)));
+    return confab::fingerprintText(QByteArray(reinterpret_cast<const char *>(digest), int(length)));
 }
 
 // ---- files ---------------------------------------------------------------------------------
@@ -444,11 +445,6 @@ CertificateSubject CertificateSubject::thisMachine()
             subject.addresses.append(address);
     }
     return subject;
-}
-
-QString SelfSignedCertificate::fingerprintText(const QByteArray &sha256)
-{
-    return QString::fromLatin1(sha256.toHex(':').toUpper());
 }
 
 std::optional<QString> SelfSignedCertificate::create(const QString &certPath,

@@ -64,9 +64,6 @@ public:
 
     /// The fingerprint of the first certificate of a PEM file (the server's own in a chain).
     static std::optional<QString> fingerprint(const QString &certPath, QString *error);
-
-    /// A SHA-256 digest as confabctl prints it: "AB:CD:…".
-    static QString fingerprintText(const QByteArray &sha256);
 };
 
 /// The pair confabd serves with `server.tls_self_signed`.
