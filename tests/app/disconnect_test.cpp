@@ -4,6 +4,7 @@
 
 #include "disconnectclassifier.h"
 #include "errortext.h"
+#include "fingerprint.h"
 #include "retryscheduler.h"
 #include "testclock.h"
 
@@ -108,13 +109,33 @@ QList<Case> cases()
         DisconnectFacts f = signedIn();
         f.bye = ByeEvent{ByeReason::Shutdown, 700, {}};
         f.closeCode = 1001;
-        table.append({"bye with retry_ms", f, Action::RetryAfter, std::nullopt, 700});
+        table.append({"bye with retry_ms", f, Action::RetryAfter, errortext::serverStopped(), 700});
     }
     {
         DisconnectFacts f = signedIn();
         f.bye = ByeEvent{ByeReason::Shutdown, std::nullopt, {}};
         f.closeCode = 1001;
-        table.append({"bye without retry_ms", f, Action::Retry, std::nullopt});
+        table.append({"bye without retry_ms", f, Action::Retry, errortext::serverStopped()});
+    }
+    {
+        // The server is down after its bye: "stopped", not "check your network".
+        DisconnectFacts f = socketError(QAbstractSocket::ConnectionRefusedError);
+        f.afterShutdown = true;
+        table.append(
+            {"port closed after a bye shutdown", f, Action::Retry, errortext::serverStopped()});
+    }
+    {
+        DisconnectFacts f = facts();
+        f.afterShutdown = true;
+        f.timedOut = true;
+        table.append(
+            {"deadline after a bye shutdown", f, Action::Retry, errortext::serverStopped()});
+    }
+    {
+        DisconnectFacts f = signedIn();
+        f.bye = ByeEvent{ByeReason::Replaced, std::nullopt, {}};
+        f.closeCode = 1000;
+        table.append({"bye replaced", f, Action::Retry, std::nullopt});
     }
     {
         DisconnectFacts f = signedIn();
@@ -185,6 +206,34 @@ QList<Case> cases()
         table.append({"untrusted certificate", f, Action::StopForGood,
                       errortext::certificate(u"self-signed; host name mismatch"_s)});
     }
+    const QByteArray shaA(32, '\xab');
+    const QByteArray shaB(32, '\xcd');
+    {
+        DisconnectFacts f = facts();
+        f.reachedServer = true;
+        f.certificateErrors = {u"self-signed"_s};
+        f.unknownCertificateSha256 = shaA;
+        f.socketError = QAbstractSocket::SslHandshakeFailedError;
+        table.append({"certificate not trusted yet", f, Action::StopForGood,
+                      errortext::certificateNeedsTrust(url, shaA, u"self-signed"_s)});
+    }
+    {
+        DisconnectFacts f = facts();
+        f.reachedServer = true;
+        f.certificateErrors = {u"self-signed"_s};
+        f.certificateChange = DisconnectFacts::CertificateChange{shaA, shaB};
+        f.socketError = QAbstractSocket::SslHandshakeFailedError;
+        table.append({"certificate changed", f, Action::StopForGood,
+                      errortext::certificateChanged(url, shaA, shaB)});
+    }
+    {
+        // A changed certificate is refused even on a reconnect after the host's bye.
+        DisconnectFacts f = facts();
+        f.afterShutdown = true;
+        f.certificateChange = DisconnectFacts::CertificateChange{shaA, shaB};
+        table.append({"certificate changed after a bye shutdown", f, Action::StopForGood,
+                      errortext::certificateChanged(url, shaA, shaB)});
+    }
     return table;
 }
 
@@ -201,6 +250,19 @@ TEST(ClassifyDisconnect, Table)
         EXPECT_EQ(verdict.credentialsRejected, c.credentialsRejected);
         EXPECT_EQ(verdict.stops(), c.action == Action::StopForGood);
     }
+}
+
+TEST(ClassifyDisconnect, CertificateSentencesShowTheFingerprints)
+{
+    const QByteArray trusted(32, '\x01');
+    const QByteArray now(32, '\x02');
+    const QString ask = errortext::certificateNeedsTrust(url, now, u"self-signed"_s);
+    EXPECT_TRUE(ask.contains(fingerprintText(now))) << ask.toStdString();
+    EXPECT_TRUE(ask.contains(u"chat.example:8765"_s)) << ask.toStdString();
+    const QString changed = errortext::certificateChanged(url, trusted, now);
+    EXPECT_TRUE(changed.contains(fingerprintText(trusted))) << changed.toStdString();
+    EXPECT_TRUE(changed.contains(fingerprintText(now))) << changed.toStdString();
+    EXPECT_TRUE(changed.contains(u"did not connect"_s)) << changed.toStdString();
 }
 
 TEST(ClassifyDisconnect, HttpStatusFromQtsErrorText)

@@ -28,7 +28,8 @@ ChatClient::ChatClient(const QString &dataDir, Options options, QObject *parent)
     , m_dataDir(dataDir)
     , m_options(std::move(options))
     , m_tokens(dataDir)
-    , m_connection(new Connection(m_options.connection, this))
+    , m_knownServers(dataDir)
+    , m_connection(new Connection(connectionOptions(), this))
     , m_typingNotifier(new TypingNotifier(m_options.clock, this))
     , m_typingBoard(new TypingBoard(m_options.clock, this))
     , m_idle(new IdleMonitor(m_options.clock, m_options.awayAfterMs, this))
@@ -37,7 +38,11 @@ ChatClient::ChatClient(const QString &dataDir, Options options, QObject *parent)
     , m_channels(new ChannelListModel(this))
     , m_admin(new AdminPresenceModel(m_options.wallClock, this))
 {
+    m_knownServers.load(); // a broken file is said in the log and starts empty
     connect(m_connection, &Connection::signedIn, this, &ChatClient::onSignedIn);
+    connect(m_connection, &Connection::certificateNeedsTrust, this,
+            &ChatClient::certificateNeedsTrust);
+    connect(m_connection, &Connection::certificateChanged, this, &ChatClient::certificateChanged);
     connect(m_connection, &Connection::eventReceived, this, &ChatClient::onEvent);
     connect(m_connection, &Connection::credentialsRejected, this, [this](bool wasToken) {
         if (wasToken)
@@ -66,6 +71,13 @@ ChatClient::~ChatClient()
     const QObjectList parts = children();
     for (auto it = parts.crbegin(); it != parts.crend(); ++it)
         delete *it;
+}
+
+ConnectionOptions ChatClient::connectionOptions()
+{
+    ConnectionOptions options = m_options.connection;
+    options.pinFor = [this](const QUrl &url) { return m_knownServers.fingerprintFor(url); };
+    return options;
 }
 
 bool ChatClient::start(QString *error)
@@ -119,6 +131,9 @@ bool ChatClient::start(QString *error)
 
 void ChatClient::signIn(const QUrl &url, const QString &user, const QString &password)
 {
+    // A certificate question about another server is not this sign-in's.
+    if (KnownServers::origin(url) != KnownServers::origin(m_status->certificateUrl()))
+        m_status->clearCertificate();
     m_connection->open(url, Connection::Credentials{QString(), user, password});
 }
 
@@ -161,6 +176,44 @@ void ChatClient::disconnectFromServer()
 void ChatClient::retryNow()
 {
     m_connection->retryNow();
+}
+
+bool ChatClient::trustCertificate(const QUrl &url, const QByteArray &sha256)
+{
+    QString error;
+    if (!m_knownServers.trust(url, sha256, &error)) {
+        qCWarning(lcClient) << "cannot keep the trusted certificate:" << error;
+        return false;
+    }
+    // Retry only the stop this answers: another server or certificate needs its own answer.
+    const bool answersTheStop =
+        m_connection->state() == Connection::State::Offline &&
+        KnownServers::origin(m_connection->url()) == KnownServers::origin(url) &&
+        m_connection->refusedSha256() == sha256;
+    if (answersTheStop)
+        m_connection->reopen();
+    return true;
+}
+
+bool ChatClient::trustPendingCertificate()
+{
+    const QByteArray sha256 = m_status->pendingSha256();
+    return !sha256.isEmpty() && trustCertificate(m_status->certificateUrl(), sha256);
+}
+
+bool ChatClient::forgetCertificate(const QUrl &url)
+{
+    QString error;
+    if (!m_knownServers.forget(url, &error)) {
+        qCWarning(lcClient) << "cannot forget the trusted certificate:" << error;
+        return false;
+    }
+    return true;
+}
+
+QByteArray ChatClient::knownFingerprint(const QUrl &url) const
+{
+    return m_knownServers.fingerprintFor(url);
 }
 
 void ChatClient::onSignedIn(const HelloOk &hello)

@@ -16,12 +16,18 @@
 // - sendMessage() writes to the outbox first (the message shows as pending at once), then
 //   the sender delivers it whenever Online, exactly once (the server dedups by cid); the
 //   acknowledged message is cached before it leaves the outbox, so it shows once, in place.
+// - Certificates (trust on first use): the fingerprints the user accepted live in
+//   KnownServers (`<dataDir>/known-servers.json`), which answers the Connection's pin
+//   lookup (this overrides `connection.pinFor`). An unknown or changed certificate stops
+//   the connection and is re-emitted here; trustCertificate() of that very certificate
+//   retries at once.
 // - Ownership: every QObject part and every model is a child of this object and lives as
 //   long as it (the destructor ends them before the database closes); the database and
 //   the token store are plain members.
 
 #include "clock.h"
 #include "connection.h"
+#include "knownservers.h"
 #include "localdatabase.h"
 #include "messagecache.h"
 #include "outbox.h"
@@ -84,6 +90,18 @@ public:
     void disconnectFromServer();
     void retryNow();
     QString user() const { return m_me.name; }
+
+    // ---- server certificates (trust on first use) ----
+    /// Trusts `sha256` (raw SHA-256) for `url`'s origin from now on, kept on disk. When the
+    /// connection stopped on that very certificate for that origin, it tries again at once.
+    /// False when it could not be kept (e.g. not 32 bytes, or the file cannot be written).
+    bool trustCertificate(const QUrl &url, const QByteArray &sha256);
+    /// trustCertificate() of the certificate connectionStatus() shows as pending.
+    bool trustPendingCertificate();
+    /// Forgets the certificate trusted for `url`'s origin: the next connection asks again.
+    bool forgetCertificate(const QUrl &url);
+    /// The raw SHA-256 trusted for `url`'s origin; empty when none.
+    QByteArray knownFingerprint(const QUrl &url) const;
 
     // ---- channels and messages ----
     /// Adds the channel to the joined list (and joins it now when signed in).
@@ -163,6 +181,13 @@ Q_SIGNALS:
     void kicked(const QString &userOrSession, qint64 closed);
     /// kick() failed; `reason` is a sentence for the user.
     void kickFailed(const QString &userOrSession, const QString &reason);
+    /// The connection stopped on a certificate not trusted yet for `url`'s origin (see
+    /// Connection::certificateNeedsTrust); trustCertificate(url, sha256) accepts it.
+    void certificateNeedsTrust(const QUrl &url, const QByteArray &sha256);
+    /// The connection refused a certificate that differs from the one trusted for `url`'s
+    /// origin (see Connection::certificateChanged).
+    void certificateChanged(const QUrl &url, const QByteArray &expectedSha256,
+                            const QByteArray &actualSha256);
 
 private:
     void onSignedIn(const HelloOk &hello);
@@ -171,6 +196,7 @@ private:
     void onJoined(const QString &channel, const JoinOk &reply);
     void sendPresence();
     QString displayName(const QString &user) const;
+    ConnectionOptions connectionOptions();
 
     QString m_dataDir;
     Options m_options;
@@ -178,6 +204,7 @@ private:
     MessageCache *m_cache = nullptr; ///< from start() on
     Outbox *m_outbox = nullptr;      ///< from start() on
     TokenStore m_tokens;
+    KnownServers m_knownServers; ///< before m_connection: it answers the connection's lookups
     Connection *m_connection;
     OutboxSender *m_sender = nullptr;
     ChannelSync *m_sync = nullptr;

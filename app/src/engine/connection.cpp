@@ -66,6 +66,8 @@ void Connection::open(const QUrl &url, const Credentials &credentials)
     m_url = url;
     m_credentials = credentials;
     m_retry.reset();
+    m_refusedSha256.clear();
+    m_serverStopped = false;
     setError(QString());
     if (!url.isValid() || url.host().isEmpty() ||
         (url.scheme() != "ws"_L1 && url.scheme() != "wss"_L1)) {
@@ -99,6 +101,12 @@ void Connection::retryNow()
     }
 }
 
+void Connection::reopen()
+{
+    if (m_state == State::Offline && m_url.isValid())
+        open(m_url, m_credentials);
+}
+
 void Connection::setOnline()
 {
     if (m_state == State::Syncing)
@@ -112,6 +120,7 @@ void Connection::connectSocket()
     m_nextId = 1;
     m_facts = DisconnectFacts{};
     m_facts.url = m_url;
+    m_facts.afterShutdown = m_serverStopped;
     QWebSocket *socket = m_socket;
     if (m_url.scheme() == "wss"_L1) {
         // Built once: reading the system store parses every certificate in it.
@@ -209,6 +218,7 @@ void Connection::onHelloReply(const std::optional<Reply> &reply)
         m_credentials.token = m_hello.token;
     m_retry.sessionStarted();
     m_facts.signedIn = true;
+    m_serverStopped = false;
     setError(QString());
     setState(State::Syncing);
     qCInfo(lcNet) << "signed in as" << m_hello.user.name << "session" << m_hello.session;
@@ -270,10 +280,20 @@ void Connection::onSslErrors(const QList<QSslError> &errors)
     // server's administrator must act.
     const QSslCertificate peer = m_socket->sslConfiguration().peerCertificate();
     m_peerSha256 = peer.isNull() ? QByteArray() : peer.digest(QCryptographicHash::Sha256);
-    if (!m_peerSha256.isEmpty() && m_options.pinnedSha256.contains(m_peerSha256)) {
+    // The pin of this origin only: a certificate trusted for one server says nothing about
+    // another that presents it.
+    const QByteArray pin = m_options.pinFor ? m_options.pinFor(m_url) : QByteArray();
+    if (!m_peerSha256.isEmpty() &&
+        (m_peerSha256 == pin || m_options.pinnedSha256.contains(m_peerSha256))) {
         qCInfo(lcNet) << "server certificate accepted by its pinned fingerprint";
         m_socket->ignoreSslErrors(errors);
         return;
+    }
+    if (!m_peerSha256.isEmpty()) {
+        if (pin.isEmpty())
+            m_facts.unknownCertificateSha256 = m_peerSha256;
+        else
+            m_facts.certificateChange = DisconnectFacts::CertificateChange{pin, m_peerSha256};
     }
     QStringList reasons;
     for (const QSslError &error : errors) {
@@ -323,8 +343,14 @@ void Connection::dropConnection(const QString &why)
         verdict = classifyDisconnect(m_facts);
     if (verdict && verdict->reason)
         setError(*verdict->reason);
+    if (m_facts.bye && m_facts.bye->reason == ByeReason::Shutdown)
+        m_serverStopped = true;
     if (!verdict || verdict->stops()) {
         m_wantOpen = false;
+        if (verdict) {
+            m_refusedSha256 = m_facts.certificateChange ? m_facts.certificateChange->actualSha256
+                                                        : m_facts.unknownCertificateSha256;
+        }
         setState(State::Offline);
     } else {
         m_retry.schedule(verdict->retryAfterMs);
@@ -333,6 +359,15 @@ void Connection::dropConnection(const QString &why)
     failPending();
     if (wasSignedIn)
         Q_EMIT sessionEnded();
+    // Emitted Offline, so that a listener may trust the certificate and reopen() at once.
+    if (verdict && verdict->stops()) {
+        if (m_facts.certificateChange) {
+            Q_EMIT certificateChanged(m_url, m_facts.certificateChange->pinnedSha256,
+                                      m_facts.certificateChange->actualSha256);
+        } else if (!m_facts.unknownCertificateSha256.isEmpty()) {
+            Q_EMIT certificateNeedsTrust(m_url, m_facts.unknownCertificateSha256);
+        }
+    }
     if (verdict && verdict->credentialsRejected) {
         // Never retry a password: clear it from memory once refused.
         m_credentials.password.clear();

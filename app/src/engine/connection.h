@@ -23,7 +23,11 @@
 //   only on open() (or retryNow() with a token). A URL that is not ws:// or wss:// stops
 //   before any attempt.
 // - TLS: the server's certificate is checked against the system trust store plus
-//   `extraCaCertificates`; certificate errors are never ignored.
+//   `extraCaCertificates`. A certificate that fails that check is accepted only by its
+//   SHA-256: the pin `pinFor` names for the URL's origin (trust on first use), or one of
+//   `pinnedSha256`. Otherwise the attempt stops for good: with certificateNeedsTrust() when
+//   the origin has no pin, with certificateChanged() when its pin names another
+//   certificate. A certificate the trust store accepts needs no pin (CA-signed ones rotate).
 // - retryNow() and networkReachabilityChanged() to Online or Site retry a waiting attempt
 //   at once.
 
@@ -63,6 +67,9 @@ struct ConnectionOptions
     /// SSH): a server presenting one of these is accepted whatever else is wrong with its
     /// certificate (self-signed, another host name). Any other certificate is checked as usual.
     QList<QByteArray> pinnedSha256;
+    /// The SHA-256 the user trusted for a URL's origin (KnownServers::fingerprintFor), empty
+    /// when none: asked on every wss:// attempt whose certificate the trust store refuses.
+    std::function<QByteArray(const QUrl &)> pinFor;
     /// Until the server announces its heartbeat_ms (hello reply).
     int defaultHeartbeatMs = 15000;
     /// Deadline of the WebSocket handshake and of the `hello` reply.
@@ -100,6 +107,9 @@ public:
     /// SHA-256 of the certificate the server presented on the last wss:// attempt (empty
     /// before one): what a user compares and pins.
     QByteArray peerSha256() const { return m_peerSha256; }
+    /// SHA-256 of the certificate the connection stopped on for good (unknown or changed);
+    /// empty otherwise. Cleared by open().
+    QByteArray refusedSha256() const { return m_refusedSha256; }
     /// The hello reply of the current session (valid from Syncing on).
     const HelloOk &session() const { return m_hello; }
 
@@ -109,6 +119,9 @@ public:
     void close();
     /// Tries now instead of waiting (no effect unless WaitingToRetry or Offline with a URL).
     void retryNow();
+    /// Offline after stopping for good (e.g. on a certificate the user has trusted since):
+    /// opens again with the same URL and credentials. No effect in other states.
+    void reopen();
     /// Signed in and caught up: Syncing -> Online.
     void setOnline();
     /// Replaces the credentials used for the next attempts (e.g. token after a password).
@@ -143,6 +156,13 @@ Q_SIGNALS:
     void eventReceived(const confab::ServerFrame &frame);
     /// A signed-in session ended (replies in flight were answered with nullopt).
     void sessionEnded();
+    /// Stopped for good (state Offline) on a certificate the trust store refuses and no pin
+    /// names for `url`'s origin: the user may compare `sha256` with the host's and trust it.
+    void certificateNeedsTrust(const QUrl &url, const QByteArray &sha256);
+    /// Stopped for good (state Offline): `url`'s origin presented `actualSha256`, not the
+    /// `expectedSha256` the user trusted. Possibly an interception; never accepted silently.
+    void certificateChanged(const QUrl &url, const QByteArray &expectedSha256,
+                            const QByteArray &actualSha256);
 
 private:
     void connectSocket();
@@ -183,6 +203,8 @@ private:
     bool m_wantOpen = false;
     std::optional<QSslConfiguration> m_ssl; ///< built on the first wss:// attempt
     QByteArray m_peerSha256;
+    QByteArray m_refusedSha256;
+    bool m_serverStopped = false; ///< a session ended with `bye` `shutdown`; no sign-in since
 };
 
 } // namespace confab::client

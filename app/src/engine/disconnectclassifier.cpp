@@ -34,6 +34,14 @@ int refusedHttpStatus(const QString &socketErrorText)
 DisconnectVerdict classifyDisconnect(const DisconnectFacts &facts)
 {
     // Errors a user must act on come first: once one is known, nothing later changes it.
+    if (facts.certificateChange) {
+        return stop(errortext::certificateChanged(facts.url, facts.certificateChange->pinnedSha256,
+                                                  facts.certificateChange->actualSha256));
+    }
+    if (!facts.unknownCertificateSha256.isEmpty()) {
+        return stop(errortext::certificateNeedsTrust(facts.url, facts.unknownCertificateSha256,
+                                                     facts.certificateErrors.join(u"; "_s)));
+    }
     if (!facts.certificateErrors.isEmpty())
         return stop(errortext::certificate(facts.certificateErrors.join(u"; "_s)));
     if (facts.closeCode == int(CloseCode::Kicked) ||
@@ -75,6 +83,10 @@ DisconnectVerdict classifyDisconnect(const DisconnectFacts &facts)
         reason = errortext::socketError(facts.url, *facts.socketError, facts.socketErrorText);
     else if (!facts.handshakeDone && !facts.timedOut)
         reason = errortext::unreachable(facts.url); // closed before any error was reported
+    // A server its host stopped: "cannot reach" would send the user checking the network.
+    const bool serverStopped = facts.bye && facts.bye->reason == ByeReason::Shutdown;
+    if (serverStopped || (facts.afterShutdown && !facts.signedIn))
+        reason = errortext::serverStopped();
     DisconnectVerdict verdict = retry(std::move(reason));
     if (facts.bye && facts.bye->retryMs) {
         verdict.action = DisconnectVerdict::Action::RetryAfter;

@@ -9,15 +9,18 @@
 //
 // Contract:
 // - StopForGood for errors a user must act on: wrong credentials (`credentialsRejected`),
-//   a protocol mismatch, `kicked` (a `bye` or close code 4002), an untrusted certificate,
-//   and a wrong URL (an HTTP answer other than 101 and below 500, or a close with 1008
-//   before sign-in: confabd's answer to an unknown path).
+//   a protocol mismatch, `kicked` (a `bye` or close code 4002), an untrusted certificate
+//   (one the user may trust on first use, one that differs from the certificate the user
+//   trusted for this server, or any other), and a wrong URL (an HTTP answer other than 101 and
+//   below 500, or a close with 1008 before sign-in: confabd's answer to an unknown path).
 // - Retry (backoff delay) for errors that may pass: no TCP connection, a dropped or silent
 //   connection, a deadline that passed, a 5xx answer, a hello refused for another reason.
 // - RetryAfter when the server's `bye` named `retry_ms`: the least wait before the next
 //   attempt (the backoff delay still applies when it is longer).
 // - `reason` is the sentence the user sees; nullopt when this disconnect says nothing new
-//   (a timeout keeps the previous sentence).
+//   (a timeout keeps the previous sentence). After a `bye` with reason `shutdown`, and on
+//   every failed attempt after it until a sign-in, the sentence says the host stopped the
+//   server (errortext::serverStopped()): what the user needs to know while it is down.
 
 #include "errorcode.h"
 #include "frames.h"
@@ -44,6 +47,19 @@ struct DisconnectFacts
     int closeCode = 0;       ///< the server's close code; 0 when none came
     std::optional<ByeEvent> bye;
     QStringList certificateErrors; ///< Qt's reasons for refusing the server's certificate
+    /// The refused certificate's SHA-256 when no pin exists for this origin: the user may
+    /// compare it with the host's and trust it (trust on first use).
+    QByteArray unknownCertificateSha256;
+    /// The refused certificate differs from the one the user trusted for this origin.
+    struct CertificateChange
+    {
+        QByteArray pinnedSha256; ///< the one trusted before
+        QByteArray actualSha256; ///< the one presented now
+    };
+    std::optional<CertificateChange> certificateChange;
+    /// An earlier session of this connection ended with `bye` `shutdown` and no sign-in
+    /// has succeeded since: the server is most likely still down.
+    bool afterShutdown = false;
     bool subprotocolMismatch = false;
     std::optional<Error> helloError; ///< the server refused `hello`
     bool helloUnreadable = false;    ///< the hello reply could not be read

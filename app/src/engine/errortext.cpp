@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "errortext.h"
 
+#include "fingerprint.h"
+
 using namespace Qt::StringLiterals;
 
 namespace confab::client::errortext {
@@ -45,9 +47,35 @@ QString certificate(const QString &detail)
            u"server's administrator, or trust that certificate on this computer."_s.arg(detail);
 }
 
+QString certificateNeedsTrust(const QUrl &url, const QByteArray &sha256, const QString &detail)
+{
+    // Starts as certificate() does: the same problem, with what the user can do about it.
+    return u"The server's certificate is not trusted: %1. Its fingerprint is %2. If the host "
+           u"of %3 tells you the same fingerprint, trust it; until then the app does not "
+           u"connect."_s.arg(detail.isEmpty() ? u"not signed by an authority this computer "
+                                                u"trusts"_s
+                                              : detail,
+                             fingerprintText(sha256), hostPort(url));
+}
+
+QString certificateChanged(const QUrl &url, const QByteArray &trustedSha256,
+                           const QByteArray &actualSha256)
+{
+    return u"Warning: the certificate of %1 changed since you trusted it. Someone may be "
+           u"intercepting the connection, or the host made a new certificate. The app did not "
+           u"connect. Trusted fingerprint: %2. Fingerprint now: %3. Ask the host which one "
+           u"is right before you trust the new one."_s.arg(
+               hostPort(url), fingerprintText(trustedSha256), fingerprintText(actualSha256));
+}
+
 QString kicked()
 {
     return u"An administrator disconnected you."_s;
+}
+
+QString serverStopped()
+{
+    return u"The host stopped the server. Confab reconnects when it is back."_s;
 }
 
 QString socketError(const QUrl &url, QAbstractSocket::SocketError error, const QString &detail)

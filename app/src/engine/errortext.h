@@ -19,7 +19,15 @@ QString badCredentials();
 QString sessionExpired();
 /// The server's certificate failed verification; `detail` lists Qt's reasons.
 QString certificate(const QString &detail);
+/// An untrusted certificate with no pin for this server: shows its fingerprint, for the
+/// user to compare with the host's and trust (trust on first use).
+QString certificateNeedsTrust(const QUrl &url, const QByteArray &sha256, const QString &detail);
+/// The certificate differs from the one the user trusted for this server: a warning.
+QString certificateChanged(const QUrl &url, const QByteArray &trustedSha256,
+                           const QByteArray &actualSha256);
 QString kicked();
+/// The server said `bye` `shutdown`: the engine keeps trying.
+QString serverStopped();
 QString socketError(const QUrl &url, QAbstractSocket::SocketError error, const QString &detail);
 /// Why a message could not be sent, from the server's error.
 QString sendFailed(const Error &error);

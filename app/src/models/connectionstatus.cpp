@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "connectionstatus.h"
 
+#include "fingerprint.h"
+
 using namespace Qt::StringLiterals;
 
 namespace confab::client {
@@ -18,6 +20,39 @@ ConnectionStatus::ConnectionStatus(Connection *connection, QObject *parent)
     connect(connection, &Connection::stateChanged, this, &ConnectionStatus::stateTextChanged);
     connect(connection, &Connection::secondsToRetryChanged, this,
             &ConnectionStatus::stateTextChanged);
+    connect(connection, &Connection::certificateNeedsTrust, this,
+            [this](const QUrl &url, const QByteArray &sha256) { setCertificate(url, sha256, {}); });
+    connect(connection, &Connection::certificateChanged, this,
+            [this](const QUrl &url, const QByteArray &expected, const QByteArray &actual) {
+                setCertificate(url, actual, expected);
+            });
+    connect(connection, &Connection::signedIn, this, &ConnectionStatus::clearCertificate);
+}
+
+QString ConnectionStatus::pendingFingerprint() const
+{
+    return m_pendingSha256.isEmpty() ? QString() : fingerprintText(m_pendingSha256);
+}
+
+QString ConnectionStatus::trustedFingerprint() const
+{
+    return m_trustedSha256.isEmpty() ? QString() : fingerprintText(m_trustedSha256);
+}
+
+void ConnectionStatus::clearCertificate()
+{
+    setCertificate({}, {}, {});
+}
+
+void ConnectionStatus::setCertificate(const QUrl &url, const QByteArray &pending,
+                                      const QByteArray &trusted)
+{
+    if (m_certificateUrl == url && m_pendingSha256 == pending && m_trustedSha256 == trusted)
+        return;
+    m_certificateUrl = url;
+    m_pendingSha256 = pending;
+    m_trustedSha256 = trusted;
+    Q_EMIT certificateStateChanged();
 }
 
 QString ConnectionStatus::stateText() const
