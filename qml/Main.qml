@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The window: the sign-in page until signed in, then the chat (or the admin view).
+// The window: the sign-in page until signed in, then the chat (or the admin view, or the
+// host's page). Closing it while hosting asks whether to keep hosting in the background.
 import QtQuick
 import Confab.Ui
 import QtQuick.Controls
@@ -8,6 +9,8 @@ ApplicationWindow {
     id: root
 
     property bool showAdmin: false
+    // `confab --host` opens on the host's page: the addresses to give others come first.
+    property bool showHost: AppContext.host.active
 
     width: 1200
     height: 760
@@ -24,17 +27,81 @@ ApplicationWindow {
 
     Loader {
         anchors.fill: parent
-        sourceComponent: !AppContext.signedIn ? signInPage
+        sourceComponent: root.showHost ? hostPage
+                         : !AppContext.signedIn ? signInPage
                          : root.showAdmin && AppContext.admin ? adminPage : chatPage
+    }
+
+    onClosing: (close) => {
+        if (AppContext.host.active && !AppContext.host.inBackground) {
+            close.accepted = false
+            closeWhileHosting.open()
+        }
+    }
+
+    Connections {
+        target: AppContext.host
+        function onOpenRequested() {
+            root.show()
+            root.raise()
+            root.requestActivate()
+        }
+    }
+
+    Dialog {
+        id: closeWhileHosting
+        objectName: "closeWhileHostingDialog"
+        anchors.centerIn: parent
+        width: Math.min(460, root.width - 2 * Theme.spacingLarge)
+        modal: true
+        title: qsTr("You are hosting the server")
+        Label {
+            width: parent.width
+            wrapMode: Text.Wrap
+            text: qsTr("Others chat through this computer. Keep the server running in the "
+                       + "background, or stop it (everyone is told the host stopped it)?")
+        }
+        footer: DialogButtonBox {
+            Button {
+                text: qsTr("Keep hosting")
+                DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
+            }
+            Button {
+                text: qsTr("Stop hosting and quit")
+                DialogButtonBox.buttonRole: DialogButtonBox.DestructiveRole
+            }
+            Button {
+                text: qsTr("Cancel")
+                DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
+            }
+            onClicked: (button) => {
+                if (button.DialogButtonBox.buttonRole === DialogButtonBox.DestructiveRole)
+                    Qt.quit() // the server says `bye shutdown` and ends with the app
+            }
+        }
+        onAccepted: {
+            // With a tray the window goes; without one it is minimised (still hosting).
+            if (AppContext.host.keepHostingInBackground())
+                root.hide()
+            else
+                root.showMinimized()
+        }
     }
 
     Component {
         id: signInPage
-        SignInPage {}
+        SignInPage { onHostRequested: root.showHost = true }
     }
     Component {
         id: chatPage
-        ChatPage { onAdminRequested: root.showAdmin = true }
+        ChatPage {
+            onAdminRequested: root.showAdmin = true
+            onHostRequested: root.showHost = true
+        }
+    }
+    Component {
+        id: hostPage
+        HostPage { onBackRequested: root.showHost = false }
     }
     Component {
         id: adminPage

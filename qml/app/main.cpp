@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // The desktop app: reads the command line, hands it to AppContext, loads Main.qml.
-//   confab [--server URL] [--user NAME --password-file FILE] [--data DIR]
-//          [--screenshot FILE [--screenshot-delay MS]]
+//   confab [--server URL] [--user NAME (--password-file FILE | --password-stdin)]
+//          [--trust-fingerprint SHA256] [--data DIR] [--screenshot FILE [--screenshot-delay MS]]
+//   confab --host [--listen HOST:PORT] [--data DIR] [--name NAME]
+// SIGTERM and SIGINT quit cleanly: a hosted server says `bye shutdown` and ends with the app.
 
 #include "appcontext.h"
+#include "fingerprint.h"
+#include "quitsignals.h"
 #include "version.h"
 
+#include <QApplication>
 #include <QCommandLineParser>
 #include <QFile>
-#include <QGuiApplication>
 #include <QLoggingCategory>
 #include <QQmlApplicationEngine>
 #include <QQmlExtensionPlugin>
@@ -38,6 +42,17 @@ std::optional<QString> readPassword(const QString &path)
     return line;
 }
 
+std::optional<QString> readPasswordFromStdin()
+{
+    QFile input;
+    if (!input.open(stdin, QIODevice::ReadOnly))
+        return std::nullopt;
+    QString line = QString::fromUtf8(input.readLine());
+    while (line.endsWith(u'\n') || line.endsWith(u'\r'))
+        line.chop(1);
+    return line;
+}
+
 // Saves a picture of the first window to `path` after `delayMs`, then quits (exit 0 on
 // success). For documentation and for looking at the UI on a headless machine.
 void scheduleScreenshot(QQmlApplicationEngine &engine, const QString &path, int delayMs)
@@ -52,15 +67,31 @@ void scheduleScreenshot(QQmlApplicationEngine &engine, const QString &path, int 
     });
 }
 
+/// The value of `--name NAME` or `--name=NAME` in the raw arguments: Qt's xcb platform takes
+/// `-name` (and so `--name`) for itself before QCommandLineParser sees it.
+QString rawNameArgument(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "--name" && i + 1 < argc)
+            return QString::fromLocal8Bit(argv[i + 1]);
+        if (arg.startsWith("--name="))
+            return QString::fromLocal8Bit(arg.mid(7));
+    }
+    return {};
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
-    QGuiApplication app(argc, argv);
-    QGuiApplication::setApplicationName(u"confab"_s);
-    QGuiApplication::setApplicationDisplayName(u"Confab"_s);
-    QGuiApplication::setOrganizationName(u"Confab"_s);
-    QGuiApplication::setApplicationVersion(QString::fromLatin1(confab::version));
+    const QString nameArgument = rawNameArgument(argc, argv);
+    // A QApplication (not QGuiApplication) for the tray icon while hosting in the background.
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(u"confab"_s);
+    QApplication::setApplicationDisplayName(u"Confab"_s);
+    QApplication::setOrganizationName(u"Confab"_s);
+    QApplication::setApplicationVersion(QString::fromLatin1(confab::version));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Confab: self-hosted real-time chat"_s);
@@ -78,8 +109,24 @@ int main(int argc, char *argv[])
     const QCommandLineOption delayOption(u"screenshot-delay"_s,
                                          u"Milliseconds to wait before the screenshot."_s, u"MS"_s,
                                          u"2500"_s);
-    parser.addOptions(
-        {serverOption, userOption, passwordFileOption, dataOption, screenshotOption, delayOption});
+    const QCommandLineOption passwordStdinOption(
+        u"password-stdin"_s, u"Sign in with the password on the first line of standard input."_s);
+    const QCommandLineOption trustOption(
+        u"trust-fingerprint"_s,
+        u"Trust the server's self-signed certificate with this SHA-256 fingerprint (AB:CD:…)."_s,
+        u"SHA256"_s);
+    const QCommandLineOption hostOption(
+        u"host"_s, u"Host a server on this computer (the data in DIR/server) and sign in to it; "
+                   u"prints \"hosting on URL\" once it accepts connections."_s);
+    const QCommandLineOption listenOption(
+        u"listen"_s,
+        u"With --host: 127.0.0.1:PORT for this computer only, any other address for the local "
+        u"network (port 0: any free one)."_s,
+        u"HOST:PORT"_s);
+    const QCommandLineOption nameOption(u"name"_s, u"With --host: the server's name."_s, u"NAME"_s);
+    parser.addOptions({serverOption, userOption, passwordFileOption, passwordStdinOption,
+                       trustOption, dataOption, hostOption, listenOption, nameOption,
+                       screenshotOption, delayOption});
     parser.process(app);
 
     confab::ui::LaunchOptions options;
@@ -94,6 +141,33 @@ int main(int argc, char *argv[])
             return 2;
         }
         options.password = *password;
+    } else if (parser.isSet(passwordStdinOption)) {
+        const auto password = readPasswordFromStdin();
+        if (!password || password->isEmpty()) {
+            std::fprintf(stderr, "confab: no password on standard input\n");
+            return 2;
+        }
+        options.password = *password;
+    }
+    if (parser.isSet(trustOption)) {
+        const auto sha256 = confab::parseFingerprint(parser.value(trustOption));
+        if (!sha256) {
+            std::fprintf(stderr, "confab: --trust-fingerprint wants 32 hex bytes (AB:CD:…)\n");
+            return 2;
+        }
+        options.trustedSha256 = *sha256;
+    }
+    options.host = parser.isSet(hostOption);
+    options.hostListen = parser.value(listenOption);
+    options.hostName = parser.isSet(nameOption) ? parser.value(nameOption) : nameArgument;
+    if (!options.hostListen.isEmpty()) {
+        const qsizetype colon = options.hostListen.lastIndexOf(u':');
+        bool portOk = false;
+        const int port = options.hostListen.mid(colon + 1).toInt(&portOk);
+        if (colon <= 0 || !portOk || port < 0 || port > 65535) {
+            std::fprintf(stderr, "confab: --listen wants HOST:PORT\n");
+            return 2;
+        }
     }
     confab::ui::AppContext::setLaunchOptions(options);
 
@@ -111,6 +185,7 @@ int main(int argc, char *argv[])
     if (engine.rootObjects().isEmpty())
         return 1;
 
+    confab::installQuitSignalHandlers(&app, [] { QCoreApplication::quit(); });
     if (parser.isSet(screenshotOption))
         scheduleScreenshot(engine, parser.value(screenshotOption),
                            parser.value(delayOption).toInt());

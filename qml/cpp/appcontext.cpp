@@ -6,6 +6,8 @@
 #include "channellistmodel.h"
 #include "chatclient.h"
 #include "connectionstatus.h"
+#include "hostaccount.h"
+#include "hostsession.h"
 #include "membermodel.h"
 #include "messagemodel.h"
 #include "typingboard.h"
@@ -13,8 +15,11 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QEvent>
+#include <QHostAddress>
 #include <QLoggingCategory>
 #include <QStandardPaths>
+
+#include <cstdio>
 
 using namespace Qt::StringLiterals;
 using confab::client::ChatClient;
@@ -67,6 +72,9 @@ AppContext::AppContext(const LaunchOptions &options, QObject *parent)
     QString error;
     if (!m_client->start(&error))
         qCWarning(lcUi) << "cannot open the local database:" << error;
+    m_host = new HostController(m_client, m_launch.dataDir, this);
+    if (!m_launch.trustedSha256.isEmpty())
+        m_client->trustCertificate(m_launch.serverUrl, m_launch.trustedSha256);
 
     Connection *connection = m_client->connection();
     connect(connection, &Connection::stateChanged, this, &AppContext::busyChanged);
@@ -96,6 +104,14 @@ AppContext::AppContext(const LaunchOptions &options, QObject *parent)
         Q_EMIT kickSucceeded(target, int(closed));
     });
     connect(m_client, &ChatClient::kickFailed, this, &AppContext::kickFailed);
+    connect(m_client, &ChatClient::userAdded, this, [this](const QString &user) {
+        Q_EMIT personAdded(user, m_pendingPasswords.take(user));
+    });
+    connect(m_client, &ChatClient::addUserFailed, this,
+            [this](const QString &user, const QString &reason) {
+                m_pendingPasswords.remove(user);
+                Q_EMIT personAddFailed(user, reason);
+            });
     // The channel the user just created is the one to show.
     connect(m_client, &ChatClient::channelCreated, this, [this](const QString &channel) {
         setCurrentChannel(channel);
@@ -122,7 +138,9 @@ AppContext::AppContext(const LaunchOptions &options, QObject *parent)
     m_lastActivity.start();
     QCoreApplication::instance()->installEventFilter(this);
 
-    if (!m_launch.user.isEmpty() && !m_launch.password.isEmpty()) {
+    if (m_launch.host) {
+        hostFromCommandLine(); // signs in as the host once the server runs
+    } else if (!m_launch.user.isEmpty() && !m_launch.password.isEmpty()) {
         signIn(m_launch.serverUrl.toString(), m_launch.user, m_launch.password);
         m_launch.password.clear();
     } else if (m_client->resumeSession()) {
@@ -331,6 +349,14 @@ void AppContext::kickSession(const QString &session, const QString &reason)
     m_client->kick(ChatClient::KickTarget::Session, session, reason);
 }
 
+void AppContext::addPerson(const QString &user, const QString &display)
+{
+    const QString name = user.trimmed().toLower();
+    const QString password = client::HostAccount::randomPassword();
+    m_pendingPasswords.insert(name, password);
+    m_client->addUser(name, password, display);
+}
+
 void AppContext::activity()
 {
     m_lastActivity.restart();
@@ -380,6 +406,35 @@ void AppContext::setAdminError(const QString &error)
         return;
     m_adminError = error;
     Q_EMIT adminErrorChanged();
+}
+
+void AppContext::hostFromCommandLine()
+{
+    using client::HostSettings;
+    client::HostSession *session = m_host->session();
+    HostSettings settings = session->savedSettings();
+    if (!m_launch.hostListen.isEmpty()) {
+        const qsizetype colon = m_launch.hostListen.lastIndexOf(u':');
+        const QHostAddress address(m_launch.hostListen.left(colon));
+        settings.port = m_launch.hostListen.mid(colon + 1).toInt();
+        settings.scope =
+            address.isLoopback() ? HostSettings::Scope::LocalOnly : HostSettings::Scope::Network;
+    }
+    if (!m_launch.hostName.isEmpty())
+        settings.serverName = m_launch.hostName;
+    // Scripts and tests wait for this line: once, when the server first accepts connections.
+    auto *once = new QObject(this);
+    connect(session, &client::HostSession::running, once, [session, once] {
+        std::printf("hosting on %s\n", qPrintable(session->shareUrl().toString()));
+        std::fflush(stdout);
+        once->deleteLater();
+    });
+    connect(session, &client::HostSession::problemChanged, this, [session] {
+        if (!session->problem().isEmpty())
+            std::fprintf(stderr, "confab: %s\n", qPrintable(session->problem()));
+    });
+    if (!session->start(settings))
+        std::fprintf(stderr, "confab: cannot host: %s\n", qPrintable(session->problem()));
 }
 
 void AppContext::selectFirstChannelIfNone()

@@ -18,8 +18,10 @@
 // - Lives on the GUI thread.
 
 #include "enginetypes.h"
+#include "hostcontroller.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QQmlEngine>
@@ -38,6 +40,12 @@ struct LaunchOptions
     QUrl serverUrl = QUrl(QStringLiteral("ws://127.0.0.1:8765/ws"));
     QString user;
     QString password; ///< signs in automatically with `user` when set
+    /// The SHA-256 of serverUrl's certificate, trusted before signing in (--trust-fingerprint).
+    QByteArray trustedSha256;
+    /// Hosts a server at start (`confab --host`) and prints `hosting on URL` once it runs.
+    bool host = false;
+    QString hostListen; ///< HOST:PORT for --host; empty: the saved settings
+    QString hostName;   ///< the server's name for --host; empty: the saved one
 };
 
 class AppContext : public QObject
@@ -69,6 +77,8 @@ class AppContext : public QObject
     Q_PROPERTY(confab::client::MessageModel *messages READ messages NOTIFY currentChannelChanged)
     Q_PROPERTY(confab::client::MemberModel *members READ members NOTIFY currentChannelChanged)
     Q_PROPERTY(QStringList typingUsers READ typingUsers NOTIFY typingUsersChanged)
+    /// Hosting a server from this app (issue 12).
+    Q_PROPERTY(confab::ui::HostController *host READ host CONSTANT)
 public:
     ~AppContext() override;
 
@@ -96,6 +106,7 @@ public:
     client::MessageModel *messages() const;
     client::MemberModel *members() const;
     QStringList typingUsers() const;
+    HostController *host() const { return m_host; }
 
     Q_INVOKABLE void signIn(const QString &serverUrl, const QString &user, const QString &password);
     Q_INVOKABLE void signOut();
@@ -121,6 +132,9 @@ public:
     /// kickFailed.
     Q_INVOKABLE void kickUser(const QString &user, const QString &reason);
     Q_INVOKABLE void kickSession(const QString &session, const QString &reason);
+    /// Adds an account with a password made here; answered by personAdded (with that
+    /// password, to show once) or personAddFailed.
+    Q_INVOKABLE void addPerson(const QString &user, const QString &display);
     Q_INVOKABLE void activity();
 
 Q_SIGNALS:
@@ -137,6 +151,8 @@ Q_SIGNALS:
     void adminErrorChanged();
     void kickSucceeded(const QString &target, int closed);
     void kickFailed(const QString &target, const QString &reason);
+    void personAdded(const QString &user, const QString &password);
+    void personAddFailed(const QString &user, const QString &reason);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -147,9 +163,11 @@ private:
     void setSignInError(const QString &error);
     void setAdminError(const QString &error);
     void selectFirstChannelIfNone();
+    void hostFromCommandLine();
 
     LaunchOptions m_launch;
     confab::client::ChatClient *m_client;
+    HostController *m_host;
     QPointer<confab::client::MessageModel> m_messages;
     QPointer<confab::client::MemberModel> m_members;
     QString m_current;
@@ -157,6 +175,7 @@ private:
     QString m_adminError;
     bool m_signedIn = false;
     QElapsedTimer m_lastActivity;
+    QHash<QString, QString> m_pendingPasswords; ///< user -> password while `admin.user` runs
 };
 
 } // namespace confab::ui

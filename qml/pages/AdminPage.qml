@@ -138,6 +138,12 @@ Rectangle {
         onTriggered: root.applyServerFilter()
     }
 
+    InviteDialog {
+        id: inviteDialog
+        objectName: "inviteDialog"
+        anchors.centerIn: parent
+    }
+
     KickDialog {
         id: kickDialog
         objectName: "kickDialog"
@@ -256,6 +262,12 @@ Rectangle {
                     text: live ? qsTr("● live") : AppContext.status.stateText
                     color: live ? Theme.online : Theme.warning
                     font.bold: true
+                }
+                Button {
+                    objectName: "addPersonButton"
+                    text: qsTr("Add a person…")
+                    Accessible.name: qsTr("Add a person to the server")
+                    onClicked: inviteDialog.ask()
                 }
                 Label {
                     objectName: "serverVersion"

@@ -10,6 +10,7 @@ Rectangle {
     id: root
 
     signal adminRequested()
+    signal hostRequested()
 
     color: Theme.background
 
@@ -68,6 +69,11 @@ Rectangle {
                                 visible: AppContext.admin
                                 height: visible ? implicitHeight : 0
                                 onTriggered: root.adminRequested()
+                            }
+                            MenuItem {
+                                text: AppContext.host.active ? qsTr("Hosting: addresses and state")
+                                                             : qsTr("Host a server on this computer")
+                                onTriggered: root.hostRequested()
                             }
                             MenuItem {
                                 text: qsTr("Sign out")

@@ -8,6 +8,8 @@ import QtQuick.Layouts
 Rectangle {
     id: root
 
+    signal hostRequested()
+
     color: Theme.surface
 
     function submit() {
@@ -93,6 +95,23 @@ Rectangle {
                 Layout.topMargin: Theme.spacingLarge
                 Layout.preferredHeight: 40
                 onClicked: root.submit()
+            }
+
+            RowLayout {
+                Layout.fillWidth: true
+                Layout.topMargin: Theme.spacingLarge
+                spacing: Theme.spacing
+                Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
+                Label { text: qsTr("or"); color: Theme.textMuted }
+                Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
+            }
+            Button {
+                objectName: "hostButton"
+                text: AppContext.host.active ? qsTr("Hosting: addresses and state")
+                                             : qsTr("Host a server on this computer")
+                Layout.fillWidth: true
+                Layout.preferredHeight: 40
+                onClicked: root.hostRequested()
             }
         }
     }

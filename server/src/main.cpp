@@ -5,6 +5,7 @@
 
 #include "database.h"
 #include "epolleventdispatcher.h"
+#include "quitsignals.h"
 #include "selfsignedcertificate.h"
 #include "server.h"
 #include "serverconfig.h"
@@ -14,13 +15,9 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
-#include <QSocketNotifier>
 
-#include <csignal>
 #include <cstdio>
 #include <sys/resource.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 using confab::server::EpollEventDispatcher;
@@ -29,33 +26,6 @@ using confab::server::ServerConfigLoader;
 using confab::tls::SelfSignedCertificate;
 
 namespace {
-
-int signalPipe[2] = {-1, -1};
-
-void onSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] auto written = ::write(signalPipe[1], &byte, 1);
-}
-
-/// Turns SIGTERM and SIGINT into a call on the event loop (the only safe place to act).
-void installSignalHandlers(QObject *context, std::function<void()> handler)
-{
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0)
-        return;
-    auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, context);
-    QObject::connect(notifier, &QSocketNotifier::activated, context, [handler] {
-        char byte;
-        [[maybe_unused]] auto read = ::read(signalPipe[0], &byte, 1);
-        handler();
-    });
-    struct sigaction action = {};
-    action.sa_handler = onSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    sigaction(SIGTERM, &action, nullptr);
-    sigaction(SIGINT, &action, nullptr);
-}
 
 /// Every connection is a descriptor: use all the hard limit allows (often 1024 soft, far
 /// more hard). Left as it is when it cannot be raised.
@@ -209,6 +179,6 @@ int main(int argc, char *argv[])
     std::fflush(stdout);
 
     QObject::connect(&server, &confab::server::Server::stopped, &app, &QCoreApplication::quit);
-    installSignalHandlers(&app, [&server] { server.stop(); });
+    confab::installQuitSignalHandlers(&app, [&server] { server.stop(); });
     return app.exec();
 }

@@ -8,6 +8,8 @@
 #include "confabprocess.h"
 #include "waituntil.h"
 
+#include "chatclient.h"
+#include "hostaccount.h"
 #include "hostsettings.h"
 #include "hostsupervisor.h"
 
@@ -15,6 +17,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QMetaEnum>
+#include <QSignalSpy>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QTcpServer>
@@ -77,6 +80,22 @@ QString stateName(State state)
     return ::testing::AssertionFailure()
            << "state " << stateName(host.state()).toStdString() << ", reason '"
            << host.failureReason().toStdString() << "'";
+}
+
+/// Makes the admin account in `dataDir` with confabctl, as the app does on first start.
+::testing::AssertionResult ensureAdmin(const QString &dataDir,
+                                       const QString &password = adminPassword)
+{
+    HostAccount account;
+    QSignalSpy finished(&account, &HostAccount::finished);
+    if (!account.ensureOnServer(confab::test::confabctlPath(), dataDir, {adminName, password},
+                                confab::test::fastKdfEnvironment()))
+        return ::testing::AssertionFailure() << "confabctl already running";
+    if (finished.isEmpty() && !finished.wait(60000))
+        return ::testing::AssertionFailure() << "confabctl did not finish";
+    if (!finished.first().at(0).toBool())
+        return ::testing::AssertionFailure() << finished.first().at(1).toString().toStdString();
+    return ::testing::AssertionSuccess();
 }
 
 std::unique_ptr<TestClient> signIn(const QUrl &url, bool tls = false)
@@ -147,17 +166,49 @@ TEST(HostSettingsTest, DefaultsWhenMissingAndRoundTripThroughTheFile)
     EXPECT_FALSE(error.isEmpty());
 }
 
+TEST(HostAccountTest, MadeOnceKeptPrivateAndReadBack)
+{
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const QString path = HostAccount::defaultFilePath(dir.path());
+    QString error;
+    const auto made = HostAccount::loadOrCreate(path, &error);
+    ASSERT_TRUE(made) << error.toStdString();
+    EXPECT_GE(made->password.size(), 32);
+    const QFileDevice::Permissions groupOrOthers =
+        QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup |
+        QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
+    EXPECT_EQ(QFile::permissions(path) & groupOrOthers, QFileDevice::Permissions()); // 0600
+    const auto again = HostAccount::loadOrCreate(path, &error);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->user, made->user);
+    EXPECT_EQ(again->password, made->password);
+    EXPECT_NE(HostAccount::loadOrCreate(QTemporaryDir().filePath(u"h.json"_s))->password,
+              made->password);
+
+    QFile damaged(path);
+    ASSERT_TRUE(damaged.open(QIODevice::WriteOnly));
+    damaged.write("{\"user\": \"Not Valid!\"}");
+    damaged.close();
+    EXPECT_FALSE(HostAccount::loadOrCreate(path, &error));
+    EXPECT_TRUE(error.contains(u"damaged"_s)) << error.toStdString();
+}
+
+TEST(HostAccountTest, UserNameFromTheLoginName)
+{
+    EXPECT_EQ(HostAccount::userNameFromLogin(u"alice"_s), u"alice"_s);
+    EXPECT_EQ(HostAccount::userNameFromLogin(u"Bob Smith"_s), u"bobsmith"_s);
+    EXPECT_EQ(HostAccount::userNameFromLogin(u"ünï"_s), u"n"_s);
+    EXPECT_EQ(HostAccount::userNameFromLogin(u"ééé"_s), u"host"_s);
+    EXPECT_EQ(HostAccount::userNameFromLogin({}), u"host"_s);
+}
+
 TEST_F(HostSupervisorTest, LocalOnlyRunsOnLoopbackAndTheAdminSignsIn)
 {
     HostSupervisor host(testOptions());
-    QString error;
-    ASSERT_TRUE(
-        host.ensureAdmin(confab::test::confabctlPath(), dataDir, adminName, adminPassword, &error))
-        << error.toStdString();
+    ASSERT_TRUE(ensureAdmin(dataDir));
     // A second first start (the account exists): fine, the password is left alone.
-    ASSERT_TRUE(host.ensureAdmin(confab::test::confabctlPath(), dataDir, adminName,
-                                 u"another-password"_s, &error))
-        << error.toStdString();
+    ASSERT_TRUE(ensureAdmin(dataDir, u"another-password"_s));
 
     const int port = freePort();
     ASSERT_GT(port, 0);
@@ -187,10 +238,7 @@ TEST_F(HostSupervisorTest, TakenPortMovesToTheNextFreeOneAndSaysSo)
     const int taken = holder.serverPort();
 
     HostSupervisor host(testOptions());
-    QString error;
-    ASSERT_TRUE(
-        host.ensureAdmin(confab::test::confabctlPath(), dataDir, adminName, adminPassword, &error))
-        << error.toStdString();
+    ASSERT_TRUE(ensureAdmin(dataDir));
     ASSERT_TRUE(host.start(localSettings(taken), dataDir, confab::test::confabdPath()));
     ASSERT_TRUE(waitRunning(host));
     EXPECT_GT(host.port(), taken);
@@ -202,10 +250,7 @@ TEST_F(HostSupervisorTest, TakenPortMovesToTheNextFreeOneAndSaysSo)
 TEST_F(HostSupervisorTest, NetworkScopeServesWssWithItsFingerprint)
 {
     HostSupervisor host(testOptions());
-    QString error;
-    ASSERT_TRUE(
-        host.ensureAdmin(confab::test::confabctlPath(), dataDir, adminName, adminPassword, &error))
-        << error.toStdString();
+    ASSERT_TRUE(ensureAdmin(dataDir));
     HostSettings settings = localSettings(freePort());
     settings.scope = HostSettings::Scope::Network;
     ASSERT_TRUE(host.start(settings, dataDir, confab::test::confabdPath()));
@@ -232,18 +277,18 @@ TEST_F(HostSupervisorTest, NetworkScopeServesWssWithItsFingerprint)
 TEST_F(HostSupervisorTest, KilledServerIsRestartedOnTheSamePortWithNothingLost)
 {
     HostSupervisor host(testOptions());
-    QString error;
-    ASSERT_TRUE(
-        host.ensureAdmin(confab::test::confabctlPath(), dataDir, adminName, adminPassword, &error))
-        << error.toStdString();
+    ASSERT_TRUE(ensureAdmin(dataDir));
     QList<State> states;
     QObject::connect(&host, &HostSupervisor::stateChanged, [&](State s) { states.append(s); });
     QStringList notices;
     QObject::connect(&host, &HostSupervisor::notice, [&](const QString &n) { notices.append(n); });
 
-    ASSERT_TRUE(host.start(localSettings(freePort()), dataDir, confab::test::confabdPath()));
+    // Port 0: confabd picks one, and a restart keeps it.
+    ASSERT_TRUE(host.start(localSettings(0), dataDir, confab::test::confabdPath()));
     ASSERT_TRUE(waitRunning(host));
     const int port = host.port();
+    ASSERT_GT(port, 0);
+    EXPECT_EQ(host.url().port(), port);
     {
         auto client = signIn(host.url());
         ASSERT_TRUE(client);
@@ -279,10 +324,7 @@ TEST_F(HostSupervisorTest, KilledServerIsRestartedOnTheSamePortWithNothingLost)
 TEST_F(HostSupervisorTest, StopSaysByeShutdownAndEndsTheProcess)
 {
     HostSupervisor host(testOptions());
-    QString error;
-    ASSERT_TRUE(
-        host.ensureAdmin(confab::test::confabctlPath(), dataDir, adminName, adminPassword, &error))
-        << error.toStdString();
+    ASSERT_TRUE(ensureAdmin(dataDir));
     ASSERT_TRUE(host.start(localSettings(freePort()), dataDir, confab::test::confabdPath()));
     ASSERT_TRUE(waitRunning(host));
     auto client = signIn(host.url());
@@ -327,4 +369,47 @@ TEST_F(HostSupervisorTest, GarbageDatabaseFailsWithTheReasonInsteadOfRestartingF
     EXPECT_EQ(host.secondsToRetry(), 0);
     // And it stays failed: nothing is scheduled any more.
     EXPECT_FALSE(waitUntil([&] { return host.state() != State::Failed; }, 500));
+}
+
+TEST_F(HostSupervisorTest, InvitedPersonIsAddedByTheHostAndSignsInWithTheMadePassword)
+{
+    HostSupervisor host(testOptions());
+    ASSERT_TRUE(ensureAdmin(dataDir));
+    ASSERT_TRUE(host.start(localSettings(0), dataDir, confab::test::confabdPath()));
+    ASSERT_TRUE(waitRunning(host));
+
+    ChatClientOptions options;
+    options.connection.watchReachability = false;
+    ChatClient admin(dir.filePath(u"host-app"_s), options);
+    ASSERT_TRUE(admin.start());
+    admin.signIn(host.url(), adminName, adminPassword);
+    ASSERT_TRUE(waitUntil([&] { return admin.connection()->isSignedIn(); }, 15000));
+
+    QSignalSpy added(&admin, &ChatClient::userAdded);
+    QSignalSpy refused(&admin, &ChatClient::addUserFailed);
+    const QString password = HostAccount::randomPassword();
+    admin.addUser(u"  Alice "_s, password, u"Alice Martin"_s);
+    ASSERT_TRUE(added.wait(10000));
+    EXPECT_EQ(added.first().at(0).toString(), u"alice"_s);
+    auto alice = std::make_unique<TestClient>();
+    ASSERT_TRUE(alice->open(host.url(), 10000));
+    const auto hello = alice->hello(u"alice"_s, password);
+    ASSERT_TRUE(hello && confab::test::isOk(*hello)) << "the invited person cannot sign in";
+
+    admin.addUser(u"alice"_s, HostAccount::randomPassword());
+    ASSERT_TRUE(refused.wait(10000));
+    EXPECT_EQ(refused.last().at(1).toString(), u"There is already a user named “alice”."_s);
+    admin.addUser(u"not valid!"_s, password);
+    ASSERT_EQ(refused.size(), 2); // refused before anything is sent
+    EXPECT_TRUE(refused.last().at(1).toString().startsWith(u"A user name is"_s));
+
+    // Only admins may add people: alice tries with her own client.
+    ChatClient aliceApp(dir.filePath(u"alice-app"_s), options);
+    ASSERT_TRUE(aliceApp.start());
+    aliceApp.signIn(host.url(), u"alice"_s, password);
+    ASSERT_TRUE(waitUntil([&] { return aliceApp.connection()->isSignedIn(); }, 15000));
+    QSignalSpy aliceRefused(&aliceApp, &ChatClient::addUserFailed);
+    aliceApp.addUser(u"mallory"_s, password);
+    ASSERT_TRUE(aliceRefused.wait(10000));
+    EXPECT_EQ(aliceRefused.first().at(1).toString(), u"Only admins can add people."_s);
 }

@@ -5,6 +5,7 @@
 // queue delivered in order, and an outbox that survives the client process being killed.
 
 #include "confabprocess.h"
+#include "fastclientoptions.h"
 #include "testclock.h"
 #include "waituntil.h"
 
@@ -47,15 +48,6 @@ namespace {
 const QString password = u"password1"_s;
 const QString general = u"general"_s;
 using State = Connection::State;
-
-ChatClientOptions fastOptions()
-{
-    ChatClientOptions options;
-    options.connection.watchReachability = false;
-    options.connection.backoff = {100, 800, 60000};
-    options.connection.handshakeTimeoutMs = 5000;
-    return options;
-}
 
 /// The texts of `model`'s rows written by `author`, in row order.
 QStringList textsBy(const MessageModel &model, const QString &author, const QString &prefix)
@@ -141,8 +133,9 @@ protected:
     }
 
     /// A started client with its data in a fresh temporary directory.
-    std::unique_ptr<ChatClient> makeClient(const QString &dataDir = {},
-                                           ChatClientOptions options = fastOptions())
+    std::unique_ptr<ChatClient>
+    makeClient(const QString &dataDir = {},
+               ChatClientOptions options = confab::test::fastClientOptions())
     {
         QString dir = dataDir;
         if (dir.isEmpty()) {
@@ -160,8 +153,8 @@ protected:
         return waitUntil([&] { return client.connection()->state() == State::Online; }, timeoutMs);
     }
 
-    std::unique_ptr<ChatClient> signedIn(const QString &user,
-                                         ChatClientOptions options = fastOptions())
+    std::unique_ptr<ChatClient>
+    signedIn(const QString &user, ChatClientOptions options = confab::test::fastClientOptions())
     {
         auto client = makeClient({}, options);
         client->signIn(server->url(), user, password);
@@ -439,7 +432,7 @@ TEST_F(RealServerTest, GapAfterCatchupCapIsFilledThroughHistoryWhenScrolled)
 TEST_F(RealServerTest, IdleUserBecomesAwayForOthersAndBackOnInput)
 {
     ManualClock clock;
-    ChatClientOptions options = fastOptions();
+    ChatClientOptions options = confab::test::fastClientOptions();
     options.clock = clock.fn();
     auto alice = signedIn(u"alice"_s, options);
     auto bob = signedIn(u"bob"_s);
@@ -560,7 +553,7 @@ TEST_F(RealServerTest, UntrustedCertificateStopsWithASentenceAndATrustedOneSigns
     for (const QSslCertificate &systemCa : QSslConfiguration::systemCaCertificates())
         ASSERT_TRUE(cas.contains(systemCa)) << systemCa.subjectDisplayName().toStdString();
 
-    ChatClientOptions options = fastOptions();
+    ChatClientOptions options = confab::test::fastClientOptions();
     options.connection.extraCaCertificates = extra;
     auto client = signedIn(u"alice"_s, options);
     EXPECT_EQ(client->connection()->state(), State::Online);

@@ -6,6 +6,7 @@
 // origin does not apply. Also the sentence shown while the host has stopped the server.
 
 #include "confabprocess.h"
+#include "fastclientoptions.h"
 #include "waituntil.h"
 
 #include "chatclient.h"
@@ -35,15 +36,6 @@ namespace {
 
 const QString password = u"password1"_s;
 using State = Connection::State;
-
-ChatClientOptions fastOptions()
-{
-    ChatClientOptions options;
-    options.connection.watchReachability = false;
-    options.connection.backoff = {100, 400, 60000};
-    options.connection.handshakeTimeoutMs = 5000;
-    return options;
-}
 
 class TofuTest : public ::testing::Test
 {
@@ -96,7 +88,8 @@ protected:
 
     std::unique_ptr<ChatClient> makeClient()
     {
-        auto client = std::make_unique<ChatClient>(clientDir.path(), fastOptions());
+        auto client =
+            std::make_unique<ChatClient>(clientDir.path(), confab::test::fastClientOptions(400));
         QString error;
         EXPECT_TRUE(client->start(&error)) << error.toStdString();
         return client;

@@ -13,6 +13,7 @@
 #include "presenceroster.h"
 #include "typingboard.h"
 #include "typingnotifier.h"
+#include "validation.h"
 
 #include <QDir>
 #include <QLoggingCategory>
@@ -461,6 +462,20 @@ QString kickRefused(ChatClient::KickTarget target, const QString &who, const Err
     return error.message.isEmpty() ? u"The server refused to kick %1."_s.arg(who) : error.message;
 }
 
+QString addUserRefused(const QString &user, const Error &error)
+{
+    switch (error.code) {
+    case ErrorCode::Forbidden:
+    case ErrorCode::Unauthorized:
+        return u"Only admins can add people."_s;
+    case ErrorCode::Conflict:
+        return u"There is already a user named “%1”."_s.arg(user);
+    default:
+        break;
+    }
+    return error.message.isEmpty() ? u"The server refused to add %1."_s.arg(user) : error.message;
+}
+
 } // namespace
 
 void ChatClient::watchAdmin()
@@ -529,6 +544,31 @@ void ChatClient::kick(KickTarget target, const QString &userOrSession, const QSt
         });
     if (!sent)
         Q_EMIT kickFailed(userOrSession, u"You are offline; kick again once connected."_s);
+}
+
+void ChatClient::addUser(const QString &user, const QString &password, const QString &display)
+{
+    AdminUserRequest add;
+    add.action = AdminUserAction::Add;
+    add.user = user.trimmed().toLower();
+    add.password = password;
+    add.display = display.trimmed();
+    if (!rules::isValidUserName(add.user)) {
+        Q_EMIT addUserFailed(add.user, u"A user name is 1 to 32 lower-case letters, digits, "
+                                       u"“_”, “.” or “-”."_s);
+        return;
+    }
+    const QString name = add.user;
+    const bool sent = m_connection->request(add, [this, name](const std::optional<Reply> &reply) {
+        if (!reply)
+            Q_EMIT addUserFailed(name, errortext::connectionLost());
+        else if (reply->error)
+            Q_EMIT addUserFailed(name, addUserRefused(name, *reply->error));
+        else
+            Q_EMIT userAdded(name);
+    });
+    if (!sent)
+        Q_EMIT addUserFailed(name, u"You are offline; add them again once connected."_s);
 }
 
 } // namespace confab::client

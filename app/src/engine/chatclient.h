@@ -142,6 +142,9 @@ public:
     /// `admin.kick` of every connection of a user, or of one session; `reason` (optional)
     /// is told to the kicked user. Answered once by kicked() or kickFailed().
     void kick(KickTarget target, const QString &userOrSession, const QString &reason = {});
+    /// `admin.user` add: a new account `user` with `password` (and a display name, optional).
+    /// Answered once by userAdded() or addUserFailed().
+    void addUser(const QString &user, const QString &password, const QString &display = {});
 
     // ---- parts ----
     Connection *connection() const { return m_connection; }
@@ -188,6 +191,10 @@ Q_SIGNALS:
     /// origin (see Connection::certificateChanged).
     void certificateChanged(const QUrl &url, const QByteArray &expectedSha256,
                             const QByteArray &actualSha256);
+    /// addUser() done: the account exists on the server.
+    void userAdded(const QString &user);
+    /// addUser() failed; `reason` is a sentence for the user.
+    void addUserFailed(const QString &user, const QString &reason);
 
 private:
     void onSignedIn(const HelloOk &hello);

@@ -71,6 +71,11 @@ bool HostSupervisor::start(const HostSettings &settings, const QString &dataDir,
     m_failureReason.clear();
     m_retry->reset();
     setPortNote(QString());
+    if (settings.port == 0) { // any free port: confabd picks it and says which
+        m_port = 0;
+        launch();
+        return true;
+    }
     m_port = findFreePort(settings.port);
     if (m_port == 0) {
         fail(u"No free port from %1 to %2"_s.arg(settings.port)
@@ -103,38 +108,6 @@ void HostSupervisor::stop()
     case State::Failed:
         return;
     }
-}
-
-bool HostSupervisor::ensureAdmin(const QString &confabctlPath, const QString &dataDir,
-                                 const QString &name, const QString &password, QString *error)
-{
-    QProcess ctl;
-    if (!m_options.environment.isEmpty())
-        ctl.setProcessEnvironment(m_options.environment);
-    ctl.setProcessChannelMode(QProcess::MergedChannels);
-    ctl.start(confabctlPath, {u"--data"_s, dataDir, u"user"_s, u"add"_s, name, u"--admin"_s,
-                              u"--password-stdin"_s});
-    auto failWith = [&](const QString &why) {
-        if (error)
-            *error = why;
-        return false;
-    };
-    if (!ctl.waitForStarted(10000))
-        return failWith(u"cannot run %1: %2"_s.arg(confabctlPath, ctl.errorString()));
-    ctl.write(password.toUtf8() + '\n');
-    ctl.closeWriteChannel();
-    if (!ctl.waitForFinished(60000)) {
-        ctl.kill();
-        ctl.waitForFinished(5000);
-        return failWith(u"confabctl did not finish making the admin account"_s);
-    }
-    const QString output = QString::fromUtf8(ctl.readAll()).trimmed();
-    if (ctl.exitStatus() == QProcess::NormalExit && ctl.exitCode() == 0)
-        return true;
-    if (output.contains(u"already exists"_s))
-        return true;
-    return failWith(output.isEmpty() ? u"confabctl failed (exit code %1)"_s.arg(ctl.exitCode())
-                                     : output);
 }
 
 int HostSupervisor::secondsToRetry() const
@@ -171,15 +144,19 @@ QStringList HostSupervisor::addresses() const
 
 void HostSupervisor::launch()
 {
-    // Something else may have taken the port while the server was down.
-    const int free = findFreePort(m_port);
-    if (free == 0) {
-        fail(u"No free port from %1 to %2"_s.arg(m_port).arg(m_port + m_options.portSearchRange));
-        return;
-    }
-    if (free != m_port) {
-        m_port = free;
-        setPortNote(u"%1 was taken; hosting on %2"_s.arg(m_settings.port).arg(m_port));
+    // Something else may have taken the port while the server was down. (Port 0 before
+    // the first start: confabd picks one and says which.)
+    if (m_port != 0) {
+        const int free = findFreePort(m_port);
+        if (free == 0) {
+            fail(u"No free port from %1 to %2"_s.arg(m_port).arg(m_port +
+                                                                 m_options.portSearchRange));
+            return;
+        }
+        if (free != m_port) {
+            m_port = free;
+            setPortNote(u"%1 was taken; hosting on %2"_s.arg(m_settings.port).arg(m_port));
+        }
     }
     m_stdout.clear();
     m_stderr.clear();
@@ -229,6 +206,7 @@ void HostSupervisor::onReadyStdout()
         m_stdout.remove(0, newline + 1);
         if (const auto match = listening.match(line); match.hasMatch()) {
             m_url = QUrl(match.captured(1));
+            m_port = m_url.port(); // the one confabd chose when asked for port 0
             Q_EMIT urlChanged(m_url);
         } else if (const auto match = fingerprint.match(line); match.hasMatch()) {
             m_fingerprint = match.captured(1);

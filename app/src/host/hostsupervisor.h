@@ -10,7 +10,8 @@
 //   (127.0.0.1 for LocalOnly, 0.0.0.0 plus --tls-self-signed for Network, --open-registration
 //   when Open). The configured port is tried first; when something else holds it (a probe
 //   with QTcpServer, or confabd exiting with "cannot listen on"), the next free port is used
-//   and portNote() says so ("8765 was taken; hosting on 8766").
+//   and portNote() says so ("8765 was taken; hosting on 8766"). Port 0: confabd picks a
+//   free one; port() is known from Running on, and kept across restarts.
 // - States: Stopped -> Starting -> Running (the `listening on` line came: url(), and for
 //   wss:// fingerprint()). A process that dies without stop() is restarted after a backoff
 //   delay (Restarting, secondsToRetry()) with a notice(); the port stays the same unless
@@ -21,10 +22,9 @@
 //   stopTimeoutMs, then SIGKILL: Stopping -> Stopped. A waiting restart is cancelled.
 // - addresses(): in Network scope ws(s)://ADDR:PORT/ws for every non-loopback address of
 //   every up interface; in LocalOnly scope the loopback URL. Empty unless Running.
-// - ensureAdmin() makes the host's admin account with confabctl (blocking; call it before
-//   start(), while no server holds the database).
-// - Destruction kills a server still running (the process is a child, not detached);
-//   Options::outliveApp is reserved for the tray mode where the server outlives the window.
+// - Destruction stops a server still running as stop() does, but waiting (SIGTERM, then
+//   SIGKILL after 5 s): the server is a child process and ends with the app. It outlives
+//   the window, not the app: the app keeps running in the tray while it hosts.
 
 #include "backoff.h"
 #include "hostsettings.h"
@@ -60,9 +60,6 @@ public:
         int stopTimeoutMs = 10000;
         /// How many ports after the configured one are tried.
         int portSearchRange = 100;
-        /// Reserved for the tray mode (the server outlives the window); not implemented:
-        /// the server is always a child process that ends with this object.
-        bool outliveApp = false;
     };
 
     explicit HostSupervisor(QObject *parent = nullptr);
@@ -74,11 +71,6 @@ public:
     bool start(const HostSettings &settings, const QString &dataDir, const QString &confabdPath);
     /// Stops the server (see contract); no-op when Stopped or Failed.
     void stop();
-
-    /// `confabctl --data DIR user add NAME --admin --password-stdin`. True when the account
-    /// was made or already exists (its password is then left alone); false with the reason.
-    bool ensureAdmin(const QString &confabctlPath, const QString &dataDir, const QString &name,
-                     const QString &password, QString *error = nullptr);
 
     State state() const { return m_state; }
     QUrl url() const { return m_url; }
