@@ -73,6 +73,7 @@ AppContext::AppContext(const LaunchOptions &options, QObject *parent)
     if (!m_client->start(&error))
         qCWarning(lcUi) << "cannot open the local database:" << error;
     m_host = new HostController(m_client, m_launch.dataDir, this);
+    m_discovered = new client::DiscoveredServersModel(this);
     if (!m_launch.trustedSha256.isEmpty())
         m_client->trustCertificate(m_launch.serverUrl, m_launch.trustedSha256);
 
@@ -269,6 +270,18 @@ void AppContext::signOut()
 void AppContext::retryNow()
 {
     m_client->retryNow();
+}
+
+void AppContext::trustPendingCertificate()
+{
+    setSignInError({});
+    m_client->trustPendingCertificate();
+}
+
+void AppContext::cancelCertificate()
+{
+    m_client->connectionStatus()->clearCertificate();
+    setSignInError({});
 }
 
 bool AppContext::send(const QString &text)

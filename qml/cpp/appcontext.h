@@ -77,6 +77,9 @@ class AppContext : public QObject
     Q_PROPERTY(confab::client::MessageModel *messages READ messages NOTIFY currentChannelChanged)
     Q_PROPERTY(confab::client::MemberModel *members READ members NOTIFY currentChannelChanged)
     Q_PROPERTY(QStringList typingUsers READ typingUsers NOTIFY typingUsersChanged)
+    /// Servers announced on the local network (browsing starts with start()).
+    Q_PROPERTY(
+        confab::client::DiscoveredServersModel *discoveredServers READ discoveredServers CONSTANT)
     /// Hosting a server from this app (issue 12).
     Q_PROPERTY(confab::ui::HostController *host READ host CONSTANT)
 public:
@@ -107,10 +110,16 @@ public:
     client::MemberModel *members() const;
     QStringList typingUsers() const;
     HostController *host() const { return m_host; }
+    client::DiscoveredServersModel *discoveredServers() const { return m_discovered; }
 
     Q_INVOKABLE void signIn(const QString &serverUrl, const QString &user, const QString &password);
     Q_INVOKABLE void signOut();
     Q_INVOKABLE void retryNow();
+    /// Trusts the certificate the connection stopped on (ConnectionStatus.pendingFingerprint)
+    /// for that server, and connects again.
+    Q_INVOKABLE void trustPendingCertificate();
+    /// Gives up on the server whose certificate was refused: back to a quiet sign-in page.
+    Q_INVOKABLE void cancelCertificate();
     /// Sends `text` to the current channel (trimmed; nothing when empty).
     Q_INVOKABLE bool send(const QString &text);
     Q_INVOKABLE void retry(const QString &cid);
@@ -168,6 +177,7 @@ private:
     LaunchOptions m_launch;
     confab::client::ChatClient *m_client;
     HostController *m_host;
+    client::DiscoveredServersModel *m_discovered;
     QPointer<confab::client::MessageModel> m_messages;
     QPointer<confab::client::MemberModel> m_members;
     QString m_current;

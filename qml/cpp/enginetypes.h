@@ -11,6 +11,7 @@
 #include "channellistmodel.h"
 #include "connection.h"
 #include "connectionstatus.h"
+#include "discoveredserversmodel.h"
 #include "membermodel.h"
 #include "messagemodel.h"
 
@@ -72,6 +73,14 @@ struct AdminStatsForeign
     QML_FOREIGN(confab::client::AdminStats)
     QML_NAMED_ELEMENT(AdminStats)
     QML_UNCREATABLE("Read AppContext.adminStats.")
+};
+
+struct DiscoveredServersModelForeign
+{
+    Q_GADGET
+    QML_FOREIGN(confab::client::DiscoveredServersModel)
+    QML_NAMED_ELEMENT(DiscoveredServersModel)
+    QML_UNCREATABLE("Read AppContext.discoveredServers.")
 };
 
 } // namespace confab::ui

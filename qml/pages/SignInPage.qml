@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Sign-in: server URL, user name and password; the engine's sentence when it fails.
+// Sign-in: the servers found on the local network (choosing one fills in the URL), server
+// URL, user name and password; the engine's sentence when it fails, and the certificate
+// question of a self-signed server (trust on first use) or its refusal when it changed.
 import QtQuick
 import Confab.Ui
 import QtQuick.Controls
@@ -10,7 +12,12 @@ Rectangle {
 
     signal hostRequested()
 
+    readonly property var status: AppContext.status
+    readonly property bool askingTrust: status.pendingFingerprint.length > 0 && !status.certificateChanged
+
     color: Theme.surface
+    Component.onCompleted: AppContext.discoveredServers.start()
+    Component.onDestruction: AppContext.discoveredServers.stop()
 
     function submit() {
         AppContext.signIn(serverField.text, userField.text, passwordField.text)
@@ -44,6 +51,78 @@ Rectangle {
                 Layout.bottomMargin: Theme.spacingLarge
             }
 
+            Label { text: qsTr("On your network"); color: Theme.text; font.pixelSize: Theme.fontSizeSmall + 1; font.bold: true }
+            Label {
+                objectName: "discoveryStatus"
+                visible: AppContext.discoveredServers.count === 0
+                text: AppContext.discoveredServers.statusText
+                color: Theme.textMuted
+                font.pixelSize: Theme.fontSizeSmall + 1
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+                Layout.bottomMargin: Theme.spacing
+            }
+            ListView {
+                id: discoveredList
+                objectName: "discoveredServers"
+                visible: count > 0
+                model: AppContext.discoveredServers
+                interactive: contentHeight > height
+                clip: true
+                Layout.fillWidth: true
+                Layout.preferredHeight: Math.min(contentHeight, 3 * 46)
+                Layout.bottomMargin: Theme.spacing
+                Accessible.name: qsTr("Servers on your network")
+                delegate: ItemDelegate {
+                    id: serverRow
+                    required property string name
+                    required property string host
+                    required property string url
+                    required property bool encrypted
+                    width: ListView.view.width
+                    height: 46
+                    highlighted: serverField.text === url
+                    Accessible.name: qsTr("%1 at %2%3").arg(name).arg(host)
+                                     .arg(encrypted ? qsTr(", encrypted") : "")
+                    onClicked: {
+                        serverField.text = url
+                        userField.forceActiveFocus()
+                    }
+                    background: Rectangle {
+                        radius: Theme.radius
+                        color: serverRow.highlighted ? Theme.hover
+                             : serverRow.hovered ? Theme.surface : "transparent"
+                        border.color: serverRow.highlighted ? Theme.accent : "transparent"
+                    }
+                    contentItem: RowLayout {
+                        spacing: Theme.spacing
+                        ColumnLayout {
+                            spacing: 0
+                            Layout.fillWidth: true
+                            Label {
+                                text: serverRow.name
+                                color: Theme.text
+                                font.bold: true
+                                elide: Text.ElideRight
+                                Layout.fillWidth: true
+                            }
+                            Label {
+                                text: serverRow.host
+                                color: Theme.textMuted
+                                font.pixelSize: Theme.fontSizeSmall + 1
+                                elide: Text.ElideRight
+                                Layout.fillWidth: true
+                            }
+                        }
+                        Label {
+                            text: serverRow.encrypted ? qsTr("encrypted") : qsTr("not encrypted")
+                            color: serverRow.encrypted ? Theme.online : Theme.warning
+                            font.pixelSize: Theme.fontSizeSmall + 1
+                        }
+                    }
+                }
+            }
+
             Label { text: qsTr("Server"); color: Theme.text; font.pixelSize: Theme.fontSizeSmall + 1; font.bold: true }
             TextField {
                 id: serverField
@@ -75,10 +154,57 @@ Rectangle {
                 Component.onCompleted: if (userField.text.length > 0) forceActiveFocus()
             }
 
+            // ---- A self-signed certificate: trust on first use, like SSH ----
+            Rectangle {
+                objectName: "trustBox"
+                visible: root.askingTrust
+                Layout.fillWidth: true
+                Layout.topMargin: Theme.spacing
+                implicitHeight: trustColumn.implicitHeight + 2 * Theme.spacing * 1.5
+                radius: Theme.radius
+                color: Theme.warningSurface
+                ColumnLayout {
+                    id: trustColumn
+                    anchors.fill: parent
+                    anchors.margins: Theme.spacing * 1.5
+                    spacing: Theme.spacing
+                    Label {
+                        text: qsTr("First connection to %1. Its certificate is its own (no "
+                                   + "authority vouches for it). Ask the host whether their page "
+                                   + "shows this fingerprint:").arg(root.status.certificateUrl.toString())
+                        color: Theme.text
+                        wrapMode: Text.Wrap
+                        Layout.fillWidth: true
+                    }
+                    Label {
+                        objectName: "pendingFingerprint"
+                        text: root.status.pendingFingerprint
+                        font.family: "monospace"
+                        font.pixelSize: Theme.fontSizeSmall + 1
+                        color: Theme.text
+                        wrapMode: Text.WrapAnywhere
+                        Layout.fillWidth: true
+                    }
+                    RowLayout {
+                        spacing: Theme.spacing
+                        AccentButton {
+                            objectName: "trustButton"
+                            text: qsTr("It matches: trust and connect")
+                            onClicked: AppContext.trustPendingCertificate()
+                        }
+                        Button {
+                            text: qsTr("Cancel")
+                            flat: true
+                            onClicked: AppContext.cancelCertificate()
+                        }
+                    }
+                }
+            }
+
             Label {
                 objectName: "signInError"
                 text: AppContext.signInError
-                visible: text.length > 0
+                visible: text.length > 0 && !root.askingTrust
                 color: Theme.danger
                 wrapMode: Text.Wrap
                 font.pixelSize: Theme.fontSize - 1

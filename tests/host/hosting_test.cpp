@@ -5,8 +5,10 @@
 // and typing; the host quits (everyone is told, nothing is left running or listening) and
 // comes back (what was written meanwhile arrives once); the server process is killed under
 // the app (it is restarted, nothing acknowledged is lost); and the hosted folder is then
-// served by confabd itself with the whole history and the same seqs.
+// served by confabd itself with the whole history and the same seqs. Where an Avahi daemon
+// can run (a private one, tests/support/avahisandbox), a hosting app is found by browsing.
 
+#include "avahisandbox.h"
 #include "confabprocess.h"
 #include "fastclientoptions.h"
 #include "hostingapp.h"
@@ -14,7 +16,9 @@
 
 #include "chatclient.h"
 #include "connectionstatus.h"
+#include "discoveredserversmodel.h"
 #include "errortext.h"
+#include "fingerprint.h"
 #include "membermodel.h"
 #include "messagemodel.h"
 #include "typingboard.h"
@@ -26,6 +30,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUuid>
 
 #include <gtest/gtest.h>
 
@@ -244,4 +249,48 @@ TEST_F(HostingTest, KilledServerIsRestartedByTheAppAndTheFolderThenServesFromCon
         stored.insert(cid, seq);
     }
     EXPECT_EQ(stored, seqOf);
+}
+
+TEST_F(HostingTest, HostingAppIsFoundOnTheNetworkWithinFiveSeconds)
+{
+    confab::test::AvahiSandbox::usePrivateSystemBus(); // the app inherits it
+    confab::test::AvahiSandbox avahi;
+    if (!avahi.start()) {
+        const QString why = u"discovery NOT exercised: "_s + avahi.whyNot();
+        std::printf("%s\n", qPrintable(why));
+        GTEST_SKIP() << qPrintable(why);
+    }
+    const QString name = u"Team %1"_s.arg(QUuid::createUuid().toString(QUuid::Id128).left(8));
+    HostingApp host(path(u"host-app"_s));
+    QString error;
+    ASSERT_TRUE(host.start(u"0.0.0.0:0"_s, name, &error)) << error.toStdString();
+    const QByteArray sha256 = hostedCertificateSha256(host.serverDataDir());
+
+    DiscoveredServersModel found;
+    found.start();
+    auto rowOf = [&] {
+        for (int row = 0; row < found.rowCount(); ++row) {
+            if (found.index(row).data(DiscoveredServersModel::NameRole).toString() == name)
+                return row;
+        }
+        return -1;
+    };
+    ASSERT_TRUE(QTest::qWaitFor([&] { return rowOf() >= 0; }, 5000))
+        << "not listed within 5 s; " << found.statusText().toStdString() << "\n"
+        << avahi.avahiOutput().right(1500).toStdString();
+    const QModelIndex row = found.index(rowOf());
+    EXPECT_TRUE(row.data(DiscoveredServersModel::EncryptedRole).toBool());
+    EXPECT_EQ(row.data(DiscoveredServersModel::PortRole).toInt(), host.url().port());
+    EXPECT_EQ(row.data(DiscoveredServersModel::FingerprintRole).toString(),
+              fingerprintText(sha256));
+    const QUrl listed(row.data(DiscoveredServersModel::UrlRole).toString());
+    EXPECT_EQ(listed.scheme(), u"wss"_s);
+    EXPECT_EQ(listed.port(), host.url().port());
+    std::printf("discovery exercised: %s found at %s\n", qPrintable(name),
+                qPrintable(listed.toString()));
+
+    // Stopping hosting withdraws the announcement.
+    ASSERT_EQ(host.terminate(), 0);
+    EXPECT_TRUE(QTest::qWaitFor([&] { return rowOf() < 0; }, 5000))
+        << "still listed after the host stopped";
 }

@@ -4,10 +4,12 @@
 #include "chatclient.h"
 #include "connection.h"
 #include "fingerprint.h"
+#include "serviceannouncer.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QHostInfo>
 #include <QStandardPaths>
 
 using namespace Qt::StringLiterals;
@@ -42,6 +44,7 @@ HostSession::HostSession(ChatClient *client, const QString &appDataDir, Tools to
     , m_options(options)
     , m_supervisor(new HostSupervisor(std::move(options), this))
     , m_account(new HostAccount(this))
+    , m_announcer(new ServiceAnnouncer(this))
 {
     connect(m_account, &HostAccount::finished, this, &HostSession::onAccountReady);
     connect(m_supervisor, &HostSupervisor::stateChanged, this, &HostSession::onStateChanged);
@@ -139,12 +142,24 @@ void HostSession::onStateChanged(HostSupervisor::State state)
     using State = HostSupervisor::State;
     if (state == State::Running) {
         setProblem({});
+        if (m_settings.scope == HostSettings::Scope::Network)
+            m_announcer->announce({displayName(), quint16(m_supervisor->port()),
+                                   m_supervisor->url().scheme() == u"wss"_s,
+                                   m_supervisor->fingerprint()});
         signInAsHost();
         Q_EMIT running(localUrl());
-    } else if (state == State::Failed) {
-        setProblem(m_supervisor->failureReason());
+    } else {
+        m_announcer->withdraw();
+        if (state == State::Failed)
+            setProblem(m_supervisor->failureReason());
     }
     Q_EMIT activeChanged();
+}
+
+QString HostSession::displayName() const
+{
+    const QString name = m_settings.serverName.trimmed();
+    return name.isEmpty() ? tr("Confab on %1").arg(QHostInfo::localHostName()) : name;
 }
 
 void HostSession::signInAsHost()

@@ -18,6 +18,10 @@
 //   failed, no confabd found); empty while all is well. notice() relays the supervisor's.
 // - stop() stops the server (`bye shutdown` to everyone); the app stays signed in and
 //   reconnects when the server runs again.
+// - While the server runs on the network it is announced over DNS-SD (`_confab._tcp`, with
+//   its name, the port it got, tls=1 and the fingerprint); the announcement is withdrawn
+//   when it stops. Without an Avahi daemon nothing is announced and hosting goes on
+//   (announcer()->errorString() says why).
 // - findTools(): confabd and confabctl from $CONFAB_CONFABD / $CONFAB_CONFABCTL, else beside
 //   the app's binary, else ../server (the build tree), else on $PATH.
 
@@ -31,6 +35,7 @@
 namespace confab::client {
 
 class ChatClient;
+class ServiceAnnouncer;
 
 class HostSession : public QObject
 {
@@ -61,6 +66,9 @@ public:
     bool isActive() const;
 
     HostSupervisor *supervisor() const { return m_supervisor; }
+    ServiceAnnouncer *announcer() const { return m_announcer; }
+    /// The name others see: the settings' name, else "Confab on HOSTNAME".
+    QString displayName() const;
     /// The URL this app signs in with: the loopback address and the hosted port.
     QUrl localUrl() const;
     /// The URL to give others: the first network address (the loopback one when local only).
@@ -87,6 +95,7 @@ private:
     HostSupervisor::Options m_options;
     HostSupervisor *m_supervisor;
     HostAccount *m_account;
+    ServiceAnnouncer *m_announcer;
     HostSettings m_settings;
     HostCredentials m_credentials;
     bool m_preparing = false; ///< the account is being made; the server starts after
