@@ -4,11 +4,18 @@
 # Data stays between runs (in ${XDG_DATA_HOME:-~/.local/share}/confab).
 #   ./run.sh            the server and the desktop app signed in to it (only the server without a display)
 #   ./run.sh --server   only the server
+#   ./run.sh --host     the desktop app hosting its own server (the built-in server;
+#                       its data in ~/.local/share/confab-desktop/server)
 set -euo pipefail
 cd "$(dirname "$0")"
 source packaging/deps.sh
 confab_install_packages "${CONFAB_BUILD_PACKAGES[@]}"
 confab_build build
+
+if [ "${1:-}" = --host ]; then
+    shift
+    exec build/app/confab --host "$@"
+fi
 
 data_dir="${CONFAB_DATA:-${XDG_DATA_HOME:-$HOME/.local/share}/confab}"
 config_dir="${XDG_CONFIG_HOME:-$HOME/.config}/confab"

@@ -266,6 +266,8 @@ Rectangle {
                 Button {
                     objectName: "addPersonButton"
                     text: qsTr("Add a person…")
+                    Layout.leftMargin: Theme.spacingLarge
+                    Layout.rightMargin: Theme.spacingLarge
                     Accessible.name: qsTr("Add a person to the server")
                     onClicked: inviteDialog.ask()
                 }

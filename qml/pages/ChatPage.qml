@@ -64,6 +64,7 @@ Rectangle {
                         Menu {
                             id: accountMenu
                             y: menuButton.height
+                            width: 300
                             MenuItem {
                                 text: qsTr("Admin: users and connections")
                                 visible: AppContext.admin

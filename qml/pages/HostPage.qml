@@ -181,7 +181,8 @@ Rectangle {
                         Label {
                             objectName: "hostFingerprint"
                             visible: root.host.running && root.host.fingerprint.length > 0
-                            text: root.host.fingerprint
+                            text: root.host.fingerprint.substring(0, 47) + "\n"
+                                  + root.host.fingerprint.substring(48)
                             font.family: "monospace"
                             font.pixelSize: Theme.fontSizeSmall + 1
                             color: Theme.text

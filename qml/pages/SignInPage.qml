@@ -23,221 +23,239 @@ Rectangle {
         AppContext.signIn(serverField.text, userField.text, passwordField.text)
     }
 
-    Rectangle {
-        id: card
-        anchors.centerIn: parent
-        width: Math.min(400, root.width - 2 * Theme.spacingLarge)
-        height: form.implicitHeight + 2 * 32
-        radius: 10
-        color: Theme.background
-        border.color: Theme.border
+    // Scrolls when the card is taller than the window (a small window, a long server list).
+    Flickable {
+        id: flick
+        anchors.fill: parent
+        contentWidth: width
+        contentHeight: Math.max(height, card.height + 2 * Theme.spacingLarge)
+        boundsBehavior: Flickable.StopAtBounds
+        ScrollBar.vertical: ScrollBar {}
 
-        ColumnLayout {
-            id: form
-            anchors.fill: parent
-            anchors.margins: 32
-            spacing: Theme.spacing
+        Rectangle {
+            id: card
+            x: (flick.width - width) / 2
+            y: Math.max(Theme.spacingLarge, (flick.height - height) / 2)
+            width: Math.min(460, root.width - 2 * Theme.spacingLarge)
+            height: form.implicitHeight + 2 * 32
+            radius: 10
+            color: Theme.background
+            border.color: Theme.border
 
-            Label {
-                text: qsTr("Confab")
-                color: Theme.text
-                font.pixelSize: Theme.fontSizeTitle
-                font.bold: true
-            }
-            Label {
-                text: qsTr("Sign in to your server")
-                color: Theme.textMuted
-                font.pixelSize: Theme.fontSize
-                Layout.bottomMargin: Theme.spacingLarge
-            }
+            ColumnLayout {
+                id: form
+                anchors.fill: parent
+                anchors.margins: 32
+                spacing: Theme.spacing
 
-            Label { text: qsTr("On your network"); color: Theme.text; font.pixelSize: Theme.fontSizeSmall + 1; font.bold: true }
-            Label {
-                objectName: "discoveryStatus"
-                visible: AppContext.discoveredServers.count === 0
-                text: AppContext.discoveredServers.statusText
-                color: Theme.textMuted
-                font.pixelSize: Theme.fontSizeSmall + 1
-                wrapMode: Text.Wrap
-                Layout.fillWidth: true
-                Layout.bottomMargin: Theme.spacing
-            }
-            ListView {
-                id: discoveredList
-                objectName: "discoveredServers"
-                visible: count > 0
-                model: AppContext.discoveredServers
-                interactive: contentHeight > height
-                clip: true
-                Layout.fillWidth: true
-                Layout.preferredHeight: Math.min(contentHeight, 3 * 46)
-                Layout.bottomMargin: Theme.spacing
-                Accessible.name: qsTr("Servers on your network")
-                delegate: ItemDelegate {
-                    id: serverRow
-                    required property string name
-                    required property string host
-                    required property string url
-                    required property bool encrypted
-                    width: ListView.view.width
-                    height: 46
-                    highlighted: serverField.text === url
-                    Accessible.name: qsTr("%1 at %2%3").arg(name).arg(host)
-                                     .arg(encrypted ? qsTr(", encrypted") : "")
-                    onClicked: {
-                        serverField.text = url
-                        userField.forceActiveFocus()
-                    }
-                    background: Rectangle {
-                        radius: Theme.radius
-                        color: serverRow.highlighted ? Theme.hover
-                             : serverRow.hovered ? Theme.surface : "transparent"
-                        border.color: serverRow.highlighted ? Theme.accent : "transparent"
-                    }
-                    contentItem: RowLayout {
-                        spacing: Theme.spacing
-                        ColumnLayout {
-                            spacing: 0
-                            Layout.fillWidth: true
-                            Label {
-                                text: serverRow.name
-                                color: Theme.text
-                                font.bold: true
-                                elide: Text.ElideRight
+                Label {
+                    text: qsTr("Confab")
+                    color: Theme.text
+                    font.pixelSize: Theme.fontSizeTitle
+                    font.bold: true
+                }
+                Label {
+                    text: qsTr("Sign in to your server")
+                    color: Theme.textMuted
+                    font.pixelSize: Theme.fontSize
+                    Layout.bottomMargin: Theme.spacingLarge
+                }
+
+                Label { text: qsTr("On your network"); color: Theme.text; font.pixelSize: Theme.fontSizeSmall + 1; font.bold: true }
+                Label {
+                    objectName: "discoveryStatus"
+                    visible: AppContext.discoveredServers.count === 0
+                    text: AppContext.discoveredServers.statusText
+                    color: Theme.textMuted
+                    font.pixelSize: Theme.fontSizeSmall + 1
+                    wrapMode: Text.Wrap
+                    Layout.fillWidth: true
+                    Layout.bottomMargin: Theme.spacing
+                }
+                ListView {
+                    id: discoveredList
+                    objectName: "discoveredServers"
+                    visible: count > 0
+                    model: AppContext.discoveredServers
+                    interactive: contentHeight > height
+                    clip: true
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: Math.min(contentHeight, 3 * 46)
+                    Layout.bottomMargin: Theme.spacing
+                    Accessible.name: qsTr("Servers on your network")
+                    delegate: ItemDelegate {
+                        id: serverRow
+                        required property string name
+                        required property string host
+                        required property string address
+                        required property int port
+                        required property string url
+                        required property bool encrypted
+                        width: ListView.view.width
+                        height: 46
+                        highlighted: serverField.text === url
+                        Accessible.name: qsTr("%1 at %2%3").arg(name).arg(host)
+                                         .arg(encrypted ? qsTr(", encrypted") : "")
+                        onClicked: {
+                            serverField.text = url
+                            userField.forceActiveFocus()
+                        }
+                        background: Rectangle {
+                            radius: Theme.radius
+                            color: serverRow.highlighted ? Theme.hover
+                                 : serverRow.hovered ? Theme.surface : "transparent"
+                            border.color: serverRow.highlighted ? Theme.accent : "transparent"
+                        }
+                        contentItem: RowLayout {
+                            spacing: Theme.spacing
+                            ColumnLayout {
+                                spacing: 0
                                 Layout.fillWidth: true
+                                Label {
+                                    text: serverRow.name
+                                    color: Theme.text
+                                    font.bold: true
+                                    elide: Text.ElideRight
+                                    Layout.fillWidth: true
+                                }
+                                Label {
+                                    text: qsTr("%1 · %2:%3").arg(serverRow.host).arg(serverRow.address)
+                                          .arg(serverRow.port)
+                                    color: Theme.textMuted
+                                    font.pixelSize: Theme.fontSizeSmall + 1
+                                    elide: Text.ElideRight
+                                    Layout.fillWidth: true
+                                }
                             }
                             Label {
-                                text: serverRow.host
-                                color: Theme.textMuted
+                                text: serverRow.encrypted ? qsTr("encrypted") : qsTr("not encrypted")
+                                color: serverRow.encrypted ? Theme.online : Theme.warning
                                 font.pixelSize: Theme.fontSizeSmall + 1
-                                elide: Text.ElideRight
-                                Layout.fillWidth: true
                             }
+                        }
+                    }
+                }
+
+                Label { text: qsTr("Server"); color: Theme.text; font.pixelSize: Theme.fontSizeSmall + 1; font.bold: true }
+                TextField {
+                    id: serverField
+                    objectName: "serverField"
+                    text: AppContext.defaultServerUrl
+                    placeholderText: "wss://chat.example.org/ws"
+                    selectByMouse: true
+                    Layout.fillWidth: true
+                    Layout.bottomMargin: Theme.spacing
+                }
+                Label { text: qsTr("User name"); color: Theme.text; font.pixelSize: Theme.fontSizeSmall + 1; font.bold: true }
+                TextField {
+                    id: userField
+                    objectName: "userField"
+                    text: AppContext.defaultUser
+                    selectByMouse: true
+                    Layout.fillWidth: true
+                    Layout.bottomMargin: Theme.spacing
+                    onAccepted: passwordField.forceActiveFocus()
+                    Component.onCompleted: if (text.length === 0) forceActiveFocus()
+                }
+                Label { text: qsTr("Password"); color: Theme.text; font.pixelSize: Theme.fontSizeSmall + 1; font.bold: true }
+                TextField {
+                    id: passwordField
+                    objectName: "passwordField"
+                    echoMode: TextInput.Password
+                    Layout.fillWidth: true
+                    onAccepted: root.submit()
+                    Component.onCompleted: if (userField.text.length > 0) forceActiveFocus()
+                }
+
+                // ---- A self-signed certificate: trust on first use, like SSH ----
+                Rectangle {
+                    objectName: "trustBox"
+                    visible: root.askingTrust
+                    Layout.fillWidth: true
+                    Layout.topMargin: Theme.spacing
+                    implicitHeight: trustColumn.implicitHeight + 2 * Theme.spacing * 1.5
+                    radius: Theme.radius
+                    color: Theme.warningSurface
+                    ColumnLayout {
+                        id: trustColumn
+                        anchors.fill: parent
+                        anchors.margins: Theme.spacing * 1.5
+                        spacing: Theme.spacing
+                        Label {
+                            text: qsTr("First connection to %1. Its certificate is its own (no "
+                                       + "authority vouches for it). Ask the host whether their page "
+                                       + "shows this fingerprint:").arg(root.status.certificateUrl.toString()
+                                             .replace(/^wss?:\/\//, "").replace(/\/.*$/, ""))
+                            color: Theme.text
+                            wrapMode: Text.Wrap
+                            Layout.fillWidth: true
                         }
                         Label {
-                            text: serverRow.encrypted ? qsTr("encrypted") : qsTr("not encrypted")
-                            color: serverRow.encrypted ? Theme.online : Theme.warning
+                            objectName: "pendingFingerprint"
+                            // Two lines of 16 bytes, easier to compare than one wrapped anywhere.
+                            text: root.status.pendingFingerprint.substring(0, 47) + "\n"
+                                  + root.status.pendingFingerprint.substring(48)
+                            font.family: "monospace"
                             font.pixelSize: Theme.fontSizeSmall + 1
+                            color: Theme.text
+                            wrapMode: Text.WrapAnywhere
+                            Layout.fillWidth: true
+                        }
+                        RowLayout {
+                            spacing: Theme.spacing
+                            AccentButton {
+                                objectName: "trustButton"
+                                text: qsTr("Trust and connect")
+                                Accessible.name: qsTr("The fingerprint matches: trust it and connect")
+                                onClicked: AppContext.trustPendingCertificate()
+                            }
+                            Button {
+                                text: qsTr("Cancel")
+                                flat: true
+                                onClicked: AppContext.cancelCertificate()
+                            }
                         }
                     }
                 }
-            }
 
-            Label { text: qsTr("Server"); color: Theme.text; font.pixelSize: Theme.fontSizeSmall + 1; font.bold: true }
-            TextField {
-                id: serverField
-                objectName: "serverField"
-                text: AppContext.defaultServerUrl
-                placeholderText: "wss://chat.example.org/ws"
-                selectByMouse: true
-                Layout.fillWidth: true
-                Layout.bottomMargin: Theme.spacing
-            }
-            Label { text: qsTr("User name"); color: Theme.text; font.pixelSize: Theme.fontSizeSmall + 1; font.bold: true }
-            TextField {
-                id: userField
-                objectName: "userField"
-                text: AppContext.defaultUser
-                selectByMouse: true
-                Layout.fillWidth: true
-                Layout.bottomMargin: Theme.spacing
-                onAccepted: passwordField.forceActiveFocus()
-                Component.onCompleted: if (text.length === 0) forceActiveFocus()
-            }
-            Label { text: qsTr("Password"); color: Theme.text; font.pixelSize: Theme.fontSizeSmall + 1; font.bold: true }
-            TextField {
-                id: passwordField
-                objectName: "passwordField"
-                echoMode: TextInput.Password
-                Layout.fillWidth: true
-                onAccepted: root.submit()
-                Component.onCompleted: if (userField.text.length > 0) forceActiveFocus()
-            }
+                Label {
+                    objectName: "signInError"
+                    text: AppContext.signInError
+                    visible: text.length > 0 && !root.askingTrust
+                    color: Theme.danger
+                    wrapMode: Text.Wrap
+                    font.pixelSize: Theme.fontSize - 1
+                    Layout.fillWidth: true
+                    Layout.topMargin: Theme.spacing
+                }
 
-            // ---- A self-signed certificate: trust on first use, like SSH ----
-            Rectangle {
-                objectName: "trustBox"
-                visible: root.askingTrust
-                Layout.fillWidth: true
-                Layout.topMargin: Theme.spacing
-                implicitHeight: trustColumn.implicitHeight + 2 * Theme.spacing * 1.5
-                radius: Theme.radius
-                color: Theme.warningSurface
-                ColumnLayout {
-                    id: trustColumn
-                    anchors.fill: parent
-                    anchors.margins: Theme.spacing * 1.5
+                AccentButton {
+                    objectName: "signInButton"
+                    text: AppContext.busy ? qsTr("Signing in…") : qsTr("Sign in")
+                    enabled: !AppContext.busy && userField.text.length > 0
+                             && passwordField.text.length > 0
+                    Layout.fillWidth: true
+                    Layout.topMargin: Theme.spacingLarge
+                    Layout.preferredHeight: 40
+                    onClicked: root.submit()
+                }
+
+                RowLayout {
+                    Layout.fillWidth: true
+                    Layout.topMargin: Theme.spacingLarge
                     spacing: Theme.spacing
-                    Label {
-                        text: qsTr("First connection to %1. Its certificate is its own (no "
-                                   + "authority vouches for it). Ask the host whether their page "
-                                   + "shows this fingerprint:").arg(root.status.certificateUrl.toString())
-                        color: Theme.text
-                        wrapMode: Text.Wrap
-                        Layout.fillWidth: true
-                    }
-                    Label {
-                        objectName: "pendingFingerprint"
-                        text: root.status.pendingFingerprint
-                        font.family: "monospace"
-                        font.pixelSize: Theme.fontSizeSmall + 1
-                        color: Theme.text
-                        wrapMode: Text.WrapAnywhere
-                        Layout.fillWidth: true
-                    }
-                    RowLayout {
-                        spacing: Theme.spacing
-                        AccentButton {
-                            objectName: "trustButton"
-                            text: qsTr("It matches: trust and connect")
-                            onClicked: AppContext.trustPendingCertificate()
-                        }
-                        Button {
-                            text: qsTr("Cancel")
-                            flat: true
-                            onClicked: AppContext.cancelCertificate()
-                        }
-                    }
+                    Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
+                    Label { text: qsTr("or"); color: Theme.textMuted }
+                    Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
                 }
-            }
-
-            Label {
-                objectName: "signInError"
-                text: AppContext.signInError
-                visible: text.length > 0 && !root.askingTrust
-                color: Theme.danger
-                wrapMode: Text.Wrap
-                font.pixelSize: Theme.fontSize - 1
-                Layout.fillWidth: true
-                Layout.topMargin: Theme.spacing
-            }
-
-            AccentButton {
-                objectName: "signInButton"
-                text: AppContext.busy ? qsTr("Signing in…") : qsTr("Sign in")
-                enabled: !AppContext.busy && userField.text.length > 0
-                         && passwordField.text.length > 0
-                Layout.fillWidth: true
-                Layout.topMargin: Theme.spacingLarge
-                Layout.preferredHeight: 40
-                onClicked: root.submit()
-            }
-
-            RowLayout {
-                Layout.fillWidth: true
-                Layout.topMargin: Theme.spacingLarge
-                spacing: Theme.spacing
-                Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
-                Label { text: qsTr("or"); color: Theme.textMuted }
-                Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
-            }
-            Button {
-                objectName: "hostButton"
-                text: AppContext.host.active ? qsTr("Hosting: addresses and state")
-                                             : qsTr("Host a server on this computer")
-                Layout.fillWidth: true
-                Layout.preferredHeight: 40
-                onClicked: root.hostRequested()
+                Button {
+                    objectName: "hostButton"
+                    text: AppContext.host.active ? qsTr("Hosting: addresses and state")
+                                                 : qsTr("Host a server on this computer")
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: 40
+                    onClicked: root.hostRequested()
+                }
             }
         }
     }
