@@ -84,6 +84,8 @@ void HostController::showSettings(const HostSettings &settings)
     m_network = settings.scope == HostSettings::Scope::Network;
     m_openRegistration = settings.registration == HostSettings::Registration::Open;
     m_serverName = settings.serverName;
+    m_certificateFile = settings.certificateFile;
+    m_keyFile = settings.keyFile;
     Q_EMIT settingsChanged();
 }
 
@@ -208,6 +210,8 @@ bool HostController::start()
     settings.registration = m_openRegistration ? HostSettings::Registration::Open
                                                : HostSettings::Registration::InviteOnly;
     settings.serverName = m_serverName.trimmed();
+    settings.certificateFile = m_certificateFile.trimmed();
+    settings.keyFile = m_keyFile.trimmed();
     QString error;
     if (!m_session->saveSettings(settings, &error))
         qWarning("cannot save the host settings: %s", qPrintable(error));

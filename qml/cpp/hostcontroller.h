@@ -39,6 +39,9 @@ class HostController : public QObject
     Q_PROPERTY(bool openRegistration READ isOpenRegistration WRITE setOpenRegistration NOTIFY
                    settingsChanged)
     Q_PROPERTY(QString serverName READ serverName WRITE setServerName NOTIFY settingsChanged)
+    /// The host's own certificate and key (PEM paths); empty: one made for this computer.
+    Q_PROPERTY(QString certificateFile MEMBER m_certificateFile NOTIFY settingsChanged)
+    Q_PROPERTY(QString keyFile MEMBER m_keyFile NOTIFY settingsChanged)
     /// Preparing, starting, running or restarting.
     Q_PROPERTY(bool active READ isActive NOTIFY stateChanged)
     Q_PROPERTY(bool running READ isRunning NOTIFY stateChanged)
@@ -106,6 +109,8 @@ private:
     bool m_network = false;
     bool m_openRegistration = false;
     QString m_serverName;
+    QString m_certificateFile;
+    QString m_keyFile;
     QString m_notice;
 };
 

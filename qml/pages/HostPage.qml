@@ -236,6 +236,41 @@ Rectangle {
                         }
                     }
 
+                    GridLayout {
+                        visible: root.host.network
+                        columns: 2
+                        columnSpacing: Theme.spacing
+                        rowSpacing: Theme.spacingSmall
+                        Layout.fillWidth: true
+                        Layout.leftMargin: 32
+                        Label {
+                            text: qsTr("A certificate of your own (optional; else one is made for this computer):")
+                            color: Theme.textMuted
+                            font.pixelSize: Theme.fontSizeSmall + 1
+                            wrapMode: Text.Wrap
+                            Layout.columnSpan: 2
+                            Layout.fillWidth: true
+                        }
+                        Label { text: qsTr("Certificate"); color: Theme.textMuted; font.pixelSize: Theme.fontSizeSmall + 1 }
+                        TextField {
+                            text: root.host.certificateFile
+                            placeholderText: qsTr("/path/to/cert.pem")
+                            selectByMouse: true
+                            Layout.fillWidth: true
+                            Accessible.name: qsTr("Certificate file (PEM)")
+                            onTextEdited: root.host.certificateFile = text
+                        }
+                        Label { text: qsTr("Key"); color: Theme.textMuted; font.pixelSize: Theme.fontSizeSmall + 1 }
+                        TextField {
+                            text: root.host.keyFile
+                            placeholderText: qsTr("/path/to/key.pem")
+                            selectByMouse: true
+                            Layout.fillWidth: true
+                            Accessible.name: qsTr("Private key file (PEM)")
+                            onTextEdited: root.host.keyFile = text
+                        }
+                    }
+
                     Label { text: qsTr("Who can sign up"); color: Theme.text; font.bold: true; font.pixelSize: Theme.fontSizeSmall + 1; Layout.topMargin: Theme.spacing }
                     ColumnLayout {
                         spacing: 0

@@ -152,6 +152,8 @@ TEST(HostSettingsTest, DefaultsWhenMissingAndRoundTripThroughTheFile)
     chosen.scope = HostSettings::Scope::Network;
     chosen.registration = HostSettings::Registration::Open;
     chosen.serverName = u"Ünïcode team"_s;
+    chosen.certificateFile = u"/etc/confab/cert.pem"_s;
+    chosen.keyFile = u"/etc/confab/key.pem"_s;
     ASSERT_TRUE(chosen.save(path));
     EXPECT_EQ(HostSettings::load(path, &ok), chosen);
     EXPECT_TRUE(ok);
@@ -412,4 +414,25 @@ TEST_F(HostSupervisorTest, InvitedPersonIsAddedByTheHostAndSignsInWithTheMadePas
     aliceApp.addUser(u"mallory"_s, password);
     ASSERT_TRUE(aliceRefused.wait(10000));
     EXPECT_EQ(aliceRefused.first().at(1).toString(), u"Only admins can add people."_s);
+}
+
+TEST_F(HostSupervisorTest, TheHostsOwnCertificateReplacesTheSelfSignedOne)
+{
+    QString error;
+    ASSERT_TRUE(confab::test::makeSelfSignedCertificate(dir.path(), &error)) << error.toStdString();
+    HostSupervisor host(testOptions());
+    ASSERT_TRUE(ensureAdmin(dataDir));
+    HostSettings settings = localSettings(0);
+    settings.certificateFile = dir.filePath(u"cert.pem"_s);
+    settings.keyFile = dir.filePath(u"key.pem"_s);
+    ASSERT_TRUE(host.start(settings, dataDir, confab::test::confabdPath()));
+    ASSERT_TRUE(waitRunning(host));
+    EXPECT_EQ(host.url().scheme(), u"wss"_s) << "a certificate of one's own means wss://";
+    const auto given = QSslCertificate::fromPath(settings.certificateFile);
+    ASSERT_EQ(given.size(), 1);
+    EXPECT_EQ(
+        host.fingerprint(),
+        QString::fromLatin1(given.first().digest(QCryptographicHash::Sha256).toHex(':')).toUpper());
+    EXPECT_FALSE(QFileInfo::exists(QDir(dataDir).filePath(u"tls/cert.pem"_s)))
+        << "no self-signed certificate is made when the host gives one";
 }

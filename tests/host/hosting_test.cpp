@@ -191,6 +191,63 @@ TEST_F(HostingTest, JoinerAcceptsTheFingerprintChatsAndSurvivesTheHostQuittingAn
         << carol.client.connectionStatus()->errorString().toStdString();
 }
 
+/// `confab --server URL --user NAME --password-stdin --trust-fingerprint FP`, offscreen.
+class JoiningApp
+{
+public:
+    JoiningApp(const QString &dataDir, const QUrl &url, const QString &user,
+               const QString &fingerprint)
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+        process.setProcessEnvironment(env);
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.start(QString::fromUtf8(CONFAB_APP_PATH),
+                      {u"--server"_s, url.toString(), u"--user"_s, user, u"--password-stdin"_s,
+                       u"--trust-fingerprint"_s, fingerprint, u"--data"_s, dataDir});
+        process.write(password.toUtf8() + '\n');
+        process.closeWriteChannel();
+    }
+    ~JoiningApp()
+    {
+        process.terminate();
+        if (!process.waitForFinished(10000))
+            process.kill();
+    }
+    bool saidSomething(const QString &text)
+    {
+        output += QString::fromUtf8(process.readAll());
+        return output.contains(text);
+    }
+
+    QProcess process;
+    QString output;
+};
+
+TEST_F(HostingTest, AnotherAppJoinsFromTheCommandLineWithTheFingerprintAndOnlyWithIt)
+{
+    HostingApp host(path(u"host-app"_s));
+    QString error;
+    ASSERT_TRUE(host.start(u"0.0.0.0:0"_s, {}, &error)) << error.toStdString();
+    const QString fingerprint = fingerprintText(hostedCertificateSha256(host.serverDataDir()));
+    ASSERT_TRUE(addUser(host.serverDataDir(), u"bob"_s, password));
+    ASSERT_TRUE(addUser(host.serverDataDir(), u"dave"_s, password));
+
+    // The wrong fingerprint: the app refuses the server and never signs in.
+    QString wrong = fingerprint;
+    wrong.replace(0, 2, fingerprint.startsWith(u"00"_s) ? u"11"_s : u"00"_s);
+    JoiningApp mistaken(path(u"dave-app"_s), host.url(), u"dave"_s, wrong);
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return mistaken.saidSomething(u"certificate refused"_s); }, 15000))
+        << mistaken.output.toStdString();
+
+    JoiningApp bob(path(u"bob-app"_s), host.url(), u"bob"_s, fingerprint);
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return bob.saidSomething(u"signed in as \"bob\""_s); }, 15000))
+        << bob.output.toStdString();
+    EXPECT_FALSE(mistaken.saidSomething(u"signed in as"_s)) << mistaken.output.toStdString();
+}
+
 TEST_F(HostingTest, KilledServerIsRestartedByTheAppAndTheFolderThenServesFromConfabd)
 {
     HostingApp host(path(u"host-app"_s));

@@ -46,6 +46,8 @@ HostSettings HostSettings::load(const QString &filePath, bool *ok, QString *erro
     if (o.value(u"registration"_s).toString() == u"open"_s)
         settings.registration = Registration::Open;
     settings.serverName = o.value(u"server_name"_s).toString();
+    settings.certificateFile = o.value(u"tls_cert"_s).toString();
+    settings.keyFile = o.value(u"tls_key"_s).toString();
     return settings;
 }
 
@@ -56,6 +58,8 @@ bool HostSettings::save(const QString &filePath, QString *error) const
         {u"scope"_s, scope == Scope::Network ? u"network"_s : u"local"_s},
         {u"registration"_s, registration == Registration::Open ? u"open"_s : u"invite"_s},
         {u"server_name"_s, serverName},
+        {u"tls_cert"_s, certificateFile},
+        {u"tls_key"_s, keyFile},
     };
     QSaveFile file(filePath);
     if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(o).toJson()) < 0 ||

@@ -12,6 +12,7 @@
 // - Unknown or out-of-range values in the file fall back to their defaults one by one.
 // - serverName goes to confabd's `server.name`, which the hello reply carries to people
 //   who join.
+// - certificateFile/keyFile replace the self-signed certificate (confabd --tls-cert/key).
 
 #include <QString>
 
@@ -28,6 +29,12 @@ struct HostSettings
     Scope scope = Scope::LocalOnly;
     Registration registration = Registration::InviteOnly;
     QString serverName;
+    /// A certificate and key of the host's own (PEM files) instead of the one the server
+    /// makes for itself; both or neither. They give wss:// in either scope.
+    QString certificateFile;
+    QString keyFile;
+
+    bool hasOwnCertificate() const { return !certificateFile.isEmpty() && !keyFile.isEmpty(); }
 
     /// The file the settings live in inside the host's data folder.
     static QString defaultFilePath(const QString &dataDir);

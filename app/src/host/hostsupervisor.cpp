@@ -183,7 +183,10 @@ void HostSupervisor::launch()
     const bool network = m_settings.scope == HostSettings::Scope::Network;
     QStringList args{u"--data"_s, m_dataDir, u"--listen"_s,
                      u"%1:%2"_s.arg(listenHost()).arg(m_port)};
-    if (network)
+    if (m_settings.hasOwnCertificate())
+        args << u"--tls-cert"_s << m_settings.certificateFile << u"--tls-key"_s
+             << m_settings.keyFile;
+    else if (network)
         args << u"--tls-self-signed"_s;
     if (m_settings.registration == HostSettings::Registration::Open)
         args << u"--open-registration"_s;

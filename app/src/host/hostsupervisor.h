@@ -7,11 +7,12 @@
 //
 // Contract:
 // - start(settings, dataDir, confabdPath) runs `confabd --data DIR --listen HOST:PORT`
-//   (127.0.0.1 for LocalOnly, 0.0.0.0 plus --tls-self-signed for Network, --open-registration
-//   when Open). The configured port is tried first; when something else holds it (a probe
-//   with QTcpServer, or confabd exiting with "cannot listen on"), the next free port is used
-//   and portNote() says so ("8765 was taken; hosting on 8766"). Port 0: confabd picks a
-//   free one; port() is known from Running on, and kept across restarts.
+//   (127.0.0.1 for LocalOnly, 0.0.0.0 plus --tls-self-signed for Network, or the host's own
+//   --tls-cert/--tls-key in either scope; --open-registration when Open). The configured port is
+//   tried first; when something else holds it (a probe with QTcpServer, or confabd exiting with
+//   "cannot listen on"), the next free port is used and portNote() says so ("8765 was taken;
+//   hosting on 8766"). Port 0: confabd picks a free one; port() is known from Running on, and kept
+//   across restarts.
 // - States: Stopped -> Starting -> Running (the `listening on` line came: url(), and for
 //   wss:// fingerprint()). A process that dies without stop() is restarted after a backoff
 //   delay (Restarting, secondsToRetry()) with a notice(); the port stays the same unless
