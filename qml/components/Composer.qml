@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The message box: Enter sends, Shift+Enter starts a new line. Every edit is reported
+// The message box: Enter sends, Shift+Enter starts a new line, Tab and Shift+Tab move focus
+// (never a tab character: the box is not a trap for keyboard users). Every edit is reported
 // (for typing notifications); sending clears the box.
 import QtQuick
 import Confab.Ui
@@ -55,6 +56,14 @@ Rectangle {
                 background: null
                 verticalAlignment: TextEdit.AlignVCenter
                 onTextChanged: root.draftEdited(area.text)
+                Keys.onTabPressed: event => {
+                    event.accepted = true
+                    area.nextItemInFocusChain(true).forceActiveFocus(Qt.TabFocusReason)
+                }
+                Keys.onBacktabPressed: event => {
+                    event.accepted = true
+                    area.nextItemInFocusChain(false).forceActiveFocus(Qt.BacktabFocusReason)
+                }
                 Keys.onPressed: event => {
                     if (event.key !== Qt.Key_Return && event.key !== Qt.Key_Enter)
                         return

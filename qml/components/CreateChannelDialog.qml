@@ -14,6 +14,12 @@ Dialog {
 
     signal createRequested(string name, string topic)
 
+    /// A channel name from what was typed: lower case, spaces as "-", nothing else dropped
+    /// silently but what a name cannot hold ("Design Team" becomes "design-team").
+    function channelNameFrom(text) {
+        return text.toLowerCase().replace(/\s+/g, "-").replace(/[^a-z0-9_-]/g, "").slice(0, 64)
+    }
+
     title: qsTr("Create a channel")
     modal: true
     standardButtons: Dialog.Cancel
@@ -34,11 +40,19 @@ Dialog {
             id: nameField
             placeholderText: qsTr("e.g. design")
             Layout.fillWidth: true
-            validator: RegularExpressionValidator { regularExpression: /[a-z0-9_-]{0,64}/ }
+            objectName: "channelNameField"
+            onTextEdited: {
+                const cleaned = root.channelNameFrom(text)
+                if (cleaned !== text) {
+                    const cursor = cursorPosition - (text.length - cleaned.length)
+                    text = cleaned
+                    cursorPosition = Math.max(0, cursor)
+                }
+            }
             onAccepted: if (root.nameValid) root.createRequested(nameField.text, topicField.text)
         }
         Label {
-            text: qsTr("Lower-case letters, digits, - and _")
+            text: qsTr("Lower-case letters, digits, - and _ (spaces become -), up to 64")
             color: Theme.textMuted
             font.pixelSize: Theme.fontSizeSmall
         }

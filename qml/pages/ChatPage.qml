@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The chat: channels on the left, the messages of the current channel with the composer in
-// the middle, its members on the right, and the connection banner above the messages.
+// the middle, its members on the right (folded away on narrow windows), and the connection
+// banner above the messages. Focus returns to the composer after choosing a channel or
+// closing a dialog.
 import QtQuick
 import Confab.Ui
 import QtQuick.Controls
@@ -11,6 +13,11 @@ Rectangle {
 
     signal adminRequested()
     signal hostRequested()
+
+    // Below this width the member list folds away (a header button shows it), so that the
+    // messages keep most of an 800 px window.
+    readonly property bool narrow: width < 980
+    property bool membersShownWhenNarrow: false
 
     color: Theme.background
 
@@ -127,7 +134,10 @@ Rectangle {
                     delegate: ChannelDelegate {
                         width: ListView.view.width
                         selected: name === AppContext.currentChannel
-                        onClicked: AppContext.currentChannel = name
+                        onClicked: {
+                            AppContext.currentChannel = name
+                            composer.input.forceActiveFocus() // typing goes where one looks
+                        }
                     }
                     Label {
                         anchors.top: parent.top
@@ -161,10 +171,14 @@ Rectangle {
                     anchors.rightMargin: Theme.spacingLarge
                     spacing: Theme.spacing
                     Label {
+                        objectName: "channelTitle"
                         text: AppContext.currentChannel.length > 0 ? "# " + AppContext.currentChannel : ""
                         color: Theme.text
                         font.pixelSize: Theme.fontSizeLarge
                         font.bold: true
+                        elide: Text.ElideRight
+                        // A long name gives way to the topic and the members button.
+                        Layout.maximumWidth: parent.width * 0.6
                     }
                     Label {
                         text: AppContext.currentTopic
@@ -176,6 +190,15 @@ Rectangle {
                         Layout.leftMargin: Theme.spacing
                     }
                     Item { Layout.fillWidth: true; visible: AppContext.currentTopic.length === 0 }
+                    ToolButton {
+                        objectName: "membersToggle"
+                        visible: root.narrow
+                        text: qsTr("Members")
+                        checkable: true
+                        checked: root.membersShownWhenNarrow
+                        Accessible.name: checked ? qsTr("Hide the member list") : qsTr("Show the member list")
+                        onToggled: root.membersShownWhenNarrow = checked
+                    }
                 }
             }
 
@@ -205,12 +228,44 @@ Rectangle {
                 }
                 onModelChanged: {
                     stickToEnd = true
+                    unseenBelow = 0
+                    lastCount = count
                     Qt.callLater(messageList.positionViewAtEnd)
                 }
-                onCountChanged: if (stickToEnd) Qt.callLater(messageList.positionViewAtEnd)
-                onMovementEnded: stickToEnd = atYEnd
+                // Messages that arrived below while the user read further up.
+                property int unseenBelow: 0
+                property int lastCount: 0
+                onCountChanged: {
+                    if (stickToEnd)
+                        Qt.callLater(messageList.positionViewAtEnd)
+                    else if (count > lastCount)
+                        unseenBelow += count - lastCount
+                    lastCount = count
+                }
+                onMovementEnded: {
+                    stickToEnd = atYEnd
+                    if (atYEnd)
+                        unseenBelow = 0
+                }
                 onAtYBeginningChanged: if (atYBeginning && count > 0 && !stickToEnd) AppContext.loadOlder()
                 onHeightChanged: if (stickToEnd) Qt.callLater(messageList.positionViewAtEnd)
+
+                Button {
+                    objectName: "newMessagesButton"
+                    anchors.bottom: parent.bottom
+                    anchors.horizontalCenter: parent.horizontalCenter
+                    anchors.bottomMargin: Theme.spacing
+                    visible: !messageList.stickToEnd && messageList.unseenBelow > 0
+                    text: messageList.unseenBelow === 1 ? qsTr("1 new message ↓")
+                                                        : qsTr("%1 new messages ↓").arg(messageList.unseenBelow)
+                    Accessible.name: qsTr("Jump to the new messages")
+                    onClicked: {
+                        messageList.stickToEnd = true
+                        messageList.unseenBelow = 0
+                        messageList.positionViewAtEnd()
+                        composer.input.forceActiveFocus()
+                    }
+                }
 
                 Column {
                     anchors.centerIn: parent
@@ -270,8 +325,10 @@ Rectangle {
             }
         }
 
-        // ---- members ----
+        // ---- members (collapsed on narrow windows, shown on demand) ----
         Rectangle {
+            objectName: "memberPanel"
+            visible: !root.narrow || root.membersShownWhenNarrow
             Layout.preferredWidth: Theme.membersWidth
             Layout.fillHeight: true
             color: Theme.surface
@@ -307,6 +364,9 @@ Rectangle {
     CreateChannelDialog {
         id: createDialog
         anchors.centerIn: parent
+        // Back to the composer: focus left on the dialog's button would eat typed text,
+        // and Space would open the dialog again.
+        onClosed: composer.input.forceActiveFocus()
         onCreateRequested: (name, topic) => AppContext.createChannel(name, topic)
         Connections {
             target: AppContext

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import QtQuick
 import QtTest
+import QtQuick.Controls
 import Confab.Ui
 
 TestCase {
@@ -14,6 +15,17 @@ TestCase {
     Component {
         id: composerComponent
         Composer { width: 400 }
+    }
+    Component {
+        id: composerBetweenFields
+        Column {
+            property alias composer: composer
+            property alias before: before
+            property alias after: after
+            TextField { id: before; width: 100 }
+            Composer { id: composer; width: 400 }
+            TextField { id: after; width: 100 }
+        }
     }
     SignalSpy { id: sendSpy; signalName: "sendRequested" }
     SignalSpy { id: draftSpy; signalName: "draftEdited" }
@@ -69,5 +81,20 @@ TestCase {
         keyClick(Qt.Key_Space)
         keyClick(Qt.Key_Return)
         compare(sendSpy.count, 0)
+    }
+
+    function test_tabLeavesTheBoxWithoutATabCharacter() {
+        const form = createTemporaryObject(composerBetweenFields, root)
+        verify(form)
+        form.composer.input.forceActiveFocus()
+        tryVerify(() => form.composer.input.activeFocus)
+        keyClick(Qt.Key_A)
+        keyClick(Qt.Key_Tab)
+        compare(form.composer.text, "a", "Tab must not type a tab character")
+        verify(!form.composer.input.activeFocus, "Tab moves focus out of the composer")
+        form.composer.input.forceActiveFocus()
+        keyClick(Qt.Key_Backtab, Qt.ShiftModifier)
+        compare(form.composer.text, "a")
+        verify(!form.composer.input.activeFocus, "Shift+Tab moves focus back out")
     }
 }
