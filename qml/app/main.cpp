@@ -21,6 +21,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <memory>
 
 Q_IMPORT_QML_PLUGIN(Confab_UiPlugin)
 
@@ -81,15 +82,31 @@ QString rawNameArgument(int argc, char *argv[])
     return {};
 }
 
+/// --help and --version print and exit: they must work without a display.
+bool onlyPrints(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v" ||
+            arg == "--version" || arg == "-?")
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
     const QString nameArgument = rawNameArgument(argc, argv);
-    // A QApplication (not QGuiApplication) for the tray icon while hosting in the background.
-    QApplication app(argc, argv);
+    // A QApplication (not QGuiApplication) for the tray icon while hosting in the background;
+    // a plain QCoreApplication when the command line only asks for help or the version.
+    const std::unique_ptr<QCoreApplication> application =
+        onlyPrints(argc, argv) ? std::make_unique<QCoreApplication>(argc, argv)
+                               : std::make_unique<QApplication>(argc, argv);
+    QCoreApplication &app = *application;
     QApplication::setApplicationName(u"confab"_s);
-    QApplication::setApplicationDisplayName(u"Confab"_s);
+    QGuiApplication::setApplicationDisplayName(u"Confab"_s);
     QApplication::setOrganizationName(u"Confab"_s);
     QApplication::setApplicationVersion(QString::fromLatin1(confab::version));
 

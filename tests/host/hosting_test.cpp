@@ -351,3 +351,22 @@ TEST_F(HostingTest, HostingAppIsFoundOnTheNetworkWithinFiveSeconds)
     EXPECT_TRUE(QTest::qWaitFor([&] { return rowOf() < 0; }, 5000))
         << "still listed after the host stopped";
 }
+
+TEST(AppCommandLineTest, HelpAndVersionWorkWithoutADisplay)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+        env.remove(QString::fromLatin1(name));
+    for (const QString &flag : {u"--help"_s, u"--version"_s}) {
+        QProcess app;
+        app.setProcessEnvironment(env);
+        app.setProcessChannelMode(QProcess::MergedChannels);
+        app.start(QString::fromUtf8(CONFAB_APP_PATH), {flag});
+        ASSERT_TRUE(app.waitForFinished(15000));
+        const QString output = QString::fromUtf8(app.readAll());
+        EXPECT_EQ(app.exitStatus(), QProcess::NormalExit) << output.toStdString();
+        EXPECT_EQ(app.exitCode(), 0) << output.toStdString();
+        EXPECT_TRUE(output.contains(flag == u"--help"_s ? u"--host"_s : u"confab "_s))
+            << output.toStdString();
+    }
+}
