@@ -573,10 +573,17 @@ Rectangle {
                     Label {
                         objectName: "statusCell"
                         Layout.preferredWidth: root.colStatus
-                        text: row.status + (row.since && !isNaN(row.since.getTime())
-                                            ? " · " + root.shortDuration(root.now - row.since.getTime()) : "")
-                        color: row.status === "offline" ? Theme.textMuted : Theme.presenceColor(row.status)
-                        font.bold: row.status !== "offline"
+                        // Online with no connection: the grace period after a drop, before
+                        // the server calls the user offline (a quick reconnect keeps them on).
+                        readonly property bool inGrace: row.status !== "offline" && row.connectionCount === 0
+                        text: inGrace ? qsTr("%1 · reconnecting?").arg(row.status)
+                              : row.status + (row.since && !isNaN(row.since.getTime())
+                                              ? " · " + root.shortDuration(root.now - row.since.getTime()) : "")
+                        color: row.status === "offline" || inGrace ? Theme.textMuted : Theme.presenceColor(row.status)
+                        font.bold: row.status !== "offline" && !inGrace
+                        ToolTip.visible: inGrace && statusHover.hovered
+                        ToolTip.text: qsTr("No connection right now; offline unless they are back within the grace period")
+                        HoverHandler { id: statusHover }
                     }
                     Label {
                         Layout.fillWidth: true
