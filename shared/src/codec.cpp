@@ -522,6 +522,19 @@ ServerFrame parseChannelEvent(FieldReader &reader)
     return event;
 }
 
+ServerFrame parseMemberEvent(FieldReader &reader)
+{
+    MemberEvent event;
+    event.channel = reader.string("channel"_L1);
+    const auto kind = memberEventKindFromName(reader.string("event"_L1));
+    if (reader.ok() && !kind)
+        reader.fail("event"_L1, u"must be joined or left"_s);
+    event.kind = kind.value_or(MemberEventKind::Joined);
+    event.user = reader.string("user"_L1);
+    event.display = reader.optionalString("display"_L1).value_or(QString());
+    return event;
+}
+
 struct ServerType
 {
     QLatin1StringView name;
@@ -538,6 +551,7 @@ constexpr std::array<ServerType, std::variant_size_v<ServerFrame>> serverTypes =
     {"bye"_L1, parseBye},
     {"channel"_L1, parseChannelEvent},
     {"admin.stats"_L1, parseAdminStats},
+    {"member"_L1, parseMemberEvent},
 }};
 
 /// The ServerFrame alternative (variant index) of a frame type.
@@ -717,6 +731,8 @@ void writePresenceFields(JsonWriter &w, const Presence &presence)
     w.key("text"_L1).string(presence.text);
     w.key("since"_L1).integer(presence.since);
     w.key("last_seen"_L1).integer(presence.lastSeen);
+    if (!presence.display.isEmpty())
+        w.key("display"_L1).string(presence.display);
 }
 
 void writeConnection(JsonWriter &w, const ConnectionInfo &connection)
@@ -844,6 +860,19 @@ QByteArray encodeEvent(const ChannelEvent &event)
     w.key("private"_L1).boolean(event.channel.isPrivate);
     w.key("last_seq"_L1).integer(event.channel.lastSeq);
     w.endObject();
+    w.endObject();
+    return w.take();
+}
+
+QByteArray encodeEvent(const MemberEvent &event)
+{
+    JsonWriter w;
+    beginFrame(w, serverFrameName<MemberEvent>());
+    w.key("channel"_L1).string(event.channel);
+    w.key("event"_L1).string(memberEventKindName(event.kind));
+    w.key("user"_L1).string(event.user);
+    if (!event.display.isEmpty())
+        w.key("display"_L1).string(event.display);
     w.endObject();
     return w.take();
 }

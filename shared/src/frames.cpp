@@ -53,6 +53,11 @@ constexpr std::array<QLatin1StringView, 3> channelEventKinds = {
     "removed"_L1,
 };
 
+constexpr std::array<QLatin1StringView, 2> memberEventKinds = {
+    "joined"_L1,
+    "left"_L1,
+};
+
 template <typename Enum, std::size_t N>
 std::optional<Enum> enumFromName(const std::array<QLatin1StringView, N> &names, QStringView name)
 {
@@ -139,6 +144,16 @@ QLatin1StringView channelEventKindName(ChannelEventKind kind)
 std::optional<ChannelEventKind> channelEventKindFromName(QStringView name)
 {
     return enumFromName<ChannelEventKind>(channelEventKinds, name);
+}
+
+QLatin1StringView memberEventKindName(MemberEventKind kind)
+{
+    return memberEventKinds[static_cast<std::size_t>(kind)];
+}
+
+std::optional<MemberEventKind> memberEventKindFromName(QStringView name)
+{
+    return enumFromName<MemberEventKind>(memberEventKinds, name);
 }
 
 } // namespace confab

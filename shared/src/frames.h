@@ -297,6 +297,21 @@ struct ChannelEvent
     friend bool operator==(const ChannelEvent &, const ChannelEvent &) = default;
 };
 
+enum class MemberEventKind { Joined, Left };
+QLatin1StringView memberEventKindName(MemberEventKind kind);
+std::optional<MemberEventKind> memberEventKindFromName(QStringView name);
+
+/// `member` (1.1): a user became or stopped being a member of a channel, to the connections
+/// joined to it.
+struct MemberEvent
+{
+    QString channel;
+    MemberEventKind kind = MemberEventKind::Joined;
+    QString user;
+    QString display{}; ///< optional (empty: not given)
+    friend bool operator==(const MemberEvent &, const MemberEvent &) = default;
+};
+
 /// `admin.stats` event: the server's figures, to admin watchers about once a second while
 /// they change, with the backlog of every connection that has one.
 struct AdminStatsEvent
@@ -306,7 +321,8 @@ struct AdminStatsEvent
     friend bool operator==(const AdminStatsEvent &, const AdminStatsEvent &) = default;
 };
 
-using ServerFrame = std::variant<Reply, MsgEvent, SyncedEvent, TypingEvent, PresenceEvent,
-                                 AdminPresenceEvent, ByeEvent, ChannelEvent, AdminStatsEvent>;
+using ServerFrame =
+    std::variant<Reply, MsgEvent, SyncedEvent, TypingEvent, PresenceEvent, AdminPresenceEvent,
+                 ByeEvent, ChannelEvent, AdminStatsEvent, MemberEvent>;
 
 } // namespace confab

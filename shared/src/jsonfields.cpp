@@ -263,6 +263,7 @@ Presence readPresence(FieldReader &reader)
     presence.text = reader.optionalString("text"_L1).value_or(QString());
     presence.since = reader.optionalInteger("since"_L1, 0).value_or(0);
     presence.lastSeen = reader.optionalInteger("last_seen"_L1, 0).value_or(0);
+    presence.display = reader.optionalString("display"_L1).value_or(QString());
     return presence;
 }
 

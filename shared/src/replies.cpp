@@ -36,12 +36,17 @@ template <typename T> QJsonArray toJsonArray(const QList<T> &list)
 
 QJsonObject toJson(const Member &member)
 {
-    return {{u"user"_s, member.user}, {u"status"_s, presenceStatusName(member.status)}};
+    QJsonObject object{{u"user"_s, member.user}, {u"status"_s, presenceStatusName(member.status)}};
+    if (!member.display.isEmpty())
+        object.insert(u"display"_s, member.display);
+    return object;
 }
 
 Member readMember(FieldReader &reader)
 {
-    return {reader.string("user"_L1), readPresenceStatus(reader, "status"_L1)};
+    Member member{reader.string("user"_L1), readPresenceStatus(reader, "status"_L1)};
+    member.display = reader.optionalString("display"_L1).value_or(QString());
+    return member;
 }
 
 QJsonObject toJson(const UserActivity &activity)
@@ -121,11 +126,14 @@ std::optional<UserInfo> userInfoFromJson(const QJsonObject &object)
 
 QJsonObject toJson(const Presence &presence)
 {
-    return {
+    QJsonObject object{
         {u"user"_s, presence.user},          {u"status"_s, presenceStatusName(presence.status)},
         {u"text"_s, presence.text},          {u"since"_s, presence.since},
         {u"last_seen"_s, presence.lastSeen},
     };
+    if (!presence.display.isEmpty())
+        object.insert(u"display"_s, presence.display);
+    return object;
 }
 
 std::optional<Presence> presenceFromJson(const QJsonObject &object)
@@ -202,6 +210,8 @@ QJsonObject HelloOk::toJson() const
         object.insert(u"token"_s, token);
     if (!name.isEmpty())
         object.insert(u"name"_s, name);
+    if (!protocol.isEmpty())
+        object.insert(u"protocol"_s, protocol);
     return object;
 }
 
@@ -219,6 +229,7 @@ std::optional<HelloOk> HelloOk::fromJson(const QJsonObject &ok)
         hello.server = reader.optionalString("server"_L1).value_or(QString());
         hello.channels = readObjectList<Channel>(reader, "channels"_L1, readChannel);
         hello.name = reader.optionalString("name"_L1).value_or(QString());
+        hello.protocol = reader.optionalString("protocol"_L1).value_or(QString());
         return hello;
     });
 }

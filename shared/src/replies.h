@@ -22,6 +22,9 @@ struct HelloOk
     QString server;
     QList<Channel> channels;
     QString name; ///< the server's name as its administrator set it (empty: none given)
+    /// The protocol revision the server speaks beyond `v`, e.g. "1.1" (the `channel` and
+    /// `member` events); empty from a server of plain 1.
+    QString protocol;
 
     QJsonObject toJson() const;
     static std::optional<HelloOk> fromJson(const QJsonObject &ok);

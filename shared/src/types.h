@@ -61,6 +61,9 @@ struct Presence
     QString text;
     qint64 since = 0;
     qint64 lastSeen = 0;
+    /// The user's display name (1.1; empty: not given). Added last, with an initializer,
+    /// so that brace-initialisations written before it stay warning-free.
+    QString display{};
 
     friend bool operator==(const Presence &, const Presence &) = default;
 };
@@ -70,6 +73,7 @@ struct Member
 {
     QString user;
     PresenceStatus status = PresenceStatus::Offline;
+    QString display{}; ///< the user's display name (1.1; empty: not given)
 
     friend bool operator==(const Member &, const Member &) = default;
 };

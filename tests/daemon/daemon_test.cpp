@@ -336,4 +336,77 @@ TEST_F(DaemonTest, ConfabctlChangesApplyToOpenSessions)
     EXPECT_EQ(alice->closeCode(), 4002);
 }
 
+TEST_F(DaemonTest, ListEventsReachEveryConnectionOfTheUsersConcernedAndNoOneElse)
+{
+    // Protocol 1.1 through the real binary: `channel` and `member` events with `display`,
+    // for accounts made before the server started and one made beside it while it runs.
+    const auto makeUser = [this](const QString &name, const QString &display) {
+        QString output;
+        ASSERT_EQ(runConfabctl({u"--data"_s, dataDir.path(), u"user"_s, u"add"_s, name,
+                                u"--display"_s, display, u"--password-stdin"_s},
+                               password.toUtf8() + "\n", &output),
+                  0)
+            << output.toStdString();
+    };
+    ASSERT_NO_FATAL_FAILURE(makeUser(u"bob"_s, u"Bob B."_s));
+    Daemon daemon;
+    ASSERT_NO_FATAL_FAILURE(daemon.start(dataDir.path()));
+    auto alice = signIn(daemon.url());
+    auto aliceToo = signIn(daemon.url());
+    auto bob = signIn(daemon.url(), u"bob"_s);
+    ASSERT_TRUE(alice && aliceToo && bob);
+    ASSERT_NO_FATAL_FAILURE(makeUser(u"carol"_s, u"Carol C."_s)); // while confabd runs
+    auto carol = signIn(daemon.url(), u"carol"_s);
+    ASSERT_TRUE(carol);
+    EXPECT_EQ(alice->helloOk().value("protocol"_L1).toString(), u"1.1"_s);
+
+    const auto about = [](const QString &type, const QString &event, const QString &channel) {
+        return [=](const QJsonObject &f) {
+            const QJsonValue name = type == "channel"_L1
+                                        ? f.value("channel"_L1).toObject().value("name"_L1)
+                                        : f.value("channel"_L1);
+            return f.value("event"_L1).toString() == event && name.toString() == channel;
+        };
+    };
+    const auto request = [](TestClient *client, const QJsonObject &frame) {
+        const auto reply = client->request(frame);
+        ASSERT_TRUE(reply && isOk(*reply)) << (reply ? dump(*reply).toStdString() : "none");
+    };
+
+    request(alice.get(), QJsonObject{{"t"_L1, "create"_L1}, {"channel"_L1, "design"_L1}});
+    for (TestClient *c : {alice.get(), aliceToo.get(), bob.get(), carol.get()})
+        ASSERT_TRUE(c->waitFor(u"channel"_s, about(u"channel"_s, u"added"_s, u"design"_s)));
+    ASSERT_TRUE(alice->joinSynced(u"design"_s));
+    ASSERT_TRUE(bob->joinSynced(u"design"_s));
+    ASSERT_TRUE(carol->joinSynced(u"design"_s));
+    for (TestClient *c : {alice.get(), bob.get()}) {
+        const auto joined = c->waitFor(u"member"_s, [&](const QJsonObject &f) {
+            return about(u"member"_s, u"joined"_s, u"design"_s)(f) && f["user"_L1] == "carol"_L1;
+        });
+        ASSERT_TRUE(joined);
+        EXPECT_EQ(joined->value("display"_L1).toString(), u"Carol C."_s);
+    }
+
+    request(alice.get(),
+            QJsonObject{{"t"_L1, "create"_L1}, {"channel"_L1, "secret"_L1}, {"private"_L1, true}});
+    request(aliceToo.get(),
+            QJsonObject{{"t"_L1, "invite"_L1}, {"channel"_L1, "secret"_L1}, {"user"_L1, "bob"_L1}});
+    ASSERT_TRUE(bob->waitFor(u"channel"_s, about(u"channel"_s, u"added"_s, u"secret"_s)));
+
+    request(alice.get(), QJsonObject{{"t"_L1, "leave"_L1}, {"channel"_L1, "design"_L1}});
+    ASSERT_TRUE(aliceToo->waitFor(u"channel"_s, about(u"channel"_s, u"removed"_s, u"design"_s)));
+    for (TestClient *c : {bob.get(), carol.get()}) {
+        const auto left = c->waitFor(u"member"_s, about(u"member"_s, u"left"_s, u"design"_s));
+        ASSERT_TRUE(left);
+        EXPECT_EQ(left->value("user"_L1).toString(), u"alice"_s);
+        EXPECT_EQ(left->value("display"_L1).toString(), u"alice"_s); // confabctl's default
+    }
+
+    // A marker after everything: carol never heard of the private channel.
+    request(bob.get(), QJsonObject{{"t"_L1, "create"_L1}, {"channel"_L1, "marker"_L1}});
+    ASSERT_TRUE(carol->waitFor(u"channel"_s, about(u"channel"_s, u"added"_s, u"marker"_s)));
+    EXPECT_TRUE(
+        carol->receivedOf(u"channel"_s, about(u"channel"_s, u"added"_s, u"secret"_s)).isEmpty());
+}
+
 } // namespace

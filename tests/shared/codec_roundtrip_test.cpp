@@ -105,6 +105,10 @@ std::vector<ServerFrame> sampleServerFrames()
         AdminStatsEvent{sampleStatistics(), {}},
         ChannelEvent{ChannelEventKind::Added, Channel{u"design"_s, u"Design ✏️"_s, false, 12}},
         ChannelEvent{ChannelEventKind::Removed, Channel{u"secret"_s, {}, true, 0}},
+        ChannelEvent{ChannelEventKind::Updated, Channel{u"ops"_s, u"new topic"_s, false, 3}},
+        PresenceEvent{Presence{u"carol"_s, PresenceStatus::Dnd, {}, 1, 2, u"Carol D."_s}},
+        MemberEvent{u"general"_s, MemberEventKind::Joined, u"carol"_s, u"Carol D."_s},
+        MemberEvent{u"dm:alice:bob"_s, MemberEventKind::Left, u"bob"_s, {}},
     };
 }
 
@@ -254,6 +258,61 @@ TEST(WireBytes, ChannelEvent)
                          R"("private":true,"last_seq":7}})"));
 }
 
+TEST(WireBytes, MemberEvent)
+{
+    EXPECT_EQ(encodeServerFrame(
+                  MemberEvent{u"general"_s, MemberEventKind::Joined, u"carol"_s, u"Carol D."_s}),
+              QByteArray(R"({"t":"member","channel":"general","event":"joined","user":"carol",)"
+                         R"("display":"Carol D."})"));
+    EXPECT_EQ(encodeServerFrame(MemberEvent{u"general"_s, MemberEventKind::Left, u"bob"_s, {}}),
+              QByteArray(R"({"t":"member","channel":"general","event":"left","user":"bob"})"));
+}
+
+TEST(WireBytes, ChannelEventAdded)
+{
+    EXPECT_EQ(encodeServerFrame(
+                  ChannelEvent{ChannelEventKind::Added, Channel{u"design"_s, u"px"_s, false, 0}}),
+              QByteArray(R"({"t":"channel","event":"added","channel":{"name":"design",)"
+                         R"("topic":"px","private":false,"last_seq":0}})"));
+}
+
+TEST(WireBytes, PresenceCarriesDisplayOnlyWhenGiven)
+{
+    Presence presence = samplePresence();
+    EXPECT_FALSE(encodeServerFrame(PresenceEvent{presence}).contains("display"));
+    presence.display = u"Alice A."_s;
+    EXPECT_EQ(encodeServerFrame(PresenceEvent{presence}),
+              QByteArray(R"({"t":"presence","user":"alice","status":"away","text":"lunch",)"
+                         R"("since":1732771200000,"last_seen":1732771300000,)"
+                         R"("display":"Alice A."})"));
+}
+
+TEST(Codec, The11EventsParseWithoutTheOptionalDisplay)
+{
+    const auto member = test::serverFrameAs<MemberEvent>(
+        R"({"t":"member","channel":"general","event":"left","user":"bob"})");
+    ASSERT_TRUE(member);
+    EXPECT_EQ(*member, (MemberEvent{u"general"_s, MemberEventKind::Left, u"bob"_s, {}}));
+    const auto join = JoinOk::fromJson(
+        QJsonDocument::fromJson(
+            R"({"channel":{"name":"g"},"last_seq":0,"members":[{"user":"bob","status":"online"}],"typing":[]})")
+            .object());
+    ASSERT_TRUE(join);
+    EXPECT_EQ(join->members.value(0), (Member{u"bob"_s, PresenceStatus::Online, {}}));
+    const auto watch = AdminWatchOk::fromJson(
+        QJsonDocument::fromJson(R"({"users":[{"user":"bob","status":"offline","connections":[]}]})")
+            .object());
+    ASSERT_TRUE(watch);
+    EXPECT_TRUE(watch->users.value(0).presence.display.isEmpty());
+}
+
+TEST(Codec, MemberEventWithAnUnknownKindIsRejected)
+{
+    const auto parsed =
+        parseServerFrame(R"({"t":"member","channel":"general","event":"kicked","user":"bob"})");
+    EXPECT_TRUE(std::holds_alternative<ProtocolError>(parsed));
+}
+
 TEST(WireBytes, AdminPresenceLeavesOutUnsetConnection)
 {
     const QByteArray encoded =
@@ -319,7 +378,8 @@ template <> HelloOk sampleReply()
             Limits{1000, 500, 5, 10, 100, 20},
             u"confabd/0.3"_s,
             {{u"general"_s, u"Hi"_s, false, 1234}, {u"dm:alice:bob"_s, {}, true, 0}},
-            u"Design team's server ✏️"_s};
+            u"Design team's server ✏️"_s,
+            u"1.1"_s};
 }
 template <> RegisterOk sampleReply()
 {
@@ -329,7 +389,7 @@ template <> JoinOk sampleReply()
 {
     return {{u"general"_s, u"Topic"_s, true, 99},
             99,
-            {{u"bob"_s, PresenceStatus::Online}, {u"carol"_s, PresenceStatus::Dnd}},
+            {{u"bob"_s, PresenceStatus::Online, u"Bob 🚲"_s}, {u"carol"_s, PresenceStatus::Dnd}},
             {u"bob"_s}};
 }
 template <> PublishOk sampleReply()
@@ -414,6 +474,18 @@ TEST(Replies, HelloOkJsonHasTheDocumentedShape)
     EXPECT_EQ(json[u"limits"_s][u"history_page"_s].toInt(), 20);
     EXPECT_EQ(json[u"channels"_s][1][u"private"_s].toBool(), true);
     EXPECT_EQ(json[u"channels"_s][0][u"last_seq"_s].toInteger(), 1234);
+}
+
+TEST(Replies, DisplayAppearsInTheJoinMembersAndTheAdminSnapshot)
+{
+    const QJsonObject join = sampleReply<JoinOk>().toJson();
+    EXPECT_EQ(join[u"members"_s][0][u"display"_s].toString(), u"Bob 🚲"_s);
+    EXPECT_FALSE(join[u"members"_s][1].toObject().contains(u"display"_s));
+    AdminWatchOk watch = sampleReply<AdminWatchOk>();
+    watch.users[0].presence.display = u"Alice A."_s;
+    const QJsonObject json = watch.toJson();
+    EXPECT_EQ(json[u"users"_s][0][u"display"_s].toString(), u"Alice A."_s);
+    EXPECT_EQ(AdminWatchOk::fromJson(json), watch);
 }
 
 TEST(Replies, HistoryMessagesCarryNoType)

@@ -5,6 +5,7 @@
 #include "channeldirectory.h"
 #include "codec.h"
 #include "connection.h"
+#include "displaynames.h"
 #include "hub.h"
 #include "logging.h"
 #include "presencetracker.h"
@@ -142,8 +143,11 @@ void AdminRequests::notify(const AdminPresenceEvent &event, std::optional<Presen
         if (!filter.statuses.isEmpty() && !filter.statuses.contains(event.presence.status) &&
             !(previous && filter.statuses.contains(*previous)))
             continue;
-        if (frame.isEmpty())
-            frame = makeTextFrame(encodeServerFrame(event));
+        if (frame.isEmpty()) {
+            AdminPresenceEvent named = event;
+            named.presence.display = m_parts.names.of(event.presence.user);
+            frame = makeTextFrame(encodeServerFrame(named));
+        }
         it.key()->sendFrame(frame);
     }
 }
@@ -168,6 +172,7 @@ void AdminRequests::watch(const Responder &reply, const AdminWatchRequest &reque
             continue;
         UserActivity activity;
         activity.presence = m_parts.presence.presence(name);
+        activity.presence.display = record.info.display;
         if (!filter.statuses.isEmpty() && !filter.statuses.contains(activity.presence.status))
             continue;
         const QList<Connection *> connections = m_parts.hub.connectionsOf(name);

@@ -20,6 +20,7 @@ namespace confab::server {
 
 class AuthService;
 class ChannelDirectory;
+class DisplayNames;
 class Hub;
 class PresenceTracker;
 class ServerStats;
@@ -50,6 +51,7 @@ public:
         ChannelDirectory &channels;
         Sessions &sessions;
         ServerStats &stats;
+        DisplayNames &names;
     };
 
     explicit AdminRequests(Parts parts, QObject *parent = nullptr);

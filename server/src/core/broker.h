@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "types.h"
+#include "frames.h"
+
+#include <QStringList>
 
 namespace confab::server {
 
@@ -18,6 +20,11 @@ namespace confab::server {
 ///   delivery (a join sends catch-up up to lastSeq and subscribes in one turn).
 /// - `typing`: to the connections subscribed to the channel, never to the typing user's own.
 /// - `presence`: to every connection subscribed to a channel the user is a member of.
+/// - `channelToEveryone` (1.1): to every signed-in connection (a public channel was made).
+/// - `channelToUsers` (1.1): to every connection of each of `users`, but the one whose
+///   session is `exceptSession` (the connection that asked and gets a reply instead).
+/// - `member` (1.1): to every connection subscribed to the event's channel.
+/// Each event is encoded once for all its recipients.
 class Broker
 {
 public:
@@ -25,6 +32,10 @@ public:
     virtual void message(const Message &message) = 0;
     virtual void typing(const TypingState &typing) = 0;
     virtual void presence(const Presence &presence) = 0;
+    virtual void channelToEveryone(const ChannelEvent &event) = 0;
+    virtual void channelToUsers(const ChannelEvent &event, const QStringList &users,
+                                const QString &exceptSession = {}) = 0;
+    virtual void member(const MemberEvent &event) = 0;
 };
 
 } // namespace confab::server

@@ -29,8 +29,10 @@ std::optional<store::ChannelRecord> ChannelDirectory::find(const QString &name)
 }
 
 Expected<store::ChannelRecord> ChannelDirectory::open(const QString &user, const QString &name,
-                                                      bool openDirect)
+                                                      bool openDirect, bool *createdDirect)
 {
+    if (createdDirect)
+        *createdDirect = false;
     auto record = find(name);
     if (const auto pair = rules::directChannelMembers(name)) {
         if (pair->first != user && pair->second != user)
@@ -46,6 +48,8 @@ Expected<store::ChannelRecord> ChannelDirectory::open(const QString &user, const
             if (!record)
                 return Error{ErrorCode::Internal, error, std::nullopt};
             m_records.insert(name, *record);
+            if (createdDirect)
+                *createdDirect = true;
         }
     }
     if (!record)

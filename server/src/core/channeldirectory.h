@@ -28,8 +28,10 @@ public:
 
     /// The channel `name` as `user` may use it: not_found, or forbidden for a private
     /// channel (or `dm:` one) the user is not a member of. With `openDirect`, a direct
-    /// conversation of `user` with an existing user is created on first use.
-    Expected<store::ChannelRecord> open(const QString &user, const QString &name, bool openDirect);
+    /// conversation of `user` with an existing user is created on first use (and
+    /// `*createdDirect`, when given, is set to whether this call created it).
+    Expected<store::ChannelRecord> open(const QString &user, const QString &name, bool openDirect,
+                                        bool *createdDirect = nullptr);
     /// The record of `name`, without access checks.
     std::optional<store::ChannelRecord> find(const QString &name);
 

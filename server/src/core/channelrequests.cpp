@@ -4,8 +4,10 @@
 #include "channeldirectory.h"
 #include "codec.h"
 #include "connection.h"
+#include "displaynames.h"
 #include "historyreader.h"
 #include "hub.h"
+#include "listevents.h"
 #include "logging.h"
 #include "presencerelay.h"
 #include "presencetracker.h"
@@ -35,17 +37,25 @@ void ChannelRequests::join(const Responder &reply, const JoinRequest &request)
 {
     Connection *c = reply.connection();
     const QString &user = c->userName();
-    const auto record = m_parts.channels.open(user, request.channel, true);
+    bool createdDirect = false;
+    const auto record = m_parts.channels.open(user, request.channel, true, &createdDirect);
     if (!record) {
         reply.error(record.error());
         return;
     }
     const QString &name = record->channel.name;
+    if (createdDirect) {
+        const auto pair = rules::directChannelMembers(name);
+        m_parts.lists.directOpened(withLiveSeq(*record), pair->first, pair->second);
+    }
     // A public channel: joining makes the user a member.
+    const bool wasMember = m_parts.channels.isMember(name, user);
     if (const auto error = m_parts.channels.addMember(*record, user)) {
         reply.error(*error);
         return;
     }
+    if (!wasMember) // (before this connection subscribes: it learns the members from the reply)
+        m_parts.lists.memberAdded(withLiveSeq(*record), user, c->session());
     m_parts.hub.unsubscribe(name, c); // a repeated join starts a fresh catch-up
 
     const qint64 lastSeq = m_parts.hub.lastSeq(name);
@@ -85,7 +95,8 @@ void ChannelRequests::join(const Responder &reply, const JoinRequest &request)
     QStringList members = m_parts.channels.members(name).values();
     members.sort();
     for (const QString &member : std::as_const(members))
-        ok.members.append(Member{member, m_parts.presence.presence(member).status});
+        ok.members.append(
+            Member{member, m_parts.presence.presence(member).status, m_parts.names.of(member)});
     ok.typing = m_parts.typing.typingIn(name);
     ok.typing.removeAll(user); // a user is never told of her own typing
     reply.ok(ok.toJson());
@@ -110,26 +121,25 @@ void ChannelRequests::leave(const Responder &reply, const LeaveRequest &request)
         return;
     }
     const QString user = reply.connection()->userName();
+    const bool wasMember = m_parts.channels.isMember(record->channel.name, user);
     m_parts.channels.removeMember(*record, user);
-    endMembership(*record, user, reply.connection());
+    endMembership(*record, user, reply.connection(), wasMember);
     reply.ok();
 }
 
 void ChannelRequests::endMembership(const store::ChannelRecord &record, const QString &user,
-                                    const Connection *asked)
+                                    const Connection *asked, bool wasMember)
 {
     const QString &name = record.channel.name;
     m_parts.relay.stopTyping(name, user);
     // Every connection of the user stops receiving the channel at once; the ones that did
     // not ask learn it from a `channel` `removed` event.
-    const QByteArray removed =
-        encodeServerFrame(ChannelEvent{ChannelEventKind::Removed, withLiveSeq(record)});
     for (Connection *connection : m_parts.hub.connectionsOf(user)) {
         m_parts.hub.unsubscribe(name, connection);
         connection->joined.remove(name);
-        if (connection != asked)
-            connection->sendJson(removed);
     }
+    if (wasMember) // (a leave of a channel one never was a member of changes no list)
+        m_parts.lists.memberRemoved(withLiveSeq(record), user, asked->session());
 }
 
 void ChannelRequests::list(const Responder &reply, const ChannelsRequest &request)
@@ -162,7 +172,9 @@ void ChannelRequests::create(const Responder &reply, const CreateRequest &reques
         reply.error(record.error());
         return;
     }
-    reply.ok(ChannelOk{withLiveSeq(*record)}.toJson());
+    const Channel channel = withLiveSeq(*record);
+    m_parts.lists.created(channel, c->userName());
+    reply.ok(ChannelOk{channel}.toJson());
 }
 
 void ChannelRequests::invite(const Responder &reply, const InviteRequest &request)
@@ -181,11 +193,13 @@ void ChannelRequests::invite(const Responder &reply, const InviteRequest &reques
         reply.error(ErrorCode::NotFound, u"there is no user '%1'"_s.arg(request.user));
         return;
     }
-    if (record->channel.isPrivate) {
+    if (record->channel.isPrivate &&
+        !m_parts.channels.isMember(record->channel.name, request.user)) {
         if (const auto error = m_parts.channels.addMember(*record, request.user)) {
             reply.error(*error);
             return;
         }
+        m_parts.lists.memberAdded(withLiveSeq(*record), request.user);
     }
     reply.ok(ChannelOk{withLiveSeq(*record)}.toJson());
 }

@@ -14,7 +14,9 @@ struct ChannelRecord;
 namespace confab::server {
 
 class ChannelDirectory;
+class DisplayNames;
 class Hub;
+class ListEvents;
 class PresenceRelay;
 class PresenceTracker;
 class TypingTracker;
@@ -23,7 +25,8 @@ class TypingTracker;
 /// `create` and `invite`. A join's reply, catch-up and `synced` are written and the
 /// connection subscribed in one event-loop turn, so the live stream continues exactly
 /// where the catch-up ended. Losing a membership ends the channel on every connection of
-/// the user.
+/// the user. Every change of what a user sees or of who is a member is told through
+/// ListEvents (1.1), before the reply to the request that made it.
 class ChannelRequests
 {
 public:
@@ -35,6 +38,8 @@ public:
         PresenceTracker &presence;
         TypingTracker &typing;
         PresenceRelay &relay;
+        ListEvents &lists;
+        DisplayNames &names;
     };
 
     ChannelRequests(const ServerConfig &config, Parts parts);
@@ -46,10 +51,11 @@ public:
     void invite(const Responder &reply, const InviteRequest &request);
 
 private:
-    /// `user` is no longer a member of `record`: unsubscribes each of their connections and
-    /// tells those other than `asked` with a `channel` `removed` event.
+    /// `user` is no longer a member of `record`: unsubscribes each of their connections, then
+    /// tells those other than `asked` (`channel` `removed`) and the channel (`member` `left`)
+    /// when the user `wasMember`.
     void endMembership(const store::ChannelRecord &record, const QString &user,
-                       const Connection *asked);
+                       const Connection *asked, bool wasMember);
     Channel withLiveSeq(const store::ChannelRecord &record) const;
 
     const ServerConfig &m_config;

@@ -44,6 +44,15 @@ Connection *Hub::bySession(const QString &session) const
     return m_bySession.value(session);
 }
 
+QList<Connection *> Hub::signedInConnections() const
+{
+    QList<Connection *> all;
+    all.reserve(m_connections.size());
+    for (const QList<Connection *> &ofUser : m_byUser)
+        all.append(ofUser);
+    return all;
+}
+
 void Hub::subscribe(const QString &channel, Connection *connection)
 {
     auto &list = m_subscribers[channel];
@@ -75,10 +84,16 @@ void Hub::broadcastMessage(const Message &message)
     const auto &list = subscribers(message.channel);
     if (list.isEmpty())
         return;
-    const QByteArray frame = makeTextFrame(encodeMsgEvent(message));
-    // Copy: a send may close a slow consumer, which must not disturb this loop.
-    const QList<Connection *> recipients = list;
-    for (Connection *connection : recipients)
+    sendTo(list, encodeMsgEvent(message));
+}
+
+void Hub::sendTo(QList<Connection *> recipients, QByteArrayView json)
+{
+    // By value: a send may close a slow consumer, which must not disturb this loop.
+    if (recipients.isEmpty())
+        return;
+    const QByteArray frame = makeTextFrame(json);
+    for (Connection *connection : std::as_const(recipients))
         connection->sendFrame(frame);
 }
 

@@ -28,6 +28,8 @@ public:
     const QList<Connection *> &connections() const { return m_connections; }
     QList<Connection *> connectionsOf(const QString &user) const;
     Connection *bySession(const QString &session) const;
+    /// Every signed-in connection.
+    QList<Connection *> signedInConnections() const;
     /// Users with at least one signed-in connection.
     int signedInUsers() const { return int(m_byUser.size()); }
     void signedIn(Connection *connection);
@@ -46,6 +48,9 @@ public:
     /// Sends one JSON frame to every subscriber of `channel` but `user`'s own connections
     /// (what is said about a user, such as their typing, never reaches that user).
     void sendToOthersInChannel(const QString &channel, QByteArrayView json, const QString &user);
+    /// The fan-out path of every event: frames `json` once and writes the same bytes to each
+    /// of `recipients` (no per-connection encoding).
+    void sendTo(QList<Connection *> recipients, QByteArrayView json);
 
     qint64 messagesBroadcast() const { return m_messagesBroadcast; }
 

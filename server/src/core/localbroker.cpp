@@ -5,7 +5,6 @@
 #include "codec.h"
 #include "connection.h"
 #include "hub.h"
-#include "wsframe.h"
 
 namespace confab::server {
 
@@ -41,9 +40,30 @@ void LocalBroker::presence(const Presence &presence)
     }
     if (audience.isEmpty())
         return;
-    const QByteArray frame = makeTextFrame(encodeServerFrame(PresenceEvent{presence}));
-    for (Connection *connection : std::as_const(audience))
-        connection->sendFrame(frame);
+    m_hub.sendTo(audience, encodeServerFrame(PresenceEvent{presence}));
+}
+
+void LocalBroker::channelToEveryone(const ChannelEvent &event)
+{
+    m_hub.sendTo(m_hub.signedInConnections(), encodeServerFrame(event));
+}
+
+void LocalBroker::channelToUsers(const ChannelEvent &event, const QStringList &users,
+                                 const QString &exceptSession)
+{
+    QList<Connection *> audience;
+    for (const QString &user : users) {
+        for (Connection *connection : m_hub.connectionsOf(user)) {
+            if (connection->session() != exceptSession && !audience.contains(connection))
+                audience.append(connection);
+        }
+    }
+    m_hub.sendTo(audience, encodeServerFrame(event));
+}
+
+void LocalBroker::member(const MemberEvent &event)
+{
+    m_hub.sendTo(m_hub.subscribers(event.channel), encodeServerFrame(event));
 }
 
 } // namespace confab::server

@@ -18,6 +18,10 @@ public:
     void message(const Message &message) override;
     void typing(const TypingState &typing) override;
     void presence(const Presence &presence) override;
+    void channelToEveryone(const ChannelEvent &event) override;
+    void channelToUsers(const ChannelEvent &event, const QStringList &users,
+                        const QString &exceptSession) override;
+    void member(const MemberEvent &event) override;
 
 private:
     Hub &m_hub;

@@ -3,6 +3,7 @@
 
 #include "broker.h"
 #include "connection.h"
+#include "displaynames.h"
 #include "hub.h"
 #include "presencetracker.h"
 #include "typingtracker.h"
@@ -12,12 +13,13 @@
 namespace confab::server {
 
 PresenceRelay::PresenceRelay(PresenceTracker &presence, TypingTracker &typing, Hub &hub,
-                             Broker &broker, QObject *parent)
+                             Broker &broker, DisplayNames &names, QObject *parent)
     : QObject(parent)
     , m_presence(presence)
     , m_typing(typing)
     , m_hub(hub)
     , m_broker(broker)
+    , m_names(names)
 {
     connect(&m_presence, &PresenceTracker::changed, this, &PresenceRelay::onStatusChanged);
     connect(&m_typing, &TypingTracker::expired, this,
@@ -35,7 +37,9 @@ void PresenceRelay::setStatus(const Responder &reply, const PresenceRequest &req
 
 void PresenceRelay::onStatusChanged(const Presence &presence)
 {
-    m_broker.presence(presence);
+    Presence named = presence;
+    named.display = m_names.of(presence.user);
+    m_broker.presence(named);
 }
 
 void PresenceRelay::typing(Connection *c, const TypingNotice &notice)

@@ -10,19 +10,21 @@ namespace confab::server {
 
 class Broker;
 class Connection;
+class DisplayNames;
 class Hub;
 class PresenceTracker;
 class TypingTracker;
 
 /// `presence` requests and `typing` notices, and the events they cause: a user's status
 /// and typing changes go to the Broker. Typing ends (active:false) on a refresh timeout, a
-/// publish, a leave and the user's last connection closing.
+/// publish, a leave and the user's last connection closing. A status change carries the
+/// user's display name (1.1).
 class PresenceRelay : public QObject
 {
     Q_OBJECT
 public:
     PresenceRelay(PresenceTracker &presence, TypingTracker &typing, Hub &hub, Broker &broker,
-                  QObject *parent = nullptr);
+                  DisplayNames &names, QObject *parent = nullptr);
 
     void setStatus(const Responder &reply, const PresenceRequest &request);
     /// A `typing` notice (no reply): dropped beyond 2 a second, or for a channel the
@@ -40,6 +42,7 @@ private:
     TypingTracker &m_typing;
     Hub &m_hub;
     Broker &m_broker;
+    DisplayNames &m_names;
 };
 
 } // namespace confab::server

@@ -8,8 +8,10 @@
 #include "channelrequests.h"
 #include "connectionwatchdog.h"
 #include "database.h"
+#include "displaynames.h"
 #include "historyreader.h"
 #include "hub.h"
+#include "listevents.h"
 #include "localbroker.h"
 #include "logging.h"
 #include "messagewriter.h"
@@ -59,14 +61,17 @@ struct Core
         , auth(store, authOptions(config))
         , channels(store, store)
         , broker(hub, channels)
-        , relay(presence, typing, hub, broker)
+        , names(store)
+        , lists(broker, names)
+        , relay(presence, typing, hub, broker, names)
         , sessions(config, store, auth, hub, presence, channels)
-        , channelRequests(config, {store.stores(), channels, hub, presence, typing, relay})
+        , channelRequests(config,
+                          {store.stores(), channels, hub, presence, typing, relay, lists, names})
         , publishing(writer, channels, broker, relay)
         , history(store, channels, hub)
         , stats({hub, presence, publishing, [&db] { return db.sizeBytes(); },
                  [this] { return qint64(store.users().size()); }})
-        , admin({store, auth, hub, presence, channels, sessions, stats})
+        , admin({store, auth, hub, presence, channels, sessions, stats, names})
         , watchdog(hub, config.helloTimeoutMs, config.heartbeatMs)
         , dispatcher(config, hub, {sessions, channelRequests, publishing, history, relay, admin})
         , accounts(store, hub, sessionCheckInterval)
@@ -92,6 +97,8 @@ struct Core
     AuthService auth;
     ChannelDirectory channels;
     LocalBroker broker;
+    DisplayNames names;
+    ListEvents lists;
     PresenceRelay relay;
     Sessions sessions;
     ChannelRequests channelRequests;
