@@ -116,8 +116,8 @@ TEST_F(DayOneServerTest, FirstSignInToNothingStopsWithTheReasonAndACorrectionSig
               u"“gopher://127.0.0.1” is not a server address; use e.g. "
               u"ws://chat.example.org:8765/ws."_s);
 
-    // The corrected address, typed the short way (http:// and no path).
-    client->signIn(u"http://127.0.0.1:%1"_s.arg(server->port()), u"alice"_s, password);
+    // The corrected address, the way QUrl::fromUserInput() reads a typed "127.0.0.1:port".
+    client->signIn(QUrl(u"http://127.0.0.1:%1"_s.arg(server->port())), u"alice"_s, password);
     ASSERT_TRUE(waitOnline(*client)) << client->connection()->errorString().toStdString();
     EXPECT_TRUE(client->connection()->errorString().isEmpty());
     EXPECT_EQ(client->connection()->url().toString(),

@@ -236,10 +236,14 @@ TEST_F(RealServerTest, ErrorsArePlainSentences)
     EXPECT_EQ(client->connection()->errorString(), errortext::badCredentials());
     EXPECT_FALSE(client->hasSavedSession());
 
-    const QUrl wrong(u"http://127.0.0.1:%1/ws"_s.arg(server->port()));
+    // Not a WebSocket address at all: said before anything is tried. (http:// is read as
+    // ws://, as people type it: dayone_server_test.cpp.)
+    const QUrl wrong(u"ftp://127.0.0.1:%1/ws"_s.arg(server->port()));
     client->signIn(wrong, u"alice"_s, password);
     EXPECT_EQ(client->connection()->state(), State::Offline);
-    EXPECT_EQ(client->connection()->errorString(), errortext::wrongUrl(wrong));
+    EXPECT_EQ(client->connection()->errorString(),
+              u"“%1” is not a server address; use e.g. ws://chat.example.org:8765/ws."_s.arg(
+                  wrong.toString()));
 
     // A port nobody listens on, on a first sign-in: unreachable, said at once, not retried
     // (issue 13; a session that was signed in retries: see dayone_server_test.cpp).

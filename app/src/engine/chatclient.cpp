@@ -150,30 +150,37 @@ bool ChatClient::start(QString *error)
 
 void ChatClient::signIn(const QUrl &url, const QString &user, const QString &password)
 {
-    // A certificate question about another server is not this sign-in's.
-    if (KnownServers::origin(url) != KnownServers::origin(m_status->certificateUrl()))
-        m_status->clearCertificate();
-    m_connection->open(url, Connection::Credentials{QString(), user, password});
+    // The same rules as typed text: an http(s):// URL (QUrl::fromUserInput's guess) is meant
+    // as ws(s)://, and a missing path as /ws.
+    signIn(url.toString(), user, password);
 }
 
 void ChatClient::signIn(const QString &address, const QString &user, const QString &password)
 {
-    QString error;
-    if (const auto url = normalizeServerUrl(address, &error))
-        signIn(*url, user.trimmed(), password);
-    else
-        m_connection->stop(error);
+    if (const auto url = prepareSignIn(address))
+        m_connection->open(*url, Connection::Credentials{QString(), user.trimmed(), password});
 }
 
-void ChatClient::registerAccount(const QString &address, const QString &user,
-                                 const QString &password, const QString &display)
+std::optional<QUrl> ChatClient::prepareSignIn(const QString &address)
 {
     QString error;
     const auto url = normalizeServerUrl(address, &error);
     if (!url) {
         m_connection->stop(error);
-        return;
+        return std::nullopt;
     }
+    // A certificate question about another server is not this sign-in's.
+    if (KnownServers::origin(*url) != KnownServers::origin(m_status->certificateUrl()))
+        m_status->clearCertificate();
+    return url;
+}
+
+void ChatClient::registerAccount(const QString &address, const QString &user,
+                                 const QString &password, const QString &display)
+{
+    const auto url = prepareSignIn(address);
+    if (!url)
+        return;
     // The server checks these too; saying so here saves a round trip and a vague answer.
     const QString name = user.trimmed().toLower();
     if (!rules::isValidUserName(name)) {
@@ -184,8 +191,6 @@ void ChatClient::registerAccount(const QString &address, const QString &user,
         m_connection->stop(errortext::passwordTooShort(rules::minPasswordBytes));
         return;
     }
-    if (KnownServers::origin(*url) != KnownServers::origin(m_status->certificateUrl()))
-        m_status->clearCertificate();
     m_connection->createAccount(*url, Connection::Credentials{QString(), name, password},
                                 display.trimmed());
 }

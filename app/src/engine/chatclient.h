@@ -16,10 +16,10 @@
 // - sendMessage() writes to the outbox first (the message shows as pending at once), then
 //   the sender delivers it whenever Online, exactly once (the server dedups by cid); the
 //   acknowledged message is cached before it leaves the outbox, so it shows once, in place.
-// - Addresses: the signIn()/registerAccount() overloads taking text accept what people type
-//   (`host:port`, http://…, …; serveraddress.h) and stop in Offline with a sentence when it
-//   is not an address. A new sign-in replaces the attempt under way; cancelSignIn() ends it.
-//   A first sign-in with a password stops with the reason when the server cannot be reached
+// - Addresses: signIn() and registerAccount() accept what people type (`host:port`,
+//   http://…, …; serveraddress.h), as text or as a QUrl, and stop in Offline with a sentence
+//   when it is not an address. A new sign-in replaces the attempt under way; cancelSignIn() ends
+//   it. A first sign-in with a password stops with the reason when the server cannot be reached
 //   (the user is at the form); resuming a saved session retries (Connection).
 // - Drafts: one per channel, in the local database (DraftStore: memory at once, written
 //   `draftFlushDelayMs` after the last keystroke and when the client ends). setDraft() also
@@ -101,7 +101,7 @@ public:
 
     // ---- session ----
     /// Signs in with a password (sent once; the token from the reply is kept, mode 0600).
-    /// Replaces any attempt under way.
+    /// Replaces any attempt under way. `url` is read as typed text is (below).
     void signIn(const QUrl &url, const QString &user, const QString &password);
     /// signIn() at an address as typed (normalizeServerUrl()); one that cannot be used stops
     /// in Offline with a sentence (connection()->errorString()).
@@ -254,6 +254,8 @@ private:
     void onJoined(const QString &channel, const JoinOk &reply);
     void sendPresence();
     void setSendError(const QString &error);
+    /// The URL to sign in at (normalizeServerUrl()); nullopt after stopping with the reason.
+    std::optional<QUrl> prepareSignIn(const QString &address);
     QString displayName(const QString &user) const;
     ConnectionOptions connectionOptions();
 
