@@ -159,7 +159,7 @@ QList<Case> cases()
     }
     table.append({"wrong password", helloRefused(ErrorCode::Unauthorized), Action::StopForGood,
                   errortext::badCredentials(), 0, true});
-    table.append({"disabled account", helloRefused(ErrorCode::Forbidden), Action::StopForGood,
+    table.append({"forbidden sign-in", helloRefused(ErrorCode::Forbidden), Action::StopForGood,
                   errortext::badCredentials(), 0, true});
     table.append({"token revoked", helloRefused(ErrorCode::Unauthorized, true), Action::StopForGood,
                   errortext::sessionExpired(), 0, true});
@@ -233,6 +233,86 @@ QList<Case> cases()
         f.certificateChange = DisconnectFacts::CertificateChange{shaA, shaB};
         table.append({"certificate changed after a bye shutdown", f, Action::StopForGood,
                       errortext::certificateChanged(url, shaA, shaB)});
+    }
+    // ---- issue 13: kicks with a reason, disabled accounts, first sign-ins, register ----
+    {
+        DisconnectFacts f = signedIn();
+        f.bye = ByeEvent{ByeReason::Kicked, std::nullopt, u"spamming #general"_s};
+        f.closeCode = 4002;
+        table.append({"kicked with a reason", f, Action::StopForGood,
+                      u"An administrator disconnected you: spamming #general. You can sign in "
+                      u"again."_s});
+    }
+    {
+        DisconnectFacts f = helloRefused(ErrorCode::Unauthorized);
+        f.helloError->message = u"this account is disabled"_s;
+        table.append({"password sign-in of a disabled account", f, Action::StopForGood,
+                      u"Your account was disabled by an administrator."_s, 0, true});
+    }
+    {
+        DisconnectFacts f = helloRefused(ErrorCode::Unauthorized, true);
+        f.helloError->message = u"this account is disabled"_s;
+        table.append({"token of a disabled account", f, Action::StopForGood,
+                      errortext::accountDisabled(), 0, true});
+    }
+    {
+        // confabd revokes the tokens of a disabled account: the kick came first.
+        DisconnectFacts f = helloRefused(ErrorCode::Unauthorized, true);
+        f.afterKick = true;
+        table.append({"token refused after a kick", f, Action::StopForGood,
+                      errortext::revokedAfterKick(), 0, true});
+    }
+    {
+        DisconnectFacts f = helloRefused(ErrorCode::Unauthorized);
+        f.afterKick = true;
+        table.append({"wrong password after a kick", f, Action::StopForGood,
+                      errortext::badCredentials(), 0, true});
+    }
+    {
+        DisconnectFacts f = socketError(QAbstractSocket::ConnectionRefusedError);
+        f.firstSignIn = true;
+        table.append({"first sign-in, port closed", f, Action::StopForGood,
+                      u"Cannot reach the server at chat.example:8765. Check the address and "
+                      u"your network."_s});
+    }
+    {
+        DisconnectFacts f = facts();
+        f.firstSignIn = true;
+        f.timedOut = true;
+        table.append({"first sign-in, no answer", f, Action::StopForGood,
+                      u"The server at chat.example:8765 did not answer. Check the address, or "
+                      u"try again later."_s});
+    }
+    {
+        DisconnectFacts f = socketError(QAbstractSocket::ConnectionRefusedError,
+                                        u"Unhandled http status code: 502 (Bad Gateway)."_s, true);
+        f.firstSignIn = true;
+        table.append(
+            {"first sign-in, proxy 502", f, Action::StopForGood, errortext::unreachable(url)});
+    }
+    {
+        DisconnectFacts f = helloRefused(ErrorCode::RateLimited);
+        f.firstSignIn = true;
+        table.append({"first sign-in, throttled", f, Action::StopForGood, u"server says no"_s});
+    }
+    {
+        DisconnectFacts f = signedIn();
+        f.firstSignIn = true; // signed in on this connection: the session dropped later
+        f.closeCode = 1011;
+        table.append({"dropped after a first sign-in succeeded", f, Action::Retry, std::nullopt});
+    }
+    {
+        DisconnectFacts f = facts();
+        f.handshakeDone = true;
+        f.firstSignIn = true;
+        f.user = u"carol"_s;
+        f.registerError = Error{ErrorCode::Forbidden, u"registration is closed"_s, std::nullopt};
+        table.append({"register on a closed server", f, Action::StopForGood,
+                      u"This server does not let people create accounts; ask its administrator "
+                      u"for one."_s});
+        f.registerError = Error{ErrorCode::Conflict, u"taken"_s, std::nullopt};
+        table.append({"register a taken name", f, Action::StopForGood,
+                      u"There is already a user named “carol”; choose another name."_s});
     }
     return table;
 }

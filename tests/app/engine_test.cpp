@@ -5,6 +5,7 @@
 // not confabd (wrong URL, or a 5xx that is retried), and the "network is back" hook.
 
 #include "fakeserver.h"
+#include "testclock.h"
 #include "waituntil.h"
 
 #include "channellistmodel.h"
@@ -14,9 +15,11 @@
 #include "membermodel.h"
 #include "messagemodel.h"
 #include "outbox.h"
+#include "typingboard.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QNetworkInformation>
 #include <QPointer>
 #include <QSignalSpy>
@@ -342,9 +345,10 @@ TEST_F(EngineTest, WebServerThatIsNotConfabIsAWrongUrlAndNotRetried)
 
 TEST_F(EngineTest, ProxyWithItsServerDownIsRetried)
 {
-    // A 5xx is a reverse proxy whose confabd is down: that passes, so it is retried.
+    // A 5xx is a reverse proxy whose confabd is down: that passes, so a saved session is
+    // retried (a first sign-in with a password stops with the reason instead: issue 13).
     HttpStub proxy("503 Service Unavailable");
-    client->signIn(proxy.url(), u"alice"_s, u"password1"_s);
+    client->connection()->open(proxy.url(), {u"saved-token"_s, u"alice"_s, {}});
     ASSERT_TRUE(waitUntil([&] { return state() == State::WaitingToRetry; }, 5000));
     EXPECT_EQ(client->connection()->errorString(), errortext::unreachable(proxy.url()));
     ASSERT_TRUE(waitUntil([&] { return proxy.requests >= 2; }, 5000));
@@ -489,4 +493,150 @@ TEST_F(EngineTest, CreateChannelIsBuiltInTheEngineAndJoinsIt)
     EXPECT_EQ(failed[1].at(0).toString(), u"general"_s);
     EXPECT_EQ(failed[1].at(1).toString(), u"A channel named “general” already exists."_s);
     EXPECT_EQ(created.size(), 1);
+}
+
+// ---- issue 13 ------------------------------------------------------------------------------
+
+TEST_F(EngineTest, UnknownServerEventsAreIgnored)
+{
+    signIn();
+    QSignalSpy states(client->connection(), &Connection::stateChanged);
+    // A newer server's events (PROTOCOL.md: clients ignore a `t` they do not know), then a
+    // known one: it still arrives, on the same connection.
+    server.send({{"t"_L1, u"reaction"_s}, {"channel"_L1, u"general"_s}, {"emoji"_L1, u"+1"_s}});
+    server.send({{"t"_L1, u"channel.archived"_s}});
+    server.send({{"t"_L1, u"typing"_s},
+                 {"channel"_L1, u"general"_s},
+                 {"user"_L1, u"bob"_s},
+                 {"active"_L1, true}});
+    ASSERT_TRUE(waitUntil([&] { return client->typingBoard()->typing(u"general"_s).size() == 1; }));
+    EXPECT_EQ(state(), State::Online);
+    EXPECT_TRUE(states.isEmpty());
+    EXPECT_EQ(server.connectionCount(), 1);
+    EXPECT_TRUE(client->connection()->errorString().isEmpty());
+}
+
+TEST_F(EngineTest, DisplayNamesFromJoinRepliesAndPresenceEvents)
+{
+    const QString dm = u"dm:alice:bob"_s;
+    server.onFrame = [this, dm](const QJsonObject &frame) {
+        if (frame.value("t"_L1).toString() != "join"_L1) {
+            server.answerDefault(frame);
+            return;
+        }
+        const QString channel = frame.value("channel"_L1).toString();
+        // A 1.1 server: `display` beside `user`; carol comes from an older one (no display).
+        QJsonArray members{QJsonObject{{"user"_L1, u"alice"_s}, {"status"_L1, u"online"_s}},
+                           QJsonObject{{"user"_L1, u"carol"_s}, {"status"_L1, u"offline"_s}}};
+        if (channel == dm)
+            members = {QJsonObject{{"user"_L1, u"alice"_s},
+                                   {"status"_L1, u"online"_s},
+                                   {"display"_L1, u"Alice"_s}},
+                       QJsonObject{{"user"_L1, u"bob"_s},
+                                   {"status"_L1, u"away"_s},
+                                   {"display"_L1, u"Bob Builder"_s}}};
+        server.reply(frame, {{"channel"_L1, QJsonObject{{"name"_L1, channel},
+                                                        {"topic"_L1, u""_s},
+                                                        {"private"_L1, channel == dm},
+                                                        {"last_seq"_L1, 0}}},
+                             {"last_seq"_L1, 0},
+                             {"members"_L1, members},
+                             {"typing"_L1, QJsonArray{}}});
+        server.send({{"t"_L1, u"synced"_s},
+                     {"channel"_L1, channel},
+                     {"first_seq"_L1, 1},
+                     {"last_seq"_L1, 0}});
+    };
+    signIn();
+    client->joinChannel(dm);
+    ChannelListModel *channels = client->channelListModel();
+    auto title = [&](const QString &channel) {
+        return channels->index(channels->rowOf(channel)).data(ChannelListModel::TitleRole);
+    };
+    ASSERT_TRUE(waitUntil([&] { return title(dm).toString() == u"Bob Builder"_s; }))
+        << title(dm).toString().toStdString();
+    const QModelIndex dmRow = channels->index(channels->rowOf(dm));
+    EXPECT_TRUE(dmRow.data(ChannelListModel::IsDirectRole).toBool());
+    EXPECT_EQ(dmRow.data(ChannelListModel::OtherUserRole).toString(), u"bob"_s);
+    EXPECT_EQ(title(u"general"_s).toString(), u"general"_s);
+
+    MemberModel *members = client->memberModel(u"general"_s);
+    ASSERT_TRUE(waitUntil([&] { return members->rowOf(u"carol"_s) >= 0; }));
+    auto displayOf = [&](const QString &user) {
+        return members->index(members->rowOf(user)).data(MemberModel::DisplayNameRole).toString();
+    };
+    EXPECT_EQ(displayOf(u"alice"_s), u"Alice"_s); // our own, from the hello reply
+    EXPECT_EQ(displayOf(u"carol"_s), u"carol"_s); // none sent: the user name
+    // A presence event with `display` names carol from now on.
+    server.send({{"t"_L1, u"presence"_s},
+                 {"user"_L1, u"carol"_s},
+                 {"display"_L1, u"Carol D."_s},
+                 {"status"_L1, u"online"_s},
+                 {"since"_L1, 1},
+                 {"last_seen"_L1, 1}});
+    ASSERT_TRUE(waitUntil([&] { return displayOf(u"carol"_s) == u"Carol D."_s; }));
+}
+
+TEST_F(EngineTest, TextLimitComesFromTheHelloReply)
+{
+    EXPECT_EQ(client->maxTextBytes(), 16384); // the protocol's default before a sign-in
+    server.onFrame = [this](const QJsonObject &frame) {
+        if (frame.value("t"_L1).toString() != "hello"_L1) {
+            server.answerDefault(frame);
+            return;
+        }
+        server.reply(frame, {{"user"_L1, QJsonObject{{"name"_L1, u"alice"_s},
+                                                     {"display"_L1, u"Alice"_s},
+                                                     {"role"_L1, u"user"_s}}},
+                             {"token"_L1, u"fake-token"_s},
+                             {"session"_L1, u"s1"_s},
+                             {"heartbeat_ms"_L1, 15000},
+                             {"limits"_L1, QJsonObject{{"frame"_L1, 65536}, {"text"_L1, 10}}},
+                             {"server"_L1, u"fake/1"_s},
+                             {"channels"_L1, QJsonArray{}}});
+    };
+    QSignalSpy limitChanged(client.get(), &ChatClient::maxTextBytesChanged);
+    signIn();
+    EXPECT_EQ(limitChanged.count(), 1);
+    EXPECT_EQ(client->maxTextBytes(), 10);
+    EXPECT_EQ(client->bytesLeft(u"héllo"_s), 4); // bytes, not characters
+    EXPECT_EQ(client->bytesLeft(u"🙂🙂🙂"_s), -2);
+    EXPECT_TRUE(client->sendMessage(u"general"_s, u"🙂🙂🙂"_s).isEmpty());
+    EXPECT_EQ(client->sendError(),
+              u"The message is too long: 12 bytes, and this server takes at most 10."_s);
+    EXPECT_EQ(client->outbox()->count(), 0);
+    EXPECT_FALSE(client->sendMessage(u"general"_s, u"0123456789"_s).isEmpty());
+    EXPECT_TRUE(client->sendError().isEmpty());
+}
+
+TEST_F(EngineTest, DraftsStayInTheirChannelAndRestoringOneIsNotTyping)
+{
+    ManualClock clock;
+    ChatClientOptions options;
+    options.connection.watchReachability = false;
+    options.clock = clock.fn();
+    QTemporaryDir otherDir;
+    client = std::make_unique<ChatClient>(otherDir.path(), options);
+    ASSERT_TRUE(client->start());
+    signIn();
+    client->joinChannel(u"random"_s);
+    auto typingFrames = [&] { return server.receivedOfType(u"typing"_s); };
+    client->setDraft(u"general"_s, u"half a thought"_s);
+    ASSERT_TRUE(waitUntil([&] { return typingFrames().size() == 1; }));
+    // The user walks away: after 5 s idle the notifier says they stopped.
+    clock.advance(6000);
+    ASSERT_TRUE(waitUntil([&] { return typingFrames().size() == 2; }));
+    // Over to #random: its composer is empty; back to #general: the draft returns, and
+    // putting it back into the composer tells nobody that the user types.
+    EXPECT_TRUE(client->draft(u"random"_s).isEmpty());
+    client->setDraft(u"random"_s, client->draft(u"random"_s));
+    client->setDraft(u"general"_s, client->draft(u"general"_s));
+    EXPECT_EQ(client->draft(u"general"_s), u"half a thought"_s);
+    client->sendMessage(u"general"_s, u"the whole thought"_s);
+    ASSERT_TRUE(waitUntil([&] { return server.receivedOfType(u"publish"_s).size() == 1; }));
+    const auto typing = typingFrames();
+    ASSERT_EQ(typing.size(), 2); // the first keystroke, and going idle
+    EXPECT_TRUE(typing[0].value("active"_L1).toBool());
+    EXPECT_FALSE(typing[1].value("active"_L1).toBool());
+    EXPECT_TRUE(client->draft(u"general"_s).isEmpty());
 }

@@ -32,8 +32,13 @@ const std::array<QLatin1StringView, 4> migrationV1 = {
     " failed_reason TEXT)"_L1,
     "CREATE INDEX messages_cid ON messages(channel, cid)"_L1,
 };
-const std::array<const QLatin1StringView *, 1> migrations = {migrationV1.data()};
-const std::array<std::size_t, 1> migrationSizes = {migrationV1.size()};
+// v2: the composer's unsent text per channel (DraftStore).
+const std::array<QLatin1StringView, 1> migrationV2 = {
+    "CREATE TABLE drafts(channel TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID"_L1,
+};
+const std::array<const QLatin1StringView *, 2> migrations = {migrationV1.data(),
+                                                             migrationV2.data()};
+const std::array<std::size_t, 2> migrationSizes = {migrationV1.size(), migrationV2.size()};
 static_assert(migrations.size() == LocalDatabase::schemaVersion,
               "one migration per schema version");
 

@@ -2,7 +2,8 @@
 #pragma once
 
 // The client's local SQLite database (`<dataDir>/client.sqlite`, WAL): the message cache,
-// the channel list and the outbox. One connection, used on the thread that opened it.
+// the channel list, the outbox and the drafts. One connection, used on the thread that
+// opened it.
 //
 // Opening never crashes on a damaged file: a file SQLite cannot read, or one that fails
 // `PRAGMA quick_check`, is moved aside as `<file>.corrupt-<yyyyMMdd-hhmmss>` (with its WAL
@@ -20,7 +21,7 @@ namespace confab::client {
 class LocalDatabase
 {
 public:
-    static constexpr int schemaVersion = 1;
+    static constexpr int schemaVersion = 2;
 
     explicit LocalDatabase(const QString &filePath);
     ~LocalDatabase();

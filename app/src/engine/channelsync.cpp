@@ -4,7 +4,10 @@
 #include "connection.h"
 #include "messagecache.h"
 
+#include <QJsonArray>
 #include <QLoggingCategory>
+
+using namespace Qt::StringLiterals;
 
 namespace confab::client {
 
@@ -51,6 +54,14 @@ void ChannelSync::join(const QString &channel)
             if (!ok)
                 return;
             m_cache->addChannel(channel, ok->channel.topic);
+            QHash<QString, QString> displayNames;
+            for (const QJsonValue &member : reply->ok.value("members"_L1).toArray()) {
+                const QString display = member["display"_L1].toString();
+                if (!display.isEmpty())
+                    displayNames.insert(member["user"_L1].toString(), display);
+            }
+            if (!displayNames.isEmpty())
+                Q_EMIT displayNamesSeen(displayNames);
             Q_EMIT joined(channel, *ok);
         });
     if (sent) {

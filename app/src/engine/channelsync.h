@@ -53,6 +53,9 @@ public:
 Q_SIGNALS:
     /// The join reply came (the channel is in the cache with its topic).
     void joined(const QString &channel, const confab::JoinOk &reply);
+    /// The join reply's members carried display names (`display` beside `user`, 1.1 servers;
+    /// the shared Member type does not read it yet): user -> display.
+    void displayNamesSeen(const QHash<QString, QString> &displayNames);
     /// The catch-up skipped the seqs below `firstSeq` (down to the `since` of the join).
     void gapFound(const QString &channel, qint64 firstSeq);
     /// The channel's catch-up ended.

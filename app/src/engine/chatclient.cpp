@@ -11,6 +11,7 @@
 #include "messagemodel.h"
 #include "outboxsender.h"
 #include "presenceroster.h"
+#include "serveraddress.h"
 #include "typingboard.h"
 #include "typingnotifier.h"
 #include "validation.h"
@@ -38,6 +39,7 @@ ChatClient::ChatClient(const QString &dataDir, Options options, QObject *parent)
     , m_status(new ConnectionStatus(m_connection, this))
     , m_channels(new ChannelListModel(this))
     , m_admin(new AdminPresenceModel(m_options.wallClock, this))
+    , m_lastSeenTimer(new QTimer(this))
 {
     m_knownServers.load(); // a broken file is said in the log and starts empty
     connect(m_connection, &Connection::signedIn, this, &ChatClient::onSignedIn);
@@ -59,6 +61,16 @@ ChatClient::ChatClient(const QString &dataDir, Options options, QObject *parent)
                 m_connection->notify(TypingNotice{channel, active});
             });
     m_channels->follow(m_typingBoard);
+    m_channels->setDisplayNames([this](const QString &user) { return displayName(user); });
+    connect(m_roster, &PresenceRoster::displayNameChanged, m_channels,
+            &ChannelListModel::displayNameChanged);
+    connect(m_connection, &Connection::displayNameSeen, m_roster, &PresenceRoster::setDisplayName);
+    m_lastSeenTimer->setInterval(m_options.lastSeenRefreshMs);
+    connect(m_lastSeenTimer, &QTimer::timeout, this, [this] {
+        for (MemberModel *model : std::as_const(m_memberModels))
+            model->refreshLastSeen();
+    });
+    m_lastSeenTimer->start();
     connect(m_idle, &IdleMonitor::awayChanged, this, [this] {
         sendPresence();
         Q_EMIT awayChanged();
@@ -93,7 +105,13 @@ bool ChatClient::start(QString *error)
     }
     m_cache = new MessageCache(m_db->database(), m_options.maxCachedPerChannel, this);
     m_outbox = new Outbox(m_db->database(), this);
+    m_drafts = new DraftStore(m_db->database(), m_options.draftFlushDelayMs, this);
     m_sync = new ChannelSync(m_connection, m_cache, this);
+    connect(m_sync, &ChannelSync::displayNamesSeen, this,
+            [this](const QHash<QString, QString> &names) {
+                for (auto it = names.cbegin(); it != names.cend(); ++it)
+                    m_roster->setDisplayName(it.key(), it.value());
+            });
     connect(m_sync, &ChannelSync::joined, this, &ChatClient::onJoined);
     connect(m_sync, &ChannelSync::synced, this, &ChatClient::channelSynced);
     m_sender = new OutboxSender(m_connection, m_outbox, this);
@@ -132,10 +150,61 @@ bool ChatClient::start(QString *error)
 
 void ChatClient::signIn(const QUrl &url, const QString &user, const QString &password)
 {
+    // The same rules as typed text: an http(s):// URL (QUrl::fromUserInput's guess) is meant
+    // as ws(s)://, and a missing path as /ws.
+    signIn(url.toString(), user, password);
+}
+
+void ChatClient::signIn(const QString &address, const QString &user, const QString &password)
+{
+    if (const auto url = prepareSignIn(address))
+        m_connection->open(*url, Connection::Credentials{QString(), user.trimmed(), password});
+}
+
+std::optional<QUrl> ChatClient::prepareSignIn(const QString &address)
+{
+    QString error;
+    const auto url = normalizeServerUrl(address, &error);
+    if (!url) {
+        m_connection->stop(error);
+        return std::nullopt;
+    }
     // A certificate question about another server is not this sign-in's.
-    if (KnownServers::origin(url) != KnownServers::origin(m_status->certificateUrl()))
+    if (KnownServers::origin(*url) != KnownServers::origin(m_status->certificateUrl()))
         m_status->clearCertificate();
-    m_connection->open(url, Connection::Credentials{QString(), user, password});
+    return url;
+}
+
+void ChatClient::registerAccount(const QString &address, const QString &user,
+                                 const QString &password, const QString &display)
+{
+    const auto url = prepareSignIn(address);
+    if (!url)
+        return;
+    // The server checks these too; saying so here saves a round trip and a vague answer.
+    const QString name = user.trimmed().toLower();
+    if (!rules::isValidUserName(name)) {
+        m_connection->stop(errortext::invalidUserName());
+        return;
+    }
+    if (password.toUtf8().size() < rules::minPasswordBytes) {
+        m_connection->stop(errortext::passwordTooShort(rules::minPasswordBytes));
+        return;
+    }
+    m_connection->createAccount(*url, Connection::Credentials{QString(), name, password},
+                                display.trimmed());
+}
+
+void ChatClient::cancelSignIn()
+{
+    m_connection->stop(QString());
+}
+
+QString ChatClient::addressProblem(const QString &address) const
+{
+    QString error;
+    normalizeServerUrl(address, &error);
+    return error;
 }
 
 bool ChatClient::resumeSession()
@@ -221,6 +290,11 @@ void ChatClient::onSignedIn(const HelloOk &hello)
 {
     const bool userChangedNow = m_me.name != hello.user.name;
     m_me = hello.user;
+    m_roster->setDisplayName(m_me.name, m_me.display);
+    if (m_maxTextBytes != hello.limits.text) {
+        m_maxTextBytes = hello.limits.text;
+        Q_EMIT maxTextBytesChanged();
+    }
     m_channels->setOwnUser(m_me.name);
     for (MessageModel *model : std::as_const(m_messageModels)) {
         model->setOwnUser(m_me.name);
@@ -319,12 +393,46 @@ QString ChatClient::sendMessage(const QString &channel, const QString &text)
 {
     if (!m_outbox || text.isEmpty())
         return {};
-    const auto entry = m_outbox->add(channel, text);
-    if (!entry)
+    // The server would answer too_large after every retry: say so now, keep the text.
+    const qsizetype bytes = text.toUtf8().size();
+    if (bytes > maxTextBytes()) {
+        setSendError(errortext::textTooLong(bytes, maxTextBytes()));
         return {};
+    }
+    const auto entry = m_outbox->add(channel, text);
+    if (!entry) {
+        setSendError(u"The message could not be saved on this computer."_s);
+        return {};
+    }
+    setSendError(QString());
     m_typingNotifier->draftSent(channel);
+    saveDraft(channel, QString());
     m_sender->pump();
     return entry->cid;
+}
+
+int ChatClient::bytesLeft(const QString &text) const
+{
+    return maxTextBytes() - int(text.toUtf8().size());
+}
+
+QString ChatClient::takeBackFailed(const QString &cid)
+{
+    if (!m_outbox)
+        return {};
+    const auto entry = m_outbox->find(cid);
+    // A pending message may be on the wire already: only a failed one is surely not sent.
+    if (!entry || !entry->isFailed() || !m_outbox->remove(cid))
+        return {};
+    return entry->text;
+}
+
+void ChatClient::setSendError(const QString &error)
+{
+    if (m_sendError == error)
+        return;
+    m_sendError = error;
+    Q_EMIT sendErrorChanged();
 }
 
 bool ChatClient::retry(const QString &cid)
@@ -389,6 +497,7 @@ MemberModel *ChatClient::memberModel(const QString &channel)
     if (MemberModel *model = m_memberModels.value(channel))
         return model;
     auto *model = new MemberModel(channel, this);
+    model->setWallClock(m_options.wallClock);
     model->follow(m_roster, m_typingBoard);
     m_memberModels.insert(channel, model);
     return model;
@@ -396,14 +505,30 @@ MemberModel *ChatClient::memberModel(const QString &channel)
 
 QString ChatClient::displayName(const QString &user) const
 {
-    return user == m_me.name && !m_me.display.isEmpty() ? m_me.display : user;
+    return user == m_me.name && !m_me.display.isEmpty() ? m_me.display
+                                                        : m_roster->displayName(user);
 }
 
 // ---- typing and presence ----------------------------------------------------------------
 
 void ChatClient::setDraft(const QString &channel, const QString &text)
 {
+    // The composer showing a channel's saved draft again (switching back to it) is not typing.
+    if (m_drafts && !text.isEmpty() && text == m_drafts->draft(channel))
+        return;
     m_typingNotifier->draftChanged(channel, text);
+    saveDraft(channel, text);
+}
+
+void ChatClient::saveDraft(const QString &channel, const QString &text)
+{
+    if (m_drafts)
+        m_drafts->setDraft(channel, text);
+}
+
+QString ChatClient::draft(const QString &channel) const
+{
+    return m_drafts ? m_drafts->draft(channel) : QString();
 }
 
 void ChatClient::userActivity()
@@ -554,8 +679,7 @@ void ChatClient::addUser(const QString &user, const QString &password, const QSt
     add.password = password;
     add.display = display.trimmed();
     if (!rules::isValidUserName(add.user)) {
-        Q_EMIT addUserFailed(add.user, u"A user name is 1 to 32 lower-case letters, digits, "
-                                       u"“_”, “.” or “-”."_s);
+        Q_EMIT addUserFailed(add.user, errortext::invalidUserName());
         return;
     }
     const QString name = add.user;

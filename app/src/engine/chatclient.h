@@ -16,6 +16,19 @@
 // - sendMessage() writes to the outbox first (the message shows as pending at once), then
 //   the sender delivers it whenever Online, exactly once (the server dedups by cid); the
 //   acknowledged message is cached before it leaves the outbox, so it shows once, in place.
+// - Addresses: signIn() and registerAccount() accept what people type (`host:port`,
+//   http://…, …; serveraddress.h), as text or as a QUrl, and stop in Offline with a sentence
+//   when it is not an address. A new sign-in replaces the attempt under way; cancelSignIn() ends
+//   it. A first sign-in with a password stops with the reason when the server cannot be reached
+//   (the user is at the form); resuming a saved session retries (Connection).
+// - Drafts: one per channel, in the local database (DraftStore: memory at once, written
+//   `draftFlushDelayMs` after the last keystroke and when the client ends). setDraft() also
+//   drives the typing notices; saveDraft() only keeps the text. Sending clears the draft.
+// - Text limit: maxTextBytes() is the server's `limits.text` (its last hello reply; 16384
+//   before one). sendMessage() refuses longer text (empty cid, sendError() says why) rather
+//   than queueing what can never be delivered.
+// - Display names: the roster records the `display` that join replies, presence events and
+//   the hello reply carry; models fall back to the user name.
 // - Certificates (trust on first use): the fingerprints the user accepted live in
 //   KnownServers (`<dataDir>/known-servers.json`), which answers the Connection's pin
 //   lookup (this overrides `connection.pinFor`). An unknown or changed certificate stops
@@ -27,6 +40,7 @@
 
 #include "clock.h"
 #include "connection.h"
+#include "draftstore.h"
 #include "knownservers.h"
 #include "localdatabase.h"
 #include "messagecache.h"
@@ -36,6 +50,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QObject>
+#include <QTimer>
 
 #include <memory>
 
@@ -61,6 +76,10 @@ struct ChatClientOptions
     ClockFn wallClock = [] { return QDateTime::currentMSecsSinceEpoch(); };
     qint64 awayAfterMs = 5 * 60 * 1000;
     int maxCachedPerChannel = MessageCache::defaultMaxPerChannel;
+    /// How long after the last keystroke a draft is written to disk.
+    int draftFlushDelayMs = 1000;
+    /// How often the member lists' "last seen …" texts are refreshed.
+    int lastSeenRefreshMs = 60 * 1000;
 };
 
 class ChatClient : public QObject
@@ -68,6 +87,8 @@ class ChatClient : public QObject
     Q_OBJECT
     Q_PROPERTY(QString user READ user NOTIFY userChanged)
     Q_PROPERTY(bool away READ isAway NOTIFY awayChanged)
+    Q_PROPERTY(int maxTextBytes READ maxTextBytes NOTIFY maxTextBytesChanged)
+    Q_PROPERTY(QString sendError READ sendError NOTIFY sendErrorChanged)
 public:
     using Options = ChatClientOptions;
 
@@ -80,7 +101,19 @@ public:
 
     // ---- session ----
     /// Signs in with a password (sent once; the token from the reply is kept, mode 0600).
+    /// Replaces any attempt under way. `url` is read as typed text is (below).
     void signIn(const QUrl &url, const QString &user, const QString &password);
+    /// signIn() at an address as typed (normalizeServerUrl()); one that cannot be used stops
+    /// in Offline with a sentence (connection()->errorString()).
+    Q_INVOKABLE void signIn(const QString &address, const QString &user, const QString &password);
+    /// Creates the account with `register` (display optional), then signs in with it. A
+    /// server without open registration stops with errortext::registrationClosed().
+    Q_INVOKABLE void registerAccount(const QString &address, const QString &user,
+                                     const QString &password, const QString &display = {});
+    /// Stops the sign-in under way (or any retrying): Offline, no error shown.
+    Q_INVOKABLE void cancelSignIn();
+    /// Why `address` cannot be used as a server address; empty when it can.
+    Q_INVOKABLE QString addressProblem(const QString &address) const;
     /// Signs in with the saved token; false when there is none.
     bool resumeSession();
     bool hasSavedSession() const;
@@ -110,8 +143,18 @@ public:
     /// trimmed) and joins it: channelCreated() or channelCreateFailed() answers, once.
     /// Returns the name asked for.
     QString createChannel(const QString &name, const QString &topic);
-    /// Queues a message; returns its cid (empty if it could not be queued).
-    QString sendMessage(const QString &channel, const QString &text);
+    /// Queues a message; returns its cid. Empty when it could not be queued: empty text, or
+    /// text over maxTextBytes() (then sendError() says why), or no database.
+    Q_INVOKABLE QString sendMessage(const QString &channel, const QString &text);
+    /// Why the last sendMessage() refused its text; empty after one that queued.
+    QString sendError() const { return m_sendError; }
+    /// The server's limit on a message's text, in UTF-8 bytes.
+    int maxTextBytes() const { return m_maxTextBytes; }
+    /// How many UTF-8 bytes `text` may still grow by (negative: too long by that many).
+    Q_INVOKABLE int bytesLeft(const QString &text) const;
+    /// Removes a failed message from the outbox (and its model) and returns its text, for
+    /// the composer; empty when `cid` is not a failed message.
+    Q_INVOKABLE QString takeBackFailed(const QString &cid);
     bool retry(const QString &cid);
     bool discard(const QString &cid);
     void markRead(const QString &channel);
@@ -120,7 +163,13 @@ public:
     void setMaxCachedPerChannel(int max);
 
     // ---- typing and presence ----
-    void setDraft(const QString &channel, const QString &text);
+    /// The composer changed: keeps the draft (saveDraft()) and sends typing notices; the
+    /// saved draft itself coming back into the composer sends none.
+    Q_INVOKABLE void setDraft(const QString &channel, const QString &text);
+    /// Keeps `channel`'s unsent text (empty clears it); cheap on every keystroke.
+    Q_INVOKABLE void saveDraft(const QString &channel, const QString &text);
+    /// `channel`'s unsent text (empty when none), also after a restart.
+    Q_INVOKABLE QString draft(const QString &channel) const;
     /// The user did something: resets the idle timer (and returns from away).
     void userActivity();
     bool isAway() const;
@@ -165,6 +214,8 @@ public:
 Q_SIGNALS:
     void userChanged();
     void awayChanged();
+    void maxTextBytesChanged();
+    void sendErrorChanged();
     void signedOut();
     /// A message was stored (live, caught up or acknowledged).
     void messageReceived(const confab::Message &message);
@@ -202,6 +253,9 @@ private:
     void onStored(const QList<Message> &added);
     void onJoined(const QString &channel, const JoinOk &reply);
     void sendPresence();
+    void setSendError(const QString &error);
+    /// The URL to sign in at (normalizeServerUrl()); nullopt after stopping with the reason.
+    std::optional<QUrl> prepareSignIn(const QString &address);
     QString displayName(const QString &user) const;
     ConnectionOptions connectionOptions();
 
@@ -210,6 +264,7 @@ private:
     std::unique_ptr<LocalDatabase> m_db;
     MessageCache *m_cache = nullptr; ///< from start() on
     Outbox *m_outbox = nullptr;      ///< from start() on
+    DraftStore *m_drafts = nullptr;  ///< from start() on
     TokenStore m_tokens;
     KnownServers m_knownServers; ///< before m_connection: it answers the connection's lookups
     Connection *m_connection;
@@ -225,6 +280,9 @@ private:
     QHash<QString, MessageModel *> m_messageModels; ///< an index: the models are children
     QHash<QString, MemberModel *> m_memberModels;
     UserInfo m_me;
+    QString m_sendError;
+    int m_maxTextBytes = Limits{}.text; ///< the last hello reply's; the default before one
+    QTimer *m_lastSeenTimer;
     bool m_adminWatch = false;
     AdminWatchFilter m_adminFilter;
     quint64 m_adminWatchSerial = 0; ///< the latest admin.watch: an older reply is stale

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "connection.h"
 
+#include "closecode.h"
 #include "codec.h"
 #include "errortext.h"
 
 #include <QCryptographicHash>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QNetworkInformation>
 #include <QSet>
@@ -62,7 +65,23 @@ Connection::~Connection()
 
 void Connection::open(const QUrl &url, const Credentials &credentials)
 {
+    openWith(url, credentials, std::nullopt);
+}
+
+void Connection::createAccount(const QUrl &url, const Credentials &credentials,
+                               const QString &display)
+{
+    openWith(url, credentials, display);
+}
+
+void Connection::openWith(const QUrl &url, const Credentials &credentials,
+                          const std::optional<QString> &registerDisplay)
+{
     close();
+    m_registerDisplay = registerDisplay;
+    // A retry of the same saved sign-in keeps knowing that a kick came before it.
+    if (credentials.token.isEmpty() || credentials.token != m_credentials.token)
+        m_afterKick = false;
     m_url = url;
     m_credentials = credentials;
     m_retry.reset();
@@ -90,6 +109,12 @@ void Connection::close()
         dropConnection(u"closed by the user"_s);
     }
     setState(State::Offline);
+}
+
+void Connection::stop(const QString &reason)
+{
+    close();
+    stopWithError(reason);
 }
 
 void Connection::retryNow()
@@ -121,6 +146,10 @@ void Connection::connectSocket()
     m_facts = DisconnectFacts{};
     m_facts.url = m_url;
     m_facts.afterShutdown = m_serverStopped;
+    m_facts.afterKick = m_afterKick;
+    m_facts.user = m_credentials.user;
+    // A password sign-in gets a token with its first success: no token, never signed in.
+    m_facts.firstSignIn = m_credentials.token.isEmpty();
     QWebSocket *socket = m_socket;
     if (m_url.scheme() == "wss"_L1) {
         // Built once: reading the system store parses every certificate in it.
@@ -179,7 +208,48 @@ void Connection::onConnected()
     m_lastHeard.start();
     m_heartbeatTimer.start(std::max(100, m_options.defaultHeartbeatMs / 2));
     setState(State::Authenticating);
+    if (m_registerDisplay)
+        sendRegister();
+    else
+        sendHello();
+}
 
+void Connection::sendSignInStep(ClientFrame frame, ReplyHandler handler)
+{
+    const RequestId id = m_nextId++;
+    setRequestId(frame, id);
+    m_pending.insert(id, std::move(handler));
+    send(frame);
+}
+
+bool Connection::signInStepFailed(const std::optional<Reply> &reply, std::optional<Error> &refusal,
+                                  const QString &why)
+{
+    if (!reply)
+        return true; // the connection ended first; onDisconnected decides what's next
+    if (!reply->error)
+        return false;
+    refusal = *reply->error;
+    dropConnection(why);
+    return true;
+}
+
+void Connection::sendRegister()
+{
+    RegisterRequest request;
+    request.user = m_credentials.user;
+    request.password = m_credentials.password;
+    request.display = *m_registerDisplay;
+    sendSignInStep(request, [this](const std::optional<Reply> &reply) {
+        if (signInStepFailed(reply, m_facts.registerError, u"register refused"_s))
+            return;
+        m_registerDisplay.reset(); // it exists now: a retry only signs in
+        sendHello();
+    });
+}
+
+void Connection::sendHello()
+{
     HelloRequest hello;
     hello.client = m_options.clientName;
     m_facts.usedToken = !m_credentials.token.isEmpty();
@@ -189,21 +259,13 @@ void Connection::onConnected()
         hello.user = m_credentials.user;
         hello.password = m_credentials.password;
     }
-    const RequestId id = m_nextId++;
-    hello.id = id;
-    m_pending.insert(id, [this](const std::optional<Reply> &reply) { onHelloReply(reply); });
-    send(hello);
+    sendSignInStep(hello, [this](const std::optional<Reply> &reply) { onHelloReply(reply); });
 }
 
 void Connection::onHelloReply(const std::optional<Reply> &reply)
 {
-    if (!reply)
-        return; // the connection ended first; onDisconnected decides what's next
-    if (reply->error) {
-        m_facts.helloError = *reply->error;
-        dropConnection(u"hello refused"_s);
+    if (signInStepFailed(reply, m_facts.helloError, u"hello refused"_s))
         return;
-    }
     const auto hello = HelloOk::fromJson(reply->ok);
     if (!hello) {
         m_facts.helloUnreadable = true;
@@ -219,6 +281,7 @@ void Connection::onHelloReply(const std::optional<Reply> &reply)
     m_retry.sessionStarted();
     m_facts.signedIn = true;
     m_serverStopped = false;
+    m_afterKick = false;
     setError(QString());
     setState(State::Syncing);
     qCInfo(lcNet) << "signed in as" << m_hello.user.name << "session" << m_hello.session;
@@ -230,7 +293,11 @@ void Connection::onTextMessage(const QString &text)
     touch();
     auto parsed = parseServerFrame(text.toUtf8());
     if (auto *error = std::get_if<ProtocolError>(&parsed)) {
-        qCWarning(lcNet) << "ignoring an unreadable frame:" << error->error.message;
+        // An event of a type we do not know is a newer server's: ignored (PROTOCOL.md).
+        if (error->error.code == ErrorCode::Unsupported)
+            qCDebug(lcNet) << "ignoring an unknown event:" << error->error.message;
+        else
+            qCWarning(lcNet) << "ignoring an unreadable frame:" << error->error.message;
         return;
     }
     ServerFrame &frame = std::get<ServerFrame>(parsed);
@@ -247,6 +314,13 @@ void Connection::onTextMessage(const QString &text)
         return;
     }
     Q_EMIT eventReceived(frame);
+    if (const auto *presence = std::get_if<PresenceEvent>(&frame);
+        presence && text.contains("\"display\""_L1)) {
+        const QString display =
+            QJsonDocument::fromJson(text.toUtf8()).object().value("display"_L1).toString();
+        if (!display.isEmpty())
+            Q_EMIT displayNameSeen(presence->presence.user, display);
+    }
 }
 
 void Connection::handleBye(const ByeEvent &bye)
@@ -345,6 +419,9 @@ void Connection::dropConnection(const QString &why)
         setError(*verdict->reason);
     if (m_facts.bye && m_facts.bye->reason == ByeReason::Shutdown)
         m_serverStopped = true;
+    if (m_facts.closeCode == int(CloseCode::Kicked) ||
+        (m_facts.bye && m_facts.bye->reason == ByeReason::Kicked))
+        m_afterKick = true;
     if (!verdict || verdict->stops()) {
         m_wantOpen = false;
         if (verdict) {

@@ -21,7 +21,11 @@
 //   between retrying (RetryScheduler, with Backoff; a `bye`'s `retry_ms` is the least
 //   wait) and stopping for good: Offline with a sentence in `errorString`, tried again
 //   only on open() (or retryNow() with a token). A URL that is not ws:// or wss:// stops
-//   before any attempt.
+//   before any attempt. A sign-in with a password that has not succeeded yet (the user is
+//   at the sign-in form) is not retried: it stops with the reason (see classifyDisconnect).
+// - open() replaces whatever attempt was under way; close() (the UI's "cancel") stops it.
+// - createAccount() is open() that sends `register` before `hello` on the first connection;
+//   once the account exists, only `hello`.
 // - TLS: the server's certificate is checked against the system trust store plus
 //   `extraCaCertificates`. A certificate that fails that check is accepted only by its
 //   SHA-256: the pin `pinFor` names for the URL's origin (trust on first use), or one of
@@ -115,6 +119,9 @@ public:
 
     /// Starts connecting to `url` and keeps the connection up until close().
     void open(const QUrl &url, const Credentials &credentials);
+    /// open() for an account to create first (`register` with the credentials' user and
+    /// password and `display`, which may be empty), then signed in with it.
+    void createAccount(const QUrl &url, const Credentials &credentials, const QString &display);
     /// Closes normally and stops retrying.
     void close();
     /// Tries now instead of waiting (no effect unless WaitingToRetry or Offline with a URL).
@@ -122,6 +129,8 @@ public:
     /// Offline after stopping for good (e.g. on a certificate the user has trusted since):
     /// opens again with the same URL and credentials. No effect in other states.
     void reopen();
+    /// Stops (Offline) with `reason` for the user, e.g. an address that cannot be used.
+    void stop(const QString &reason);
     /// Signed in and caught up: Syncing -> Online.
     void setOnline();
     /// Replaces the credentials used for the next attempts (e.g. token after a password).
@@ -154,6 +163,9 @@ Q_SIGNALS:
     /// The server refused the credentials; no retry until open() is called again.
     void credentialsRejected(bool wasToken);
     void eventReceived(const confab::ServerFrame &frame);
+    /// A presence event named `user`'s display name (1.1 servers send `display` beside
+    /// `user`; the shared Presence type does not carry it yet).
+    void displayNameSeen(const QString &user, const QString &display);
     /// A signed-in session ended (replies in flight were answered with nullopt).
     void sessionEnded();
     /// Stopped for good (state Offline) on a certificate the trust store refuses and no pin
@@ -171,6 +183,16 @@ private:
     void onDisconnected();
     void onSocketError(QAbstractSocket::SocketError error);
     void onSslErrors(const QList<QSslError> &errors);
+    void openWith(const QUrl &url, const Credentials &credentials,
+                  const std::optional<QString> &registerDisplay);
+    /// Sends a request of the sign-in itself (`register`, `hello`): request() refuses those.
+    void sendSignInStep(ClientFrame frame, ReplyHandler handler);
+    /// True when a sign-in step got no reply (the connection ended) or an error; an error
+    /// is kept in `refusal` for classifyDisconnect() and the connection dropped.
+    bool signInStepFailed(const std::optional<Reply> &reply, std::optional<Error> &refusal,
+                          const QString &why);
+    void sendHello();
+    void sendRegister();
     void onHelloReply(const std::optional<Reply> &reply);
     void handleBye(const ByeEvent &bye);
     /// Ends the connection; unless the user closed it, classifyDisconnect() decides
@@ -205,6 +227,8 @@ private:
     QByteArray m_peerSha256;
     QByteArray m_refusedSha256;
     bool m_serverStopped = false; ///< a session ended with `bye` `shutdown`; no sign-in since
+    bool m_afterKick = false;     ///< a session ended with a kick; same token since
+    std::optional<QString> m_registerDisplay; ///< set: `register` before the next `hello`
 };
 
 } // namespace confab::client

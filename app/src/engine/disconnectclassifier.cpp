@@ -46,15 +46,22 @@ DisconnectVerdict classifyDisconnect(const DisconnectFacts &facts)
         return stop(errortext::certificate(facts.certificateErrors.join(u"; "_s)));
     if (facts.closeCode == int(CloseCode::Kicked) ||
         (facts.bye && facts.bye->reason == ByeReason::Kicked))
-        return stop(errortext::kicked()); // a 4002 counts even when the bye was lost
+        // A 4002 counts even when the bye was lost.
+        return stop(errortext::kicked(facts.bye ? facts.bye->message : QString()));
     if (facts.subprotocolMismatch || facts.helloUnreadable)
         return stop(errortext::versionMismatch());
+    if (facts.registerError)
+        return stop(errortext::registerFailed(facts.user, *facts.registerError));
     if (facts.helloError) {
         switch (facts.helloError->code) {
         case ErrorCode::Unauthorized:
         case ErrorCode::Forbidden: {
-            DisconnectVerdict verdict =
-                stop(facts.usedToken ? errortext::sessionExpired() : errortext::badCredentials());
+            // confabd names a disabled account only in its message (no code of its own).
+            const bool disabled = facts.helloError->message.contains(u"disabled"_s);
+            DisconnectVerdict verdict = stop(disabled           ? errortext::accountDisabled()
+                                             : !facts.usedToken ? errortext::badCredentials()
+                                             : facts.afterKick  ? errortext::revokedAfterKick()
+                                                                : errortext::sessionExpired());
             verdict.credentialsRejected = true;
             return verdict;
         }
@@ -62,6 +69,8 @@ DisconnectVerdict classifyDisconnect(const DisconnectFacts &facts)
         case ErrorCode::BadRequest:
             return stop(errortext::versionMismatch());
         default:
+            if (facts.firstSignIn)
+                return stop(facts.helloError->message);
             return retry(facts.helloError->message);
         }
     }
@@ -71,8 +80,11 @@ DisconnectVerdict classifyDisconnect(const DisconnectFacts &facts)
         // is not confabd, or a wrong path. A 5xx is a proxy whose backend is down: that may
         // pass. (QWebSocket names the status only in its error text; a translated text that
         // hides it counts as a wrong URL.)
-        if (refusedHttpStatus(facts.socketErrorText) >= 500)
+        if (refusedHttpStatus(facts.socketErrorText) >= 500) {
+            if (facts.firstSignIn)
+                return stop(errortext::unreachable(facts.url));
             return retry(errortext::unreachable(facts.url));
+        }
         return stop(errortext::wrongUrl(facts.url));
     }
     if (facts.closeCode == int(CloseCode::Policy) && !facts.signedIn)
@@ -87,6 +99,8 @@ DisconnectVerdict classifyDisconnect(const DisconnectFacts &facts)
     const bool serverStopped = facts.bye && facts.bye->reason == ByeReason::Shutdown;
     if (serverStopped || (facts.afterShutdown && !facts.signedIn))
         reason = errortext::serverStopped();
+    if (facts.firstSignIn && !facts.signedIn)
+        return stop(reason.value_or(errortext::noAnswer(facts.url)));
     DisconnectVerdict verdict = retry(std::move(reason));
     if (facts.bye && facts.bye->retryMs) {
         verdict.action = DisconnectVerdict::Action::RetryAfter;

@@ -12,7 +12,12 @@
 //   a protocol mismatch, `kicked` (a `bye` or close code 4002), an untrusted certificate
 //   (one the user may trust on first use, one that differs from the certificate the user
 //   trusted for this server, or any other), and a wrong URL (an HTTP answer other than 101 and
-//   below 500, or a close with 1008 before sign-in: confabd's answer to an unknown path).
+//   below 500, or a close with 1008 before sign-in: confabd's answer to an unknown path),
+//   a refused `register` (closed registration, a taken name, …), and a disabled account.
+// - A first sign-in (firstSignIn: password, never signed in since) stops on everything that
+//   would otherwise be retried, with the reason (cannot reach host:port, no answer): the
+//   person is looking at the sign-in form and can correct the address or try again.
+//   Resuming with a saved token retries instead: the server was there before.
 // - Retry (backoff delay) for errors that may pass: no TCP connection, a dropped or silent
 //   connection, a deadline that passed, a 5xx answer, a hello refused for another reason.
 // - RetryAfter when the server's `bye` named `retry_ms`: the least wait before the next
@@ -60,6 +65,14 @@ struct DisconnectFacts
     /// An earlier session of this connection ended with `bye` `shutdown` and no sign-in
     /// has succeeded since: the server is most likely still down.
     bool afterShutdown = false;
+    /// An earlier session of this connection ended with a kick (4002), and the credentials
+    /// are the same token since: a refusal of it means the kick revoked it.
+    bool afterKick = false;
+    /// No sign-in has succeeded since the user asked for this one with a password (the sign-in
+    /// form is still open): a failure is shown at once instead of being retried.
+    bool firstSignIn = false;
+    QString user;                       ///< who signs in (or registers)
+    std::optional<Error> registerError; ///< the server refused `register`
     bool subprotocolMismatch = false;
     std::optional<Error> helloError; ///< the server refused `hello`
     bool helloUnreadable = false;    ///< the hello reply could not be read

@@ -68,9 +68,67 @@ QString certificateChanged(const QUrl &url, const QByteArray &trustedSha256,
                hostPort(url), fingerprintText(trustedSha256), fingerprintText(actualSha256));
 }
 
-QString kicked()
+QString kicked(const QString &message)
 {
-    return u"An administrator disconnected you."_s;
+    // Without a reason it may be a disabled account (confabd sends none then): no promise
+    // that signing in again works; a refused retry says what happened (revokedAfterKick()).
+    if (message.trimmed().isEmpty())
+        return u"An administrator disconnected you."_s;
+    return u"An administrator disconnected you: %1. You can sign in again."_s.arg(
+        message.trimmed());
+}
+
+QString accountDisabled()
+{
+    return u"Your account was disabled by an administrator."_s;
+}
+
+QString revokedAfterKick()
+{
+    return u"An administrator signed you out: your account was disabled or its password was "
+           u"changed. Sign in with your password, or ask them."_s;
+}
+
+QString noAnswer(const QUrl &url)
+{
+    return u"The server at %1 did not answer. Check the address, or try again later."_s.arg(
+        hostPort(url));
+}
+
+QString registrationClosed()
+{
+    return u"This server does not let people create accounts; ask its administrator for one."_s;
+}
+
+QString registerFailed(const QString &user, const Error &error)
+{
+    switch (error.code) {
+    case ErrorCode::Forbidden:
+        return registrationClosed();
+    case ErrorCode::Conflict:
+        return u"There is already a user named “%1”; choose another name."_s.arg(user);
+    default:
+        break;
+    }
+    return error.message.isEmpty()
+               ? u"The server could not create the account."_s
+               : u"The server could not create the account: %1."_s.arg(error.message);
+}
+
+QString invalidUserName()
+{
+    return u"A user name is 1 to 32 lower-case letters, digits, “_”, “.” or “-”."_s;
+}
+
+QString passwordTooShort(int minBytes)
+{
+    return u"A password needs at least %1 characters."_s.arg(minBytes);
+}
+
+QString textTooLong(qsizetype bytes, int maxBytes)
+{
+    return u"The message is too long: %1 bytes, and this server takes at most %2."_s.arg(bytes).arg(
+        maxBytes);
 }
 
 QString serverStopped()

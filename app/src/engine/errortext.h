@@ -25,7 +25,25 @@ QString certificateNeedsTrust(const QUrl &url, const QByteArray &sha256, const Q
 /// The certificate differs from the one the user trusted for this server: a warning.
 QString certificateChanged(const QUrl &url, const QByteArray &trustedSha256,
                            const QByteArray &actualSha256);
-QString kicked();
+/// A `bye` `kicked`; `message` is the administrator's reason, when they gave one.
+QString kicked(const QString &message = {});
+/// The server refused a sign-in because the account is disabled.
+QString accountDisabled();
+/// The saved sign-in was refused right after an administrator disconnected the user: the
+/// server revoked it (the account was disabled or its password changed; it does not say which).
+QString revokedAfterKick();
+/// A first sign-in whose server did not answer in time.
+QString noAnswer(const QUrl &url);
+/// `register` refused: the server does not allow open registration.
+QString registrationClosed();
+/// `register` refused for another reason.
+QString registerFailed(const QString &user, const Error &error);
+/// A user name that breaks the protocol's rule (1–32 of [a-z0-9_.-]).
+QString invalidUserName();
+/// A new password shorter than the server accepts.
+QString passwordTooShort(int minBytes);
+/// A message over the server's `limits.text`.
+QString textTooLong(qsizetype bytes, int maxBytes);
 /// The server said `bye` `shutdown`: the engine keeps trying.
 QString serverStopped();
 QString socketError(const QUrl &url, QAbstractSocket::SocketError error, const QString &detail);

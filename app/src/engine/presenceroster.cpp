@@ -41,4 +41,18 @@ void PresenceRoster::showSelfOffline(const QString &me)
     applyPresence(self);
 }
 
+QString PresenceRoster::displayName(const QString &user) const
+{
+    const QString display = m_display.value(user);
+    return display.isEmpty() ? user : display;
+}
+
+void PresenceRoster::setDisplayName(const QString &user, const QString &display)
+{
+    if (user.isEmpty() || display.isEmpty() || m_display.value(user) == display)
+        return;
+    m_display.insert(user, display);
+    Q_EMIT displayNameChanged(user, display);
+}
+
 } // namespace confab::client

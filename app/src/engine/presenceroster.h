@@ -10,6 +10,9 @@
 // - While the session is down, showSelfOffline() marks our own user offline (another device
 //   of ours may be online: the next join reply says so), so our row never shows "online"
 //   beside a disconnected banner.
+// - Display names: setDisplayName() records the `display` a server sent beside `user` (join
+//   reply members, presence events; the hello reply for ourselves); displayName() falls
+//   back to the user name when none came. displayNameChanged() only on a real change.
 // - Pure bookkeeping: no requests; fed by ChatClient from join replies and events.
 
 #include "types.h"
@@ -34,13 +37,19 @@ public:
     void applyPresence(const Presence &presence);
     void showSelfOffline(const QString &me);
 
+    /// `user`'s display name, or the user name when the server sent none.
+    QString displayName(const QString &user) const;
+    void setDisplayName(const QString &user, const QString &display);
+
 Q_SIGNALS:
     void membersChanged(const QString &channel);
     void presenceChanged(const confab::Presence &presence);
+    void displayNameChanged(const QString &user, const QString &display);
 
 private:
     QHash<QString, Presence> m_presence;
     QHash<QString, QList<Member>> m_members;
+    QHash<QString, QString> m_display;
 };
 
 } // namespace confab::client

@@ -77,6 +77,10 @@ QVariant ChannelListModel::data(const QModelIndex &index, int role) const
         return e.typing;
     case IsDirectRole:
         return rules::isDirectChannelName(e.name);
+    case TitleRole:
+        return title(e.name);
+    case OtherUserRole:
+        return otherUser(e.name);
     default:
         return {};
     }
@@ -92,7 +96,52 @@ QHash<int, QByteArray> ChannelListModel::roleNames() const
             {LastMessageTimeRole, "lastMessageTime"},
             {MentionedRole, "mentioned"},
             {TypingUsersRole, "typingUsers"},
-            {IsDirectRole, "isDirect"}};
+            {IsDirectRole, "isDirect"},
+            {TitleRole, "title"},
+            {OtherUserRole, "otherUser"}};
+}
+
+void ChannelListModel::setOwnUser(const QString &user)
+{
+    if (m_me == user)
+        return;
+    m_me = user;
+    for (int row = 0; row < m_entries.size(); ++row) {
+        if (rules::isDirectChannelName(m_entries.at(row).name))
+            changed(row, {TitleRole, OtherUserRole});
+    }
+}
+
+void ChannelListModel::setDisplayNames(std::function<QString(const QString &)> displayName)
+{
+    m_displayName = std::move(displayName);
+}
+
+void ChannelListModel::displayNameChanged(const QString &user)
+{
+    for (int row = 0; row < m_entries.size(); ++row) {
+        if (otherUser(m_entries.at(row).name) == user)
+            changed(row, {TitleRole});
+    }
+}
+
+QString ChannelListModel::otherUser(const QString &channel) const
+{
+    const auto members = rules::directChannelMembers(channel);
+    if (!members)
+        return {};
+    // Before we know who we are (no sign-in yet), the second name is as good as the first.
+    return members->first == m_me ? members->second
+           : m_me.isEmpty()       ? members->second
+                                  : members->first;
+}
+
+QString ChannelListModel::title(const QString &channel) const
+{
+    const QString other = otherUser(channel);
+    if (other.isEmpty())
+        return channel;
+    return m_displayName ? m_displayName(other) : other;
 }
 
 int ChannelListModel::rowOf(const QString &channel) const

@@ -6,11 +6,18 @@
 // cache (its channels, and the messages store() adds: each by someone else is unread, one
 // naming `@user` a mention) and the TypingBoard; the owner sets the signed-in user and
 // marks channels read. Every change is a single-row insert, remove or dataChanged.
+//
+// Titles: a channel is titled with its name (the UI may prefix `#`); a direct conversation
+// `dm:a:b` with the OTHER member's display name (setDisplayNames(); the user name until one
+// is known), never with the `dm:` name nor with our own. displayNameChanged() retitles the
+// conversations with that user; setOwnUser() retitles every conversation.
 
 #include "types.h"
 
 #include <QAbstractListModel>
 #include <QStringList>
+
+#include <functional>
 
 namespace confab::client {
 
@@ -31,6 +38,9 @@ public:
         MentionedRole,               /**< bool: an unread message mentions the user */
         TypingUsersRole,             /**< QStringList: users typing now */
         IsDirectRole,                /**< bool: a `dm:` conversation */
+        TitleRole, /**< QString: what to call it: the name, or the other person's display name */
+        OtherUserRole, /**< QString: a conversation's other member (user name); empty for channels
+                        */
     };
     Q_ENUM(Role)
 
@@ -39,8 +49,16 @@ public:
     /// Fills from the cache's channels (last message, unread since last read) and follows it.
     void follow(const MessageCache *cache);
     void follow(const TypingBoard *typing);
-    /// Whose messages are not unread, and whose `@name` is a mention.
-    void setOwnUser(const QString &user) { m_me = user; }
+    /// Whose messages are not unread, whose `@name` is a mention, and who is not the other
+    /// member of a direct conversation.
+    void setOwnUser(const QString &user);
+    /// How to name a user (display name, or the user name); default: the user name.
+    void setDisplayNames(std::function<QString(const QString &)> displayName);
+    /// `user`'s display name changed: retitles the conversations with them.
+    void displayNameChanged(const QString &user);
+    /// The other member of the direct conversation `channel` (empty when not one).
+    QString otherUser(const QString &channel) const;
+    QString title(const QString &channel) const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
@@ -73,6 +91,7 @@ private:
 
     QList<Entry> m_entries;
     QString m_me;
+    std::function<QString(const QString &)> m_displayName;
 };
 
 } // namespace confab::client

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "membermodel.h"
 
+#include "lastseen.h"
 #include "presenceroster.h"
 #include "typingboard.h"
 
@@ -39,6 +40,13 @@ QVariant MemberModel::data(const QModelIndex &index, int role) const
                                        : QDateTime();
     case TypingRole:
         return e.typing;
+    case DisplayNameRole:
+        return e.display.isEmpty() ? e.presence.user : e.display;
+    case LastSeenTextRole:
+        if (e.presence.status != PresenceStatus::Offline)
+            return QString();
+        return lastSeenText(e.presence.lastSeen,
+                            m_wallClock ? m_wallClock() : QDateTime::currentMSecsSinceEpoch());
     default:
         return {};
     }
@@ -50,7 +58,9 @@ QHash<int, QByteArray> MemberModel::roleNames() const
             {StatusRole, "status"},
             {StatusTextRole, "statusText"},
             {LastSeenRole, "lastSeen"},
-            {TypingRole, "typing"}};
+            {TypingRole, "typing"},
+            {DisplayNameRole, "displayName"},
+            {LastSeenTextRole, "lastSeenText"}};
 }
 
 int MemberModel::rowOf(const QString &user) const
@@ -81,8 +91,10 @@ void MemberModel::follow(const PresenceRoster *roster, const TypingBoard *typing
     auto fill = [this, roster, typing] {
         const QList<Member> members = roster->members(m_channel);
         setMembers(members);
-        for (const Member &member : members)
+        for (const Member &member : members) {
             applyPresence(roster->presence(member.user));
+            setDisplayName(member.user, roster->displayName(member.user));
+        }
         for (const QString &user : typing->typing(m_channel))
             setTyping(user, true);
     };
@@ -92,6 +104,7 @@ void MemberModel::follow(const PresenceRoster *roster, const TypingBoard *typing
             fill();
     });
     connect(roster, &PresenceRoster::presenceChanged, this, &MemberModel::applyPresence);
+    connect(roster, &PresenceRoster::displayNameChanged, this, &MemberModel::setDisplayName);
     connect(typing, &TypingBoard::changed, this,
             [this](const QString &channel, const QString &user, bool active) {
                 if (channel == m_channel)
@@ -117,7 +130,7 @@ void MemberModel::setMembers(const QList<Member> &members)
             row = insertRow(m.user);
         if (m_entries[row].presence.status != m.status) {
             m_entries[row].presence.status = m.status;
-            Q_EMIT dataChanged(index(row), index(row), {StatusRole});
+            Q_EMIT dataChanged(index(row), index(row), {StatusRole, LastSeenTextRole});
         }
     }
 }
@@ -128,7 +141,26 @@ void MemberModel::applyPresence(const Presence &presence)
     if (row < 0)
         return; // not a member of this channel
     m_entries[row].presence = presence;
-    Q_EMIT dataChanged(index(row), index(row), {StatusRole, StatusTextRole, LastSeenRole});
+    Q_EMIT dataChanged(index(row), index(row),
+                       {StatusRole, StatusTextRole, LastSeenRole, LastSeenTextRole});
+}
+
+void MemberModel::setDisplayName(const QString &user, const QString &display)
+{
+    const int row = rowOf(user);
+    const QString shown = display == user ? QString() : display;
+    if (row < 0 || m_entries[row].display == shown)
+        return;
+    m_entries[row].display = shown;
+    Q_EMIT dataChanged(index(row), index(row), {DisplayNameRole});
+}
+
+void MemberModel::refreshLastSeen()
+{
+    for (int row = 0; row < m_entries.size(); ++row) {
+        if (m_entries.at(row).presence.status == PresenceStatus::Offline)
+            Q_EMIT dataChanged(index(row), index(row), {LastSeenTextRole});
+    }
 }
 
 void MemberModel::setTyping(const QString &user, bool typing)
