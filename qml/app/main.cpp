@@ -8,6 +8,7 @@
 #include "appcontext.h"
 #include "fingerprint.h"
 #include "quitsignals.h"
+#include "serveraddress.h"
 #include "version.h"
 
 #include <QApplication>
@@ -148,7 +149,15 @@ int main(int argc, char *argv[])
 
     confab::ui::LaunchOptions options;
     options.dataDir = parser.value(dataOption);
-    options.serverUrl = QUrl::fromUserInput(parser.value(serverOption));
+    // What people type (`host:port`, http://…) becomes ws(s)://…/ws, as on the sign-in page.
+    const QString typedServer = parser.value(serverOption);
+    QString addressError;
+    const auto serverUrl = confab::client::normalizeServerUrl(typedServer, &addressError);
+    if (!serverUrl) {
+        std::fprintf(stderr, "confab: %s\n", qPrintable(addressError));
+        return 2;
+    }
+    options.serverUrl = *serverUrl;
     options.user = parser.value(userOption);
     if (parser.isSet(passwordFileOption)) {
         const auto password = readPassword(parser.value(passwordFileOption));

@@ -14,6 +14,8 @@ Rectangle {
     property alias text: area.text
     property alias input: area
     property bool enabledForInput: true
+    /// False while the text cannot be sent as it is (over the server's limit).
+    property bool sendAllowed: true
 
     /// The user asked to send `text` (already trimmed, never empty).
     signal sendRequested(string text)
@@ -22,10 +24,10 @@ Rectangle {
 
     function submit() {
         const trimmed = area.text.trim()
-        if (trimmed.length === 0)
+        if (trimmed.length === 0 || !root.sendAllowed)
             return false
+        area.clear() // first: a refused send may put the text back from the handler
         root.sendRequested(trimmed)
-        area.clear()
         return true
     }
 
@@ -79,7 +81,7 @@ Rectangle {
         AccentButton {
             objectName: "sendButton"
             text: qsTr("Send")
-            enabled: root.enabledForInput && area.text.trim().length > 0
+            enabled: root.enabledForInput && root.sendAllowed && area.text.trim().length > 0
             Layout.alignment: Qt.AlignBottom
             onClicked: root.submit()
         }

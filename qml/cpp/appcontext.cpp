@@ -252,12 +252,36 @@ QStringList AppContext::typingUsers() const
 void AppContext::signIn(const QString &serverUrl, const QString &user, const QString &password)
 {
     setSignInError({});
-    const QUrl url = QUrl::fromUserInput(serverUrl.trimmed());
+    if (const QString problem = m_client->addressProblem(serverUrl); !problem.isEmpty()) {
+        setSignInError(problem);
+        return;
+    }
     if (user.trimmed().isEmpty() || password.isEmpty()) {
         setSignInError(tr("Enter your user name and password."));
         return;
     }
-    m_client->signIn(url, user.trimmed(), password);
+    m_client->signIn(serverUrl, user.trimmed(), password);
+}
+
+void AppContext::createAccount(const QString &serverUrl, const QString &user,
+                               const QString &password, const QString &display)
+{
+    setSignInError({});
+    if (const QString problem = m_client->addressProblem(serverUrl); !problem.isEmpty()) {
+        setSignInError(problem);
+        return;
+    }
+    if (user.trimmed().isEmpty() || password.isEmpty()) {
+        setSignInError(tr("Choose a user name and a password."));
+        return;
+    }
+    m_client->registerAccount(serverUrl, user.trimmed(), password, display.trimmed());
+}
+
+void AppContext::cancelSignIn()
+{
+    m_client->cancelSignIn();
+    setSignInError({});
 }
 
 void AppContext::signOut()

@@ -77,6 +77,9 @@ class AppContext : public QObject
     Q_PROPERTY(confab::client::MessageModel *messages READ messages NOTIFY currentChannelChanged)
     Q_PROPERTY(confab::client::MemberModel *members READ members NOTIFY currentChannelChanged)
     Q_PROPERTY(QStringList typingUsers READ typingUsers NOTIFY typingUsersChanged)
+    /// The engine itself, for what pages ask of it directly (drafts, the text limit, taking
+    /// a failed message back to edit).
+    Q_PROPERTY(confab::client::ChatClient *engine READ engine CONSTANT)
     /// Servers announced on the local network (browsing starts with start()).
     Q_PROPERTY(
         confab::client::DiscoveredServersModel *discoveredServers READ discoveredServers CONSTANT)
@@ -110,9 +113,15 @@ public:
     client::MemberModel *members() const;
     QStringList typingUsers() const;
     HostController *host() const { return m_host; }
+    client::ChatClient *engine() const { return m_client; }
     client::DiscoveredServersModel *discoveredServers() const { return m_discovered; }
 
     Q_INVOKABLE void signIn(const QString &serverUrl, const QString &user, const QString &password);
+    /// Creates an account (where the server allows it) and signs in with it.
+    Q_INVOKABLE void createAccount(const QString &serverUrl, const QString &user,
+                                   const QString &password, const QString &display);
+    /// Stops a sign-in that is still trying.
+    Q_INVOKABLE void cancelSignIn();
     Q_INVOKABLE void signOut();
     Q_INVOKABLE void retryNow();
     /// Trusts the certificate the connection stopped on (ConnectionStatus.pendingFingerprint)

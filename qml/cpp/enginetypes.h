@@ -9,6 +9,7 @@
 #include "adminpresencemodel.h"
 #include "adminstats.h"
 #include "channellistmodel.h"
+#include "chatclient.h"
 #include "connection.h"
 #include "connectionstatus.h"
 #include "discoveredserversmodel.h"
@@ -73,6 +74,14 @@ struct AdminStatsForeign
     QML_FOREIGN(confab::client::AdminStats)
     QML_NAMED_ELEMENT(AdminStats)
     QML_UNCREATABLE("Read AppContext.adminStats.")
+};
+
+struct ChatClientForeign
+{
+    Q_GADGET
+    QML_FOREIGN(confab::client::ChatClient)
+    QML_NAMED_ELEMENT(ChatClient)
+    QML_UNCREATABLE("Read AppContext.engine.")
 };
 
 struct DiscoveredServersModelForeign

@@ -18,6 +18,8 @@ ItemDelegate {
     required property bool mentioned
     required property var typingUsers
     required property bool isDirect
+    required property string title   // a DM: the other person's display name
+    required property string otherUser
 
     property bool selected: false
 
@@ -31,8 +33,7 @@ ItemDelegate {
             return qsTr("%1 and %2 are typing…").arg(users[0]).arg(users[1])
         return qsTr("Several people are typing…")
     }
-    readonly property string displayName: root.isDirect
-        ? root.name.split(":").slice(1).join(", ") : root.name
+    readonly property string displayName: root.title.length > 0 ? root.title : root.name
 
     implicitHeight: content.implicitHeight + 2 * 6
     leftPadding: Theme.spacingLarge

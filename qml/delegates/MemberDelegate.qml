@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// One member of MemberModel: avatar with presence dot, name, and status text or "typing".
+// One member of MemberModel: avatar with presence dot, display name, and status text,
+// "typing", or when offline "last seen …".
 import QtQuick
 import Confab.Ui
 import QtQuick.Controls
@@ -13,9 +14,12 @@ Item {
     required property string statusText
     required property var lastSeen
     required property bool typing
+    required property string displayName
+    required property string lastSeenText
 
     readonly property string detail: root.typing ? qsTr("typing…")
         : root.statusText.length > 0 ? root.statusText
+        : root.status === "offline" && root.lastSeenText.length > 0 ? root.lastSeenText
         : root.status === "online" ? "" : root.status
 
     implicitWidth: 200
@@ -30,7 +34,7 @@ Item {
         spacing: Theme.spacing + 2
 
         Avatar {
-            name: root.user
+            name: root.displayName.length > 0 ? root.displayName : root.user
             status: root.status
             size: 28
             ringColor: Theme.surface
@@ -40,7 +44,7 @@ Item {
             spacing: 0
             Layout.fillWidth: true
             Label {
-                text: root.user
+                text: root.displayName.length > 0 ? root.displayName : root.user
                 color: Theme.text
                 font.pixelSize: Theme.fontSize - 1
                 elide: Text.ElideRight

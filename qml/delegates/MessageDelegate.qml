@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // One message of MessageModel: a day separator before the first message of a day, the
 // author's avatar, name and time on the first message of a group, then the text. Pending
-// messages are grey with a clock; failed ones are red with Retry and Discard.
+// messages are grey with a clock; failed ones are red with Retry, Edit and Discard.
 import QtQuick
 import Confab.Ui
 import QtQuick.Controls
@@ -29,6 +29,8 @@ Item {
 
     signal retryRequested(string cid)
     signal discardRequested(string cid)
+    /// Back to the composer to edit (a message that can never succeed as it is).
+    signal editRequested(string cid)
 
     function dayText(date) {
         if (!date || isNaN(date.getTime()))
@@ -188,6 +190,14 @@ Item {
                         flat: true
                         font.pixelSize: Theme.fontSizeSmall
                         onClicked: root.retryRequested(root.cid)
+                    }
+                    Button {
+                        objectName: "editButton"
+                        text: qsTr("Edit")
+                        flat: true
+                        font.pixelSize: Theme.fontSizeSmall
+                        Accessible.name: qsTr("Put the message back in the composer to edit it")
+                        onClicked: root.editRequested(root.cid)
                     }
                     Button {
                         objectName: "discardButton"

@@ -225,6 +225,13 @@ Rectangle {
                 delegate: MessageDelegate {
                     onRetryRequested: cid => AppContext.retry(cid)
                     onDiscardRequested: cid => AppContext.discard(cid)
+                    onEditRequested: cid => {
+                        const text = AppContext.engine.takeBackFailed(cid)
+                        if (text.length === 0)
+                            return
+                        composer.text = composer.text.length > 0 ? text + "\n" + composer.text : text
+                        composer.input.forceActiveFocus()
+                    }
                 }
                 onModelChanged: {
                     stickToEnd = true
@@ -316,12 +323,45 @@ Rectangle {
                 enabledForInput: AppContext.currentChannel.length > 0
                 placeholder: AppContext.currentChannel.length > 0
                              ? qsTr("Message #%1").arg(AppContext.currentChannel) : qsTr("Write a message")
+                // Within the server's limit (UTF-8 bytes); the count shows near it.
+                readonly property int bytesLeft: AppContext.engine.bytesLeft(composer.text)
+                sendAllowed: bytesLeft >= 0
                 onSendRequested: text => {
                     messageList.stickToEnd = true
-                    AppContext.send(text)
+                    if (!AppContext.send(text))
+                        composer.text = text // refused (e.g. too long): nothing is lost
                 }
                 onDraftEdited: text => AppContext.setDraft(text)
-                Component.onCompleted: composer.input.forceActiveFocus()
+                Component.onCompleted: {
+                    composer.text = AppContext.engine.draft(AppContext.currentChannel)
+                    composer.input.forceActiveFocus()
+                }
+                Connections {
+                    target: AppContext
+                    // Each channel keeps its own draft: never post one channel's text to another.
+                    function onCurrentChannelChanged() {
+                        composer.text = AppContext.engine.draft(AppContext.currentChannel)
+                        composer.input.cursorPosition = composer.text.length
+                    }
+                }
+            }
+            Label {
+                objectName: "bytesLeft"
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.spacingLarge
+                Layout.rightMargin: Theme.spacingLarge
+                Layout.topMargin: -Theme.spacingLarge + 2
+                Layout.bottomMargin: Theme.spacingSmall
+                visible: composer.bytesLeft < 1000 || AppContext.engine.sendError.length > 0
+                horizontalAlignment: Text.AlignRight
+                text: composer.bytesLeft < 0
+                      ? qsTr("%1 bytes too long (the limit is %2): shorten it to send")
+                            .arg(-composer.bytesLeft).arg(AppContext.engine.maxTextBytes)
+                      : composer.bytesLeft < 1000 ? qsTr("%1 bytes left").arg(composer.bytesLeft)
+                      : AppContext.engine.sendError
+                color: composer.bytesLeft < 0 || (composer.bytesLeft >= 1000 && AppContext.engine.sendError.length > 0)
+                       ? Theme.danger : Theme.textMuted
+                font.pixelSize: Theme.fontSizeSmall
             }
         }
 

@@ -19,8 +19,15 @@ Rectangle {
     Component.onCompleted: AppContext.discoveredServers.start()
     Component.onDestruction: AppContext.discoveredServers.stop()
 
+    // Creating an account instead of signing in (where the server allows it).
+    property bool creating: false
+
     function submit() {
-        AppContext.signIn(serverField.text, userField.text, passwordField.text)
+        if (root.creating)
+            AppContext.createAccount(serverField.text, userField.text, passwordField.text,
+                                     displayField.text)
+        else
+            AppContext.signIn(serverField.text, userField.text, passwordField.text)
     }
 
     // Scrolls when the card is taller than the window (a small window, a long server list).
@@ -55,7 +62,8 @@ Rectangle {
                     font.bold: true
                 }
                 Label {
-                    text: qsTr("Sign in to your server")
+                    text: root.creating ? qsTr("Create an account on a server")
+                                        : qsTr("Sign in to your server")
                     color: Theme.textMuted
                     font.pixelSize: Theme.fontSize
                     Layout.bottomMargin: Theme.spacingLarge
@@ -166,6 +174,21 @@ Rectangle {
                     onAccepted: root.submit()
                     Component.onCompleted: if (userField.text.length > 0) forceActiveFocus()
                 }
+                Label {
+                    visible: root.creating
+                    text: qsTr("Your name as others see it (optional)")
+                    color: Theme.text; font.pixelSize: Theme.fontSizeSmall + 1; font.bold: true
+                    Layout.topMargin: Theme.spacing
+                }
+                TextField {
+                    id: displayField
+                    objectName: "displayField"
+                    visible: root.creating
+                    placeholderText: qsTr("e.g. Alice Martin")
+                    maximumLength: 64
+                    Layout.fillWidth: true
+                    onAccepted: root.submit()
+                }
 
                 // ---- A self-signed certificate: trust on first use, like SSH ----
                 Rectangle {
@@ -231,13 +254,35 @@ Rectangle {
 
                 AccentButton {
                     objectName: "signInButton"
-                    text: AppContext.busy ? qsTr("Signing in…") : qsTr("Sign in")
+                    text: AppContext.busy ? (root.creating ? qsTr("Creating…") : qsTr("Signing in…"))
+                                          : (root.creating ? qsTr("Create account") : qsTr("Sign in"))
                     enabled: !AppContext.busy && userField.text.length > 0
                              && passwordField.text.length > 0
                     Layout.fillWidth: true
                     Layout.topMargin: Theme.spacingLarge
                     Layout.preferredHeight: 40
                     onClicked: root.submit()
+                }
+                RowLayout {
+                    Layout.fillWidth: true
+                    spacing: Theme.spacing
+                    Button {
+                        objectName: "cancelSignInButton"
+                        visible: AppContext.busy
+                        text: qsTr("Cancel")
+                        flat: true
+                        Accessible.name: qsTr("Stop signing in")
+                        onClicked: AppContext.cancelSignIn()
+                    }
+                    Item { Layout.fillWidth: true }
+                    Button {
+                        objectName: "createAccountToggle"
+                        visible: !AppContext.busy
+                        flat: true
+                        text: root.creating ? qsTr("I have an account: sign in")
+                                            : qsTr("No account? Create one")
+                        onClicked: root.creating = !root.creating
+                    }
                 }
 
                 RowLayout {

@@ -97,4 +97,25 @@ TestCase {
         compare(form.composer.text, "a")
         verify(!form.composer.input.activeFocus, "Shift+Tab moves focus back out")
     }
+
+    function test_overTheLimitIsNotSent() {
+        const composer = makeFocused()
+        composer.sendAllowed = false
+        keyClick(Qt.Key_A)
+        keyClick(Qt.Key_Return)
+        compare(sendSpy.count, 0, "text over the limit stays in the box")
+        compare(composer.text, "a")
+        composer.sendAllowed = true
+        keyClick(Qt.Key_Return)
+        compare(sendSpy.count, 1)
+    }
+
+    function test_aRefusedSendCanPutTheTextBack() {
+        const composer = makeFocused()
+        composer.sendRequested.connect(text => { composer.text = text })
+        keyClick(Qt.Key_B)
+        keyClick(Qt.Key_Return)
+        compare(sendSpy.count, 1)
+        compare(composer.text, "b", "the handler's text is not cleared after it")
+    }
 }
