@@ -249,33 +249,28 @@ QStringList AppContext::typingUsers() const
     return m_current.isEmpty() ? QStringList() : m_client->typingBoard()->typing(m_current);
 }
 
-void AppContext::signIn(const QString &serverUrl, const QString &user, const QString &password)
+bool AppContext::checkSignInForm(const QString &serverUrl, const QString &user,
+                                 const QString &password, const QString &whenEmpty)
 {
     setSignInError({});
-    if (const QString problem = m_client->addressProblem(serverUrl); !problem.isEmpty()) {
-        setSignInError(problem);
-        return;
-    }
-    if (user.trimmed().isEmpty() || password.isEmpty()) {
-        setSignInError(tr("Enter your user name and password."));
-        return;
-    }
-    m_client->signIn(serverUrl, user.trimmed(), password);
+    QString problem = m_client->addressProblem(serverUrl);
+    if (problem.isEmpty() && (user.trimmed().isEmpty() || password.isEmpty()))
+        problem = whenEmpty;
+    setSignInError(problem);
+    return problem.isEmpty();
+}
+
+void AppContext::signIn(const QString &serverUrl, const QString &user, const QString &password)
+{
+    if (checkSignInForm(serverUrl, user, password, tr("Enter your user name and password.")))
+        m_client->signIn(serverUrl, user.trimmed(), password);
 }
 
 void AppContext::createAccount(const QString &serverUrl, const QString &user,
                                const QString &password, const QString &display)
 {
-    setSignInError({});
-    if (const QString problem = m_client->addressProblem(serverUrl); !problem.isEmpty()) {
-        setSignInError(problem);
-        return;
-    }
-    if (user.trimmed().isEmpty() || password.isEmpty()) {
-        setSignInError(tr("Choose a user name and a password."));
-        return;
-    }
-    m_client->registerAccount(serverUrl, user.trimmed(), password, display.trimmed());
+    if (checkSignInForm(serverUrl, user, password, tr("Choose a user name and a password.")))
+        m_client->registerAccount(serverUrl, user.trimmed(), password, display.trimmed());
 }
 
 void AppContext::cancelSignIn()

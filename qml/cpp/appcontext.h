@@ -179,6 +179,9 @@ private:
     explicit AppContext(const LaunchOptions &options, QObject *parent = nullptr);
     void setSignedIn(bool signedIn);
     void setSignInError(const QString &error);
+    /// A usable address and both fields filled in; else the sign-in page's sentence.
+    bool checkSignInForm(const QString &serverUrl, const QString &user, const QString &password,
+                         const QString &whenEmpty);
     void setAdminError(const QString &error);
     void selectFirstChannelIfNone();
     void hostFromCommandLine();
