@@ -84,9 +84,12 @@ AppContext::AppContext(const LaunchOptions &options, QObject *parent)
         setSignedIn(true);
         Q_EMIT userChanged();
     });
-    connect(connection, &Connection::credentialsRejected, this, [this](bool wasToken) {
-        if (wasToken)
-            setSignedIn(false);
+    connect(connection, &Connection::credentialsRejected, this, [this, connection](bool wasToken) {
+        if (!wasToken)
+            return;
+        // Back to the sign-in page with the reason (signed out, disabled), never a blank one.
+        setSignedIn(false);
+        setSignInError(connection->errorString());
     });
     connect(connection, &Connection::stateChanged, this, [this, connection](State state) {
         // While signing in, an error that stops the engine is the sign-in page's sentence.

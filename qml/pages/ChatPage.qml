@@ -256,6 +256,9 @@ Rectangle {
                 }
                 onAtYBeginningChanged: if (atYBeginning && count > 0 && !stickToEnd) AppContext.loadOlder()
                 onHeightChanged: if (stickToEnd) Qt.callLater(messageList.positionViewAtEnd)
+                // Delegates measure themselves after the first layout: keep to the newest as
+                // the content grows, or a channel opens on its oldest messages.
+                onContentHeightChanged: if (stickToEnd && !moving) Qt.callLater(messageList.positionViewAtEnd)
 
                 Button {
                     objectName: "newMessagesButton"
