@@ -539,6 +539,8 @@ Rectangle {
                 required property var since
                 required property var lastSeen
                 required property int connectionCount
+                required property bool reconnecting
+                required property bool disabled
                 required property var connections
                 required property bool changedRecently
 
@@ -566,8 +568,18 @@ Rectangle {
                             text: row.user
                             color: Theme.text
                             font.bold: row.changedRecently
+                            font.strikeout: row.disabled
                             elide: Text.ElideRight
                             Layout.fillWidth: true
+                        }
+                        Label {
+                            objectName: "disabledMark"
+                            visible: row.disabled
+                            text: qsTr("disabled")
+                            color: Theme.danger
+                            font.pixelSize: Theme.fontSizeSmall
+                            font.bold: true
+                            Accessible.name: qsTr("%1's account is disabled").arg(row.user)
                         }
                     }
                     Label {
@@ -575,7 +587,7 @@ Rectangle {
                         Layout.preferredWidth: root.colStatus
                         // Online with no connection: the grace period after a drop, before
                         // the server calls the user offline (a quick reconnect keeps them on).
-                        readonly property bool inGrace: row.status !== "offline" && row.connectionCount === 0
+                        readonly property bool inGrace: row.reconnecting
                         text: inGrace ? qsTr("%1 · reconnecting?").arg(row.status)
                               : row.status + (row.since && !isNaN(row.since.getTime())
                                               ? " · " + root.shortDuration(root.now - row.since.getTime()) : "")

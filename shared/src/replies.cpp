@@ -53,6 +53,8 @@ QJsonObject toJson(const UserActivity &activity)
 {
     QJsonObject object = toJson(activity.presence);
     object.insert(u"connections"_s, toJsonArray(activity.connections));
+    if (activity.disabled)
+        object.insert(u"disabled"_s, true);
     return object;
 }
 
@@ -62,6 +64,7 @@ UserActivity readUserActivity(FieldReader &reader)
     activity.presence = readPresence(reader);
     activity.connections =
         readObjectList<ConnectionInfo>(reader, "connections"_L1, readConnectionInfo);
+    activity.disabled = reader.optionalBoolean("disabled"_L1).value_or(false);
     return activity;
 }
 

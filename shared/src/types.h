@@ -108,6 +108,7 @@ struct UserActivity
 {
     Presence presence;
     QList<ConnectionInfo> connections;
+    bool disabled = false; ///< the account is disabled (`"disabled":true`, else absent)
 
     friend bool operator==(const UserActivity &, const UserActivity &) = default;
 };

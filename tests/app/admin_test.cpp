@@ -453,6 +453,27 @@ TEST_F(AdminModelTest, WithoutServerFiguresTheWatchedUsersAreCounted)
     EXPECT_EQ(model.rowCount(), 0);
 }
 
+TEST_F(AdminModelTest, DisabledAccountsAndUsersInTheirGracePeriodAreMarked)
+{
+    AdminWatchOk snap = snapshot();
+    snap.users[0].disabled = true;
+    snap.users.append(user(u"gus"_s, PresenceStatus::Online, {})); // online, no connection
+    model.setSnapshot(snap);
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const QModelIndex index = model.index(row);
+        const QString name = index.data(AdminPresenceModel::UserRole).toString();
+        EXPECT_EQ(index.data(AdminPresenceModel::DisabledRole).toBool(),
+                  name == snap.users[0].presence.user)
+            << name.toStdString();
+        const bool connected = index.data(AdminPresenceModel::ConnectionCountRole).toInt() > 0;
+        const bool offline = index.data(AdminPresenceModel::StatusRole).toString() == u"offline"_s;
+        EXPECT_EQ(index.data(AdminPresenceModel::ReconnectingRole).toBool(), !connected && !offline)
+            << name.toStdString();
+    }
+    EXPECT_TRUE(
+        model.index(model.rowOf(u"gus"_s)).data(AdminPresenceModel::ReconnectingRole).toBool());
+}
+
 TEST_F(AdminModelTest, ANewSnapshotChangesTheRowsInPlace)
 {
     model.setSnapshot(snapshot());

@@ -380,6 +380,17 @@ TEST_F(Admin, DisableClosesBothConnectionsAndNeitherTokenSignsIn)
     ASSERT_TRUE(reply);
     EXPECT_FALSE(isOk(*reply)) << dump(*reply).toStdString();
     EXPECT_TRUE(bob->isConnected());
+
+    // The admin snapshot marks her account disabled, and only hers.
+    const QJsonObject watch = expectOk(root, frame("admin.watch", {}));
+    int marked = 0;
+    for (const QJsonValue &user : watch.value("users"_L1).toArray()) {
+        const bool disabled = user.toObject().value("disabled"_L1).toBool();
+        EXPECT_EQ(disabled, user.toObject().value("user"_L1).toString() == u"alice"_s)
+            << dump(user.toObject()).toStdString();
+        marked += disabled ? 1 : 0;
+    }
+    EXPECT_EQ(marked, 1);
 }
 
 TEST_F(Admin, PasswordResetClosesBothConnectionsAndNeitherOldTokenSignsIn)

@@ -506,6 +506,19 @@ TEST(Replies, AdminWatchFlattensPresenceNextToConnections)
     EXPECT_EQ(user[u"connections"_s][0][u"channels"_s][1].toString(), u"dm:alice:bob"_s);
 }
 
+TEST(Replies, AdminWatchMarksDisabledAccountsOnly)
+{
+    AdminWatchOk watch = sampleReply<AdminWatchOk>();
+    EXPECT_FALSE(watch.toJson()[u"users"_s][0].toObject().contains(u"disabled"_s))
+        << "absent unless disabled: older clients see nothing new";
+    watch.users[0].disabled = true;
+    const QJsonObject json = watch.toJson();
+    EXPECT_TRUE(json[u"users"_s][0][u"disabled"_s].toBool());
+    const auto back = AdminWatchOk::fromJson(json);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(*back, watch);
+}
+
 TEST(Replies, AdminStatsUsesWireNames)
 {
     const QJsonObject json = sampleReply<AdminStatsOk>().toJson();

@@ -61,7 +61,7 @@ void PresenceBoard::reset(const AdminWatchOk &snapshot, qint64 nowMs)
 {
     std::map<QString, BoardUser> users;
     for (const UserActivity &activity : snapshot.users) {
-        BoardUser user{activity.presence, activity.connections, nowMs, 0};
+        BoardUser user{activity.presence, activity.connections, nowMs, 0, activity.disabled};
         // A status that changed while the console was away still counts as seen before.
         if (const auto old = m_users.find(activity.presence.user); old != m_users.end())
             user.statusChangedAtMs = old->second.presence.status == activity.presence.status

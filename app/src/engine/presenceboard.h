@@ -20,6 +20,7 @@ struct BoardUser
     QList<ConnectionInfo> connections;
     qint64 readAtMs = 0;          ///< when the connections' idle_ms were read
     qint64 statusChangedAtMs = 0; ///< when this console last saw the status change (0: never)
+    bool disabled = false;        ///< the account is disabled (as of the last snapshot)
 };
 
 /// What confabctl knows of the server's users: the admin.watch snapshot, kept true by the

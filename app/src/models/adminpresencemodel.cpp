@@ -123,6 +123,10 @@ QVariant AdminPresenceModel::data(const QModelIndex &index, int role) const
     }
     case ChangedRecentlyRole:
         return changedRecently(*user);
+    case DisabledRole:
+        return user->disabled;
+    case ReconnectingRole:
+        return p.status != PresenceStatus::Offline && user->connections.isEmpty();
     default:
         return {};
     }
@@ -137,7 +141,9 @@ QHash<int, QByteArray> AdminPresenceModel::roleNames() const
             {LastSeenRole, "lastSeen"},
             {ConnectionCountRole, "connectionCount"},
             {ConnectionsRole, "connections"},
-            {ChangedRecentlyRole, "changedRecently"}};
+            {ChangedRecentlyRole, "changedRecently"},
+            {DisabledRole, "disabled"},
+            {ReconnectingRole, "reconnecting"}};
 }
 
 int AdminPresenceModel::rowOf(const QString &user) const

@@ -67,6 +67,10 @@ public:
             unsentBytes */
         ConnectionsRole,
         ChangedRecentlyRole, /**< bool: the status changed in the last few seconds */
+        DisabledRole,        /**< bool: the account is disabled (as of the snapshot) */
+        /** bool: still online/away/dnd with no connection: the grace period after a drop,
+            before the server calls the user offline */
+        ReconnectingRole,
     };
     Q_ENUM(Role)
 

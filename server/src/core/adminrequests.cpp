@@ -173,6 +173,7 @@ void AdminRequests::watch(const Responder &reply, const AdminWatchRequest &reque
         UserActivity activity;
         activity.presence = m_parts.presence.presence(name);
         activity.presence.display = record.info.display;
+        activity.disabled = record.disabled;
         if (!filter.statuses.isEmpty() && !filter.statuses.contains(activity.presence.status))
             continue;
         const QList<Connection *> connections = m_parts.hub.connectionsOf(name);
