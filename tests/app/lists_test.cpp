@@ -335,3 +335,21 @@ TEST_F(ListsTest, ARefusedJoinLeavesTheSidebarAndSaysWhy)
               u"“secret” is private; ask one of its members to invite you."_s);
     EXPECT_EQ(sidebar(), QStringList{u"general"_s});
 }
+
+TEST_F(ListsTest, OpenDirectWithSomeoneTheServerDoesNotKnowSaysSo)
+{
+    server.onFrame = [this](const QJsonObject &frame) {
+        if (frame.value("t"_L1).toString() == "join"_L1 &&
+            frame.value("channel"_L1).toString().startsWith("dm:"_L1))
+            server.replyError(frame, u"not_found"_s);
+        else
+            server.answerDefault(frame);
+    };
+    signIn();
+    QSignalSpy failed(client.get(), &ChatClient::directFailed);
+    EXPECT_EQ(client->openDirect(u"nobody"_s), u"dm:alice:nobody"_s);
+    ASSERT_TRUE(failed.wait(5000));
+    EXPECT_EQ(failed.at(0).at(0).toString(), u"nobody"_s);
+    EXPECT_EQ(failed.at(0).at(1).toString(), u"There is no user named “nobody”."_s);
+    EXPECT_EQ(sidebar(), QStringList{u"general"_s});
+}

@@ -34,8 +34,14 @@ QString leaveRefused(const QString &channel, const Error &error)
     return u"The server refused to let you leave “%1”."_s.arg(channel);
 }
 
-QString joinRefused(const QString &channel, const Error &error)
+QString joinRefused(const QString &channel, const QString &me, const Error &error)
 {
+    if (const auto members = rules::directChannelMembers(channel)) {
+        const QString other = members->first == me ? members->second : members->first;
+        return error.code == ErrorCode::NotFound
+                   ? u"There is no user named “%1”."_s.arg(other)
+                   : u"The conversation with %1 could not be opened."_s.arg(other);
+    }
     switch (error.code) {
     case ErrorCode::Forbidden:
         return u"“%1” is private; ask one of its members to invite you."_s.arg(channel);
@@ -66,7 +72,7 @@ ChannelLists::ChannelLists(Connection *connection, MessageCache *cache, ChannelS
         if (!m_pendingJoins.remove(channel))
             return; // a membership the server listed; it says so in the log (ChannelSync)
         dropMembership(channel);
-        Q_EMIT joinFailed(channel, joinRefused(channel, e));
+        Q_EMIT joinFailed(channel, joinRefused(channel, m_connection->session().user.name, e));
     });
 }
 

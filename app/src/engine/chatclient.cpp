@@ -121,7 +121,12 @@ bool ChatClient::start(QString *error)
     connect(m_sync, &ChannelSync::joined, this, &ChatClient::onJoined);
     connect(m_sync, &ChannelSync::synced, this, &ChatClient::channelSynced);
     m_lists = new ChannelLists(m_connection, m_cache, m_sync, m_roster, m_public, this);
-    connect(m_lists, &ChannelLists::joinFailed, this, &ChatClient::joinFailed);
+    connect(m_lists, &ChannelLists::joinFailed, this,
+            [this](const QString &channel, const QString &reason) {
+                Q_EMIT joinFailed(channel, reason);
+                if (const QString other = m_channels->otherUser(channel); !other.isEmpty())
+                    Q_EMIT directFailed(other, reason); // openDirect()'s answer
+            });
     connect(m_lists, &ChannelLists::channelLeft, this, &ChatClient::channelLeft);
     connect(m_lists, &ChannelLists::leaveFailed, this, &ChatClient::leaveFailed);
     connect(m_lists, &ChannelLists::invited, this, &ChatClient::invited);

@@ -170,7 +170,8 @@ public:
     Q_INVOKABLE void refreshPublicChannels();
     /// Opens (joins) the direct conversation with `otherUser` and returns its name
     /// (`dm:a:b`), in the sidebar at once; the other member sees it appear. Empty when it
-    /// cannot be opened (directFailed() says why: no such name, or oneself).
+    /// cannot be opened (directFailed() says why: not a user name, or oneself); a user the
+    /// server does not know is directFailed() later (and the conversation leaves the list).
     Q_INVOKABLE QString openDirect(const QString &otherUser);
     /// Re-reads peopleModel() from what the client knows (it also follows changes itself).
     Q_INVOKABLE void refreshPeople();
