@@ -112,25 +112,28 @@ void FakeServer::answerDefault(const QJsonObject &frame)
 {
     const QString type = frame.value("t"_L1).toString();
     if (type == "hello"_L1) {
-        reply(frame,
-              {{"user"_L1,
-                QJsonObject{{"name"_L1, frame.value("auth"_L1).toObject().value("user"_L1).toString(
-                                            u"alice"_s)},
-                            {"display"_L1, u"Alice"_s},
-                            {"role"_L1, u"user"_s}}},
-               {"token"_L1, u"fake-token"_s},
-               {"session"_L1, u"s1"_s},
-               {"heartbeat_ms"_L1, heartbeatMs},
-               {"limits"_L1, QJsonObject{{"frame"_L1, 65536},
-                                         {"text"_L1, 16384},
-                                         {"rate_per_s"_L1, 20},
-                                         {"burst"_L1, 50},
-                                         {"catchup"_L1, 1000},
-                                         {"history_page"_L1, 200}}},
-               {"server"_L1, u"fake/1"_s},
-               {"channels"_L1,
-                QJsonArray{QJsonObject{
-                    {"name"_L1, u"general"_s}, {"topic"_L1, u""_s}, {"last_seq"_L1, 0}}}}});
+        QJsonObject ok{
+            {"user"_L1,
+             QJsonObject{{"name"_L1,
+                          frame.value("auth"_L1).toObject().value("user"_L1).toString(u"alice"_s)},
+                         {"display"_L1, u"Alice"_s},
+                         {"role"_L1, u"user"_s}}},
+            {"token"_L1, u"fake-token"_s},
+            {"session"_L1, u"s1"_s},
+            {"heartbeat_ms"_L1, heartbeatMs},
+            {"limits"_L1, QJsonObject{{"frame"_L1, 65536},
+                                      {"text"_L1, 16384},
+                                      {"rate_per_s"_L1, 20},
+                                      {"burst"_L1, 50},
+                                      {"catchup"_L1, 1000},
+                                      {"history_page"_L1, 200}}},
+            {"server"_L1, u"fake/1"_s},
+            {"channels"_L1,
+             QJsonArray{
+                 QJsonObject{{"name"_L1, u"general"_s}, {"topic"_L1, u""_s}, {"last_seq"_L1, 0}}}}};
+        for (auto it = helloExtra.constBegin(); it != helloExtra.constEnd(); ++it)
+            ok.insert(it.key(), it.value());
+        reply(frame, ok);
     } else if (type == "join"_L1) {
         const QString channel = frame.value("channel"_L1).toString();
         reply(frame, {{"channel"_L1, QJsonObject{{"name"_L1, channel},

@@ -42,6 +42,9 @@ public:
     void close(quint16 code);
 
     int heartbeatMs = 15000;
+    /// Fields merged into (and replacing those of) the default `hello` reply, e.g.
+    /// `protocol` or `channels`.
+    QJsonObject helloExtra;
     qint64 nextSeq = 1;
 
 private:

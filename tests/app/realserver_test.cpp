@@ -4,6 +4,7 @@
 // trusted certificate, reconnect and resume after the server is killed mid-flow, an offline
 // queue delivered in order, and an outbox that survives the client process being killed.
 
+#include "clientdevices.h"
 #include "confabprocess.h"
 #include "fastclientoptions.h"
 #include "testclock.h"
@@ -137,33 +138,17 @@ protected:
     makeClient(const QString &dataDir = {},
                ChatClientOptions options = confab::test::fastClientOptions())
     {
-        QString dir = dataDir;
-        if (dir.isEmpty()) {
-            clientDirs.push_back(std::make_unique<QTemporaryDir>());
-            dir = clientDirs.back()->path();
-        }
-        auto client = std::make_unique<ChatClient>(dir, options);
-        QString error;
-        EXPECT_TRUE(client->start(&error)) << error.toStdString();
-        return client;
-    }
-
-    static bool waitOnline(ChatClient &client, int timeoutMs = 15000)
-    {
-        return waitUntil([&] { return client.connection()->state() == State::Online; }, timeoutMs);
+        return devices.make(dataDir, options);
     }
 
     std::unique_ptr<ChatClient>
     signedIn(const QString &user, ChatClientOptions options = confab::test::fastClientOptions())
     {
-        auto client = makeClient({}, options);
-        client->signIn(server->url(), user, password);
-        EXPECT_TRUE(waitOnline(*client)) << client->connection()->errorString().toStdString();
-        return client;
+        return devices.signedIn(server->url(), user, password, options);
     }
 
     QTemporaryDir serverDir;
-    std::vector<std::unique_ptr<QTemporaryDir>> clientDirs;
+    ClientDevices devices;
     std::unique_ptr<ConfabdProcess> server;
 };
 

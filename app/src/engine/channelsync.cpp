@@ -22,6 +22,7 @@ ChannelSync::ChannelSync(Connection *connection, MessageCache *cache, QObject *p
     connect(connection, &Connection::sessionEnded, this, [this] {
         m_syncing.clear();
         m_joinSince.clear();
+        m_joined.clear();
     });
 }
 
@@ -35,6 +36,8 @@ void ChannelSync::joinAll()
 
 void ChannelSync::join(const QString &channel)
 {
+    if (isJoined(channel))
+        return;
     const auto cached = m_cache->channel(channel);
     JoinRequest request;
     request.channel = channel;
@@ -48,11 +51,13 @@ void ChannelSync::join(const QString &channel)
                                   << errorCodeName(reply->error->code);
                 m_joinSince.remove(channel);
                 finish(channel);
+                Q_EMIT joinFailed(channel, *reply->error);
                 return;
             }
             const auto ok = JoinOk::fromJson(reply->ok);
             if (!ok)
                 return;
+            m_joined.insert(channel);
             m_cache->addChannel(channel, ok->channel.topic);
             QHash<QString, QString> displayNames;
             for (const QJsonValue &member : reply->ok.value("members"_L1).toArray()) {
@@ -68,6 +73,14 @@ void ChannelSync::join(const QString &channel)
         m_syncing.insert(channel);
         m_joinSince.insert(channel, *request.since);
     }
+}
+
+void ChannelSync::forget(const QString &channel)
+{
+    m_joined.remove(channel);
+    m_joinSince.remove(channel);
+    if (m_syncing.contains(channel))
+        finish(channel);
 }
 
 void ChannelSync::onEvent(const ServerFrame &frame)

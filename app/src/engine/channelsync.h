@@ -16,6 +16,10 @@
 // - After joinAll() (a new session), Connection::setOnline() is called once every join of
 //   that session ended with `synced` or an error; at once when there is none.
 // - A lost session forgets the joins in flight: the next session joins again.
+// - One join per channel per session: join() of a channel joined (or being joined) in this
+//   session does nothing, so a `channel` `added` for a channel being joined (a direct
+//   conversation opened here) or one joined already costs nothing. forget() (the user left,
+//   or lost access) lets a later join() send again. A refused join is joinFailed().
 
 #include "frames.h"
 #include "replies.h"
@@ -42,8 +46,15 @@ public:
 
     /// Joins every cached channel (a new session); Online once they all caught up.
     void joinAll();
-    /// Joins one channel now (no effect unless signed in).
+    /// Joins one channel now (no effect unless signed in, or when joined in this session).
     void join(const QString &channel);
+    /// True when this session's join of `channel` succeeded (or is under way).
+    bool isJoined(const QString &channel) const
+    {
+        return m_joined.contains(channel) || m_syncing.contains(channel);
+    }
+    /// The channel is no longer joined (left, or access lost): no longer counted as joined.
+    void forget(const QString &channel);
     /// True while a join of this session has not ended yet.
     bool isSyncing() const { return !m_syncing.isEmpty(); }
     /// Fetches up to `limit` messages before `before` (`history`); `done` gets them
@@ -60,6 +71,8 @@ Q_SIGNALS:
     void gapFound(const QString &channel, qint64 firstSeq);
     /// The channel's catch-up ended.
     void synced(const QString &channel);
+    /// The server refused to join `channel` (e.g. `forbidden`: not a member of it).
+    void joinFailed(const QString &channel, const confab::Error &error);
 
 private:
     void onEvent(const ServerFrame &frame);
@@ -70,6 +83,7 @@ private:
     MessageCache *m_cache;
     QHash<QString, qint64> m_joinSince; ///< channel -> since of the join in progress
     QSet<QString> m_syncing;            ///< joins whose catch-up has not ended yet
+    QSet<QString> m_joined;             ///< channels this session joined
 };
 
 } // namespace confab::client

@@ -3,6 +3,7 @@
 
 #include "adminpresencemodel.h"
 #include "channellistmodel.h"
+#include "channellists.h"
 #include "channelsync.h"
 #include "connectionstatus.h"
 #include "errortext.h"
@@ -10,7 +11,9 @@
 #include "membermodel.h"
 #include "messagemodel.h"
 #include "outboxsender.h"
+#include "peoplemodel.h"
 #include "presenceroster.h"
+#include "publicchannelsmodel.h"
 #include "serveraddress.h"
 #include "typingboard.h"
 #include "typingnotifier.h"
@@ -38,6 +41,8 @@ ChatClient::ChatClient(const QString &dataDir, Options options, QObject *parent)
     , m_roster(new PresenceRoster(this))
     , m_status(new ConnectionStatus(m_connection, this))
     , m_channels(new ChannelListModel(this))
+    , m_public(new PublicChannelsModel(this))
+    , m_people(new PeopleModel(this))
     , m_admin(new AdminPresenceModel(m_options.wallClock, this))
     , m_lastSeenTimer(new QTimer(this))
 {
@@ -61,6 +66,7 @@ ChatClient::ChatClient(const QString &dataDir, Options options, QObject *parent)
                 m_connection->notify(TypingNotice{channel, active});
             });
     m_channels->follow(m_typingBoard);
+    m_people->follow(m_roster);
     m_channels->setDisplayNames([this](const QString &user) { return displayName(user); });
     connect(m_roster, &PresenceRoster::displayNameChanged, m_channels,
             &ChannelListModel::displayNameChanged);
@@ -114,6 +120,21 @@ bool ChatClient::start(QString *error)
             });
     connect(m_sync, &ChannelSync::joined, this, &ChatClient::onJoined);
     connect(m_sync, &ChannelSync::synced, this, &ChatClient::channelSynced);
+    m_lists = new ChannelLists(m_connection, m_cache, m_sync, m_roster, m_public, this);
+    connect(m_lists, &ChannelLists::joinFailed, this,
+            [this](const QString &channel, const QString &reason) {
+                Q_EMIT joinFailed(channel, reason);
+                if (const QString other = m_channels->otherUser(channel); !other.isEmpty())
+                    Q_EMIT directFailed(other, reason); // openDirect()'s answer
+            });
+    connect(m_lists, &ChannelLists::channelLeft, this, &ChatClient::channelLeft);
+    connect(m_lists, &ChannelLists::leaveFailed, this, &ChatClient::leaveFailed);
+    connect(m_lists, &ChannelLists::invited, this, &ChatClient::invited);
+    connect(m_lists, &ChannelLists::inviteFailed, this, &ChatClient::inviteFailed);
+    connect(m_lists, &ChannelLists::publicChannelsRefreshed, this,
+            &ChatClient::publicChannelsRefreshed);
+    connect(m_lists, &ChannelLists::publicChannelsRefreshFailed, this,
+            &ChatClient::publicChannelsRefreshFailed);
     m_sender = new OutboxSender(m_connection, m_outbox, this);
     connect(m_sender, &OutboxSender::accepted, this,
             [this](const OutboxEntry &entry, const PublishOk &ok) {
@@ -139,6 +160,8 @@ bool ChatClient::start(QString *error)
         m_me.name = saved->user;
     m_channels->setOwnUser(m_me.name);
     m_channels->follow(m_cache);
+    m_public->follow(m_cache);
+    m_people->setOwnUser(m_me.name);
     // After the channel list: messageReceived's listeners see its unread count.
     connect(m_cache, &MessageCache::messagesStored, this, &ChatClient::onStored);
     m_status->setQueuedCount(m_outbox->count());
@@ -296,6 +319,7 @@ void ChatClient::onSignedIn(const HelloOk &hello)
         Q_EMIT maxTextBytesChanged();
     }
     m_channels->setOwnUser(m_me.name);
+    m_people->setOwnUser(m_me.name);
     for (MessageModel *model : std::as_const(m_messageModels)) {
         model->setOwnUser(m_me.name);
         model->setHistoryPage(hello.limits.historyPage);
@@ -311,12 +335,9 @@ void ChatClient::onSignedIn(const HelloOk &hello)
             qCWarning(lcClient) << "cannot keep the session:" << error;
     }
     if (m_cache) {
-        QList<CachedChannel> known = m_cache->channels();
-        if (known.isEmpty()) {
-            // First sign-in on this device: take the channels the server lists for us.
-            for (const Channel &channel : hello.channels)
-                m_cache->addChannel(channel.name, channel.topic);
-        }
+        // The sidebar becomes the server's list of our memberships; only those are joined
+        // (joining a public channel would make us a member of it).
+        m_lists->reconcile(hello);
         m_sync->joinAll(); // Online once every join caught up
     }
     if (isAway())
@@ -361,17 +382,58 @@ void ChatClient::onStored(const QList<Message> &added)
 
 void ChatClient::joinChannel(const QString &channel)
 {
-    if (!m_cache)
-        return;
-    m_cache->addChannel(channel); // the channel list follows the cache
-    m_sync->join(channel);        // now when signed in, else with the next session
+    if (m_lists)
+        m_lists->joinChannel(channel);
 }
 
-QString ChatClient::createChannel(const QString &name, const QString &topic)
+void ChatClient::leaveChannel(const QString &channel)
+{
+    if (m_lists)
+        m_lists->leaveChannel(channel);
+}
+
+void ChatClient::invite(const QString &channel, const QString &user)
+{
+    if (m_lists)
+        m_lists->invite(channel, user);
+}
+
+void ChatClient::refreshPublicChannels()
+{
+    if (m_lists)
+        m_lists->refreshPublicChannels();
+}
+
+QString ChatClient::openDirect(const QString &otherUser)
+{
+    const QString other = otherUser.trimmed().toLower();
+    QString problem;
+    if (!rules::isValidUserName(other))
+        problem = errortext::invalidUserName();
+    else if (other == m_me.name || m_me.name.isEmpty())
+        problem = u"Choose someone else to talk to."_s;
+    else if (!m_lists)
+        problem = u"The local database is not open."_s;
+    if (!problem.isEmpty()) {
+        Q_EMIT directFailed(other, problem);
+        return {};
+    }
+    const QString channel = rules::directChannelName(m_me.name, other);
+    m_lists->joinChannel(channel); // the server opens it and tells the other member
+    return channel;
+}
+
+void ChatClient::refreshPeople()
+{
+    m_people->refresh();
+}
+
+QString ChatClient::createChannel(const QString &name, const QString &topic, bool isPrivate)
 {
     CreateRequest create;
     create.channel = name.trimmed().toLower();
     create.topic = topic.trimmed();
+    create.isPrivate = isPrivate;
     const QString channel = create.channel;
     const bool sent = m_connection->request(create, [this,
                                                      channel](const std::optional<Reply> &reply) {

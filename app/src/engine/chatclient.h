@@ -27,6 +27,13 @@
 // - Text limit: maxTextBytes() is the server's `limits.text` (its last hello reply; 16384
 //   before one). sendMessage() refuses longer text (empty cid, sendError() says why) rather
 //   than queueing what can never be delivered.
+// - Lists that stay true (ChannelLists): the sidebar (channelListModel()) lists the user's
+//   memberships; each sign-in makes it equal to the `hello` reply's list (a 1.1 server lists
+//   exactly the memberships), and the 1.1 `channel` events keep it so while signed in. Only
+//   memberships are joined: signing in never makes the user a member of anything. Public
+//   channels to browse are publicChannelsModel() (refreshPublicChannels(), then `channel`
+//   events); member lists follow `member` events. peopleModel() lists the people the user
+//   can see (members of their channels, presence) for openDirect().
 // - Display names: the roster records the `display` that join replies, presence events and
 //   the hello reply carry; models fall back to the user name.
 // - Certificates (trust on first use): the fingerprints the user accepted live in
@@ -45,6 +52,8 @@
 #include "localdatabase.h"
 #include "messagecache.h"
 #include "outbox.h"
+#include "peoplemodel.h" // complete types for the Q_PROPERTYs
+#include "publicchannelsmodel.h"
 #include "tokenstore.h"
 
 #include <QDateTime>
@@ -58,6 +67,7 @@ namespace confab::client {
 
 class AdminPresenceModel;
 class ChannelListModel;
+class ChannelLists;
 class ChannelSync;
 class ConnectionStatus;
 class IdleMonitor;
@@ -89,6 +99,9 @@ class ChatClient : public QObject
     Q_PROPERTY(bool away READ isAway NOTIFY awayChanged)
     Q_PROPERTY(int maxTextBytes READ maxTextBytes NOTIFY maxTextBytesChanged)
     Q_PROPERTY(QString sendError READ sendError NOTIFY sendErrorChanged)
+    Q_PROPERTY(
+        confab::client::PublicChannelsModel *publicChannels READ publicChannelsModel CONSTANT)
+    Q_PROPERTY(confab::client::PeopleModel *people READ peopleModel CONSTANT)
 public:
     using Options = ChatClientOptions;
 
@@ -137,12 +150,31 @@ public:
     QByteArray knownFingerprint(const QUrl &url) const;
 
     // ---- channels and messages ----
-    /// Adds the channel to the joined list (and joins it now when signed in).
-    void joinChannel(const QString &channel);
+    /// The user joins `channel` (a public one makes them a member): it is in the sidebar at
+    /// once and joined now when signed in, else with the next session. A refusal is
+    /// joinFailed() (and it leaves the sidebar).
+    Q_INVOKABLE void joinChannel(const QString &channel);
+    /// `leave`: channelLeft() (it leaves the sidebar here and, by the server's `removed`, on
+    /// the user's other devices) or leaveFailed(). Direct conversations cannot be left.
+    Q_INVOKABLE void leaveChannel(const QString &channel);
     /// Creates a channel on the server (the name trimmed and lower-cased, the topic
-    /// trimmed) and joins it: channelCreated() or channelCreateFailed() answers, once.
-    /// Returns the name asked for.
-    QString createChannel(const QString &name, const QString &topic);
+    /// trimmed), public or private, and joins it: channelCreated() or channelCreateFailed()
+    /// answers, once. Returns the name asked for.
+    Q_INVOKABLE QString createChannel(const QString &name, const QString &topic,
+                                      bool isPrivate = false);
+    /// `invite` of `user` to the private channel `channel`: invited() or inviteFailed().
+    Q_INVOKABLE void invite(const QString &channel, const QString &user);
+    /// Lists the server's public channels into publicChannelsModel() (every page):
+    /// publicChannelsRefreshed() or publicChannelsRefreshFailed(). Once listed, the list is
+    /// listed again after every sign-in.
+    Q_INVOKABLE void refreshPublicChannels();
+    /// Opens (joins) the direct conversation with `otherUser` and returns its name
+    /// (`dm:a:b`), in the sidebar at once; the other member sees it appear. Empty when it
+    /// cannot be opened (directFailed() says why: not a user name, or oneself); a user the
+    /// server does not know is directFailed() later (and the conversation leaves the list).
+    Q_INVOKABLE QString openDirect(const QString &otherUser);
+    /// Re-reads peopleModel() from what the client knows (it also follows changes itself).
+    Q_INVOKABLE void refreshPeople();
     /// Queues a message; returns its cid. Empty when it could not be queued: empty text, or
     /// text over maxTextBytes() (then sendError() says why), or no database.
     Q_INVOKABLE QString sendMessage(const QString &channel, const QString &text);
@@ -199,6 +231,8 @@ public:
     Connection *connection() const { return m_connection; }
     ConnectionStatus *connectionStatus() const { return m_status; }
     ChannelListModel *channelListModel() const { return m_channels; }
+    PublicChannelsModel *publicChannelsModel() const { return m_public; }
+    PeopleModel *peopleModel() const { return m_people; }
     AdminPresenceModel *adminPresenceModel() const { return m_admin; }
     MessageModel *messageModel(const QString &channel);
     MemberModel *memberModel(const QString &channel);
@@ -227,6 +261,18 @@ Q_SIGNALS:
     void channelCreated(const QString &channel);
     /// createChannel() failed; `reason` is a sentence for the user.
     void channelCreateFailed(const QString &channel, const QString &reason);
+    /// joinChannel() was refused; the channel left the sidebar again.
+    void joinFailed(const QString &channel, const QString &reason);
+    /// leaveChannel() succeeded: the channel left the sidebar.
+    void channelLeft(const QString &channel);
+    void leaveFailed(const QString &channel, const QString &reason);
+    /// invite() succeeded: `user` is a member of `channel`.
+    void invited(const QString &channel, const QString &user);
+    void inviteFailed(const QString &channel, const QString &user, const QString &reason);
+    void publicChannelsRefreshed();
+    void publicChannelsRefreshFailed(const QString &reason);
+    /// openDirect() could not open a conversation with `otherUser`.
+    void directFailed(const QString &otherUser, const QString &reason);
     /// The server refused `admin.watch`; `reason` is a sentence for the user.
     void adminWatchFailed(const QString &reason);
     /// A watch's snapshot arrived (the board is the server's again).
@@ -270,12 +316,15 @@ private:
     Connection *m_connection;
     OutboxSender *m_sender = nullptr;
     ChannelSync *m_sync = nullptr;
+    ChannelLists *m_lists = nullptr; ///< from start() on
     TypingNotifier *m_typingNotifier;
     TypingBoard *m_typingBoard;
     IdleMonitor *m_idle;
     PresenceRoster *m_roster;
     ConnectionStatus *m_status;
     ChannelListModel *m_channels;
+    PublicChannelsModel *m_public;
+    PeopleModel *m_people;
     AdminPresenceModel *m_admin;
     QHash<QString, MessageModel *> m_messageModels; ///< an index: the models are children
     QHash<QString, MemberModel *> m_memberModels;

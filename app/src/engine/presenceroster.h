@@ -13,12 +13,20 @@
 // - Display names: setDisplayName() records the `display` a server sent beside `user` (join
 //   reply members, presence events; the hello reply for ourselves); displayName() falls
 //   back to the user name when none came. displayNameChanged() only on a real change.
+// - Member events (1.1): applyMember() adds or drops one member of a channel whose list is
+//   known (a joined channel; membersChanged), and ignores a channel without a list: its join
+//   reply will bring the whole list. A new member's status is the latest presence known for
+//   them (offline when none: the `member` event carries none; their next presence event
+//   corrects it). forgetChannel() drops a channel left.
+// - knownUsers(): everyone the roster has heard of (members of joined channels, presence):
+//   the protocol has no user directory, so these are the people the user can see.
 // - Pure bookkeeping: no requests; fed by ChatClient from join replies and events.
 
 #include "types.h"
 
 #include <QHash>
 #include <QObject>
+#include <QStringList>
 
 namespace confab::client {
 
@@ -36,6 +44,11 @@ public:
     void setMembers(const QString &channel, const QList<Member> &members);
     void applyPresence(const Presence &presence);
     void showSelfOffline(const QString &me);
+    /// A `member` event: `user` joined (true) or left `channel`; false when it changed nothing.
+    bool applyMember(const QString &channel, const QString &user, bool joined);
+    void forgetChannel(const QString &channel);
+    /// Every user named by a member list or a presence, sorted.
+    QStringList knownUsers() const;
 
     /// `user`'s display name, or the user name when the server sent none.
     QString displayName(const QString &user) const;

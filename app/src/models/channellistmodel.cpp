@@ -2,14 +2,18 @@
 #include "channellistmodel.h"
 
 #include "messagecache.h"
+#include "sortedrows.h"
 #include "typingboard.h"
 #include "validation.h"
 
 #include <QDateTime>
 
-#include <algorithm>
-
 namespace confab::client {
+
+const QString &ChannelListModel::nameOf(const Entry &entry)
+{
+    return entry.name;
+}
 
 ChannelListModel::ChannelListModel(QObject *parent)
     : QAbstractListModel(parent)
@@ -146,9 +150,7 @@ QString ChannelListModel::title(const QString &channel) const
 
 int ChannelListModel::rowOf(const QString &channel) const
 {
-    const auto it = std::lower_bound(m_entries.cbegin(), m_entries.cend(), channel,
-                                     [](const Entry &e, const QString &n) { return e.name < n; });
-    return it != m_entries.cend() && it->name == channel ? int(it - m_entries.cbegin()) : -1;
+    return sortedRowOf(m_entries, channel, nameOf);
 }
 
 QStringList ChannelListModel::names() const
@@ -168,9 +170,7 @@ void ChannelListModel::upsert(const QString &channel, const QString &topic)
         }
         return;
     }
-    const auto it = std::lower_bound(m_entries.cbegin(), m_entries.cend(), channel,
-                                     [](const Entry &e, const QString &n) { return e.name < n; });
-    const int row = int(it - m_entries.cbegin());
+    const int row = sortedInsertRow(m_entries, channel, nameOf);
     beginInsertRows({}, row, row);
     Entry entry;
     entry.name = channel;

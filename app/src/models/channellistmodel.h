@@ -86,6 +86,7 @@ private:
         Message last;
         QStringList typing;
     };
+    static const QString &nameOf(const Entry &entry);
     void changed(int row, const QList<int> &roles);
     void messagesStored(const QList<Message> &messages);
 

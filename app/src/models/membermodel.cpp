@@ -3,12 +3,11 @@
 
 #include "lastseen.h"
 #include "presenceroster.h"
+#include "sortedrows.h"
 #include "typingboard.h"
 
 #include <QDateTime>
 #include <QSet>
-
-#include <algorithm>
 
 namespace confab::client {
 
@@ -63,20 +62,19 @@ QHash<int, QByteArray> MemberModel::roleNames() const
             {LastSeenTextRole, "lastSeenText"}};
 }
 
+const QString &MemberModel::userOf(const Entry &entry)
+{
+    return entry.presence.user;
+}
+
 int MemberModel::rowOf(const QString &user) const
 {
-    const auto it =
-        std::lower_bound(m_entries.cbegin(), m_entries.cend(), user,
-                         [](const Entry &e, const QString &u) { return e.presence.user < u; });
-    return it != m_entries.cend() && it->presence.user == user ? int(it - m_entries.cbegin()) : -1;
+    return sortedRowOf(m_entries, user, userOf);
 }
 
 int MemberModel::insertRow(const QString &user)
 {
-    const auto it =
-        std::lower_bound(m_entries.cbegin(), m_entries.cend(), user,
-                         [](const Entry &e, const QString &u) { return e.presence.user < u; });
-    const int row = int(it - m_entries.cbegin());
+    const int row = sortedInsertRow(m_entries, user, userOf);
     beginInsertRows({}, row, row);
     Entry entry;
     entry.presence.user = user;

@@ -63,6 +63,7 @@ private:
         QString display;
         bool typing = false;
     };
+    static const QString &userOf(const Entry &entry);
     int insertRow(const QString &user);
 
     QString m_channel;
