@@ -12,7 +12,7 @@ Dialog {
     property string errorText
     readonly property bool nameValid: /^[a-z0-9_-]{1,64}$/.test(nameField.text)
 
-    signal createRequested(string name, string topic)
+    signal createRequested(string name, string topic, bool isPrivate)
 
     /// A channel name from what was typed: lower case, spaces as "-", nothing else dropped
     /// silently but what a name cannot hold ("Design Team" becomes "design-team").
@@ -26,6 +26,7 @@ Dialog {
     width: 380
     onOpened: {
         root.errorText = ""
+        privateBox.checked = false
         nameField.clear()
         topicField.clear()
         nameField.forceActiveFocus()
@@ -49,7 +50,7 @@ Dialog {
                     cursorPosition = Math.max(0, cursor)
                 }
             }
-            onAccepted: if (root.nameValid) root.createRequested(nameField.text, topicField.text)
+            onAccepted: if (root.nameValid) root.createRequested(nameField.text, topicField.text, privateBox.checked)
         }
         Label {
             text: qsTr("Lower-case letters, digits, - and _ (spaces become -), up to 64")
@@ -60,7 +61,13 @@ Dialog {
         TextField {
             id: topicField
             Layout.fillWidth: true
-            onAccepted: if (root.nameValid) root.createRequested(nameField.text, topicField.text)
+            onAccepted: if (root.nameValid) root.createRequested(nameField.text, topicField.text, privateBox.checked)
+        }
+        CheckBox {
+            id: privateBox
+            objectName: "privateBox"
+            text: qsTr("Private: only people you invite can see and join it")
+            Accessible.name: qsTr("Make the channel private")
         }
         Label {
             text: root.errorText
@@ -73,7 +80,7 @@ Dialog {
             text: qsTr("Create")
             enabled: root.nameValid
             Layout.alignment: Qt.AlignRight
-            onClicked: root.createRequested(nameField.text, topicField.text)
+            onClicked: root.createRequested(nameField.text, topicField.text, privateBox.checked)
         }
     }
 }

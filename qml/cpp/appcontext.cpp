@@ -74,6 +74,16 @@ AppContext::AppContext(const LaunchOptions &options, QObject *parent)
         qCWarning(lcUi) << "cannot open the local database:" << error;
     m_host = new HostController(m_client, m_launch.dataDir, this);
     m_discovered = new client::DiscoveredServersModel(this);
+    // The sidebar's sections: one list, two filtered views of it.
+    auto sidebarSection = [this](bool direct) {
+        auto *proxy = new QSortFilterProxyModel(this);
+        proxy->setSourceModel(m_client->channelListModel());
+        proxy->setFilterRole(client::ChannelListModel::IsDirectRole);
+        proxy->setFilterFixedString(direct ? u"true"_s : u"false"_s);
+        return proxy;
+    };
+    m_groupChannels = sidebarSection(false);
+    m_directChannels = sidebarSection(true);
     if (!m_launch.trustedSha256.isEmpty())
         m_client->trustCertificate(m_launch.serverUrl, m_launch.trustedSha256);
 
@@ -108,6 +118,26 @@ AppContext::AppContext(const LaunchOptions &options, QObject *parent)
         Q_EMIT kickSucceeded(target, int(closed));
     });
     connect(m_client, &ChatClient::kickFailed, this, &AppContext::kickFailed);
+    connect(m_client, &ChatClient::channelLeft, this, [this](const QString &channel) {
+        if (channel == m_current)
+            setCurrentChannel({});
+        selectFirstChannelIfNone();
+        Q_EMIT notice(tr("You left #%1.").arg(channel), false);
+    });
+    connect(m_client, &ChatClient::leaveFailed, this,
+            [this](const QString &, const QString &reason) { Q_EMIT notice(reason, true); });
+    connect(m_client, &ChatClient::joinFailed, this,
+            [this](const QString &, const QString &reason) { Q_EMIT notice(reason, true); });
+    connect(m_client, &ChatClient::directFailed, this,
+            [this](const QString &, const QString &reason) { Q_EMIT notice(reason, true); });
+    connect(m_client, &ChatClient::invited, this,
+            [this](const QString &channel, const QString &user) {
+                Q_EMIT notice(tr("%1 can now see #%2.").arg(user, channel), false);
+            });
+    connect(m_client, &ChatClient::inviteFailed, this,
+            [this](const QString &, const QString &, const QString &reason) {
+                Q_EMIT notice(reason, true);
+            });
     connect(m_client, &ChatClient::userAdded, this, [this](const QString &user) {
         Q_EMIT personAdded(user, m_pendingPasswords.take(user));
     });
@@ -138,6 +168,16 @@ AppContext::AppContext(const LaunchOptions &options, QObject *parent)
     connect(channels, &QAbstractItemModel::rowsInserted, this,
             &AppContext::selectFirstChannelIfNone, Qt::QueuedConnection);
     connect(channels, &QAbstractItemModel::dataChanged, this, &AppContext::currentTopicChanged);
+    // Left or lost elsewhere (another device, an admin): show another channel.
+    connect(
+        channels, &QAbstractItemModel::rowsRemoved, this,
+        [this, channels] {
+            if (!m_current.isEmpty() && channels->rowOf(m_current) < 0) {
+                setCurrentChannel({});
+                selectFirstChannelIfNone();
+            }
+        },
+        Qt::QueuedConnection);
 
     m_lastActivity.start();
     QCoreApplication::instance()->installEventFilter(this);
@@ -235,6 +275,15 @@ QString AppContext::currentTopic() const
     if (row < 0)
         return {};
     return channels->data(channels->index(row), client::ChannelListModel::TopicRole).toString();
+}
+
+QString AppContext::currentTitle() const
+{
+    const auto *channels = m_client->channelListModel();
+    const int row = channels->rowOf(m_current);
+    if (row < 0)
+        return m_current;
+    return channels->data(channels->index(row), client::ChannelListModel::TitleRole).toString();
 }
 
 client::MessageModel *AppContext::messages() const
@@ -342,9 +391,34 @@ void AppContext::loadOlder()
         m_messages->fetchMore({});
 }
 
-void AppContext::createChannel(const QString &name, const QString &topic)
+void AppContext::createChannel(const QString &name, const QString &topic, bool isPrivate)
 {
-    m_client->createChannel(name, topic); // answered by channelCreated or channelCreateFailed
+    // Answered by channelCreated or channelCreateFailed.
+    m_client->createChannel(name, topic, isPrivate);
+}
+
+void AppContext::joinChannel(const QString &channel)
+{
+    m_client->joinChannel(channel);
+    setCurrentChannel(channel);
+}
+
+void AppContext::leaveChannel(const QString &channel)
+{
+    m_client->leaveChannel(channel); // answered by channelLeft or leaveFailed
+}
+
+void AppContext::openDirect(const QString &user)
+{
+    const QString channel = m_client->openDirect(user);
+    if (!channel.isEmpty())
+        setCurrentChannel(channel);
+}
+
+void AppContext::inviteToCurrent(const QString &user)
+{
+    if (!m_current.isEmpty())
+        m_client->invite(m_current, user);
 }
 
 void AppContext::watchAdmin()

@@ -25,6 +25,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QQmlEngine>
+#include <QSortFilterProxyModel>
 #include <QStringList>
 #include <QUrl>
 
@@ -66,6 +67,9 @@ class AppContext : public QObject
     /// The connection's state, countdown, error and queued count (the engine's own object).
     Q_PROPERTY(confab::client::ConnectionStatus *status READ status CONSTANT)
     Q_PROPERTY(confab::client::ChannelListModel *channels READ channels CONSTANT)
+    /// The sidebar's two sections: channels, and direct conversations.
+    Q_PROPERTY(QAbstractItemModel *groupChannels READ groupChannels CONSTANT)
+    Q_PROPERTY(QAbstractItemModel *directChannels READ directChannels CONSTANT)
     Q_PROPERTY(confab::client::AdminPresenceModel *adminPresence READ adminPresence CONSTANT)
     /// The figures above the admin page's table (the model's own AdminStats).
     Q_PROPERTY(confab::client::AdminStats *adminStats READ adminStats CONSTANT)
@@ -74,6 +78,8 @@ class AppContext : public QObject
     Q_PROPERTY(QString currentChannel READ currentChannel WRITE setCurrentChannel NOTIFY
                    currentChannelChanged)
     Q_PROPERTY(QString currentTopic READ currentTopic NOTIFY currentTopicChanged)
+    /// What to call the current channel: its name, or a DM's other person's display name.
+    Q_PROPERTY(QString currentTitle READ currentTitle NOTIFY currentTopicChanged)
     Q_PROPERTY(confab::client::MessageModel *messages READ messages NOTIFY currentChannelChanged)
     Q_PROPERTY(confab::client::MemberModel *members READ members NOTIFY currentChannelChanged)
     Q_PROPERTY(QStringList typingUsers READ typingUsers NOTIFY typingUsersChanged)
@@ -109,10 +115,13 @@ public:
     QString currentChannel() const { return m_current; }
     void setCurrentChannel(const QString &channel);
     QString currentTopic() const;
+    QString currentTitle() const;
     client::MessageModel *messages() const;
     client::MemberModel *members() const;
     QStringList typingUsers() const;
     HostController *host() const { return m_host; }
+    QAbstractItemModel *groupChannels() const { return m_groupChannels; }
+    QAbstractItemModel *directChannels() const { return m_directChannels; }
     client::ChatClient *engine() const { return m_client; }
     client::DiscoveredServersModel *discoveredServers() const { return m_discovered; }
 
@@ -138,7 +147,16 @@ public:
     Q_INVOKABLE void loadOlder();
     /// Creates a channel on the server and joins it; the answer comes as channelCreated or
     /// channelCreateFailed.
-    Q_INVOKABLE void createChannel(const QString &name, const QString &topic);
+    Q_INVOKABLE void createChannel(const QString &name, const QString &topic,
+                                   bool isPrivate = false);
+    /// Joins a public channel and shows it.
+    Q_INVOKABLE void joinChannel(const QString &channel);
+    /// Leaves `channel` (here and on the user's other devices); another channel is shown.
+    Q_INVOKABLE void leaveChannel(const QString &channel);
+    /// Opens the direct conversation with `user` and shows it (the other side sees it too).
+    Q_INVOKABLE void openDirect(const QString &user);
+    /// Invites `user` to the current channel: answered by notice().
+    Q_INVOKABLE void inviteToCurrent(const QString &user);
     Q_INVOKABLE void watchAdmin();
     Q_INVOKABLE void stopWatchingAdmin();
     /// The server-side filter of the admin watch: statuses ("online", "away", "dnd",
@@ -170,6 +188,8 @@ Q_SIGNALS:
     void kickSucceeded(const QString &target, int closed);
     void kickFailed(const QString &target, const QString &reason);
     void personAdded(const QString &user, const QString &password);
+    /// A sentence for the user about a channel action (left, invited, could not join…).
+    void notice(const QString &text, bool isError);
     void personAddFailed(const QString &user, const QString &reason);
 
 protected:
@@ -189,6 +209,8 @@ private:
     LaunchOptions m_launch;
     confab::client::ChatClient *m_client;
     HostController *m_host;
+    QSortFilterProxyModel *m_groupChannels;
+    QSortFilterProxyModel *m_directChannels;
     client::DiscoveredServersModel *m_discovered;
     QPointer<confab::client::MessageModel> m_messages;
     QPointer<confab::client::MemberModel> m_members;

@@ -15,6 +15,8 @@
 #include "discoveredserversmodel.h"
 #include "membermodel.h"
 #include "messagemodel.h"
+#include "peoplemodel.h"
+#include "publicchannelsmodel.h"
 
 #include <QQmlEngine>
 
@@ -82,6 +84,22 @@ struct ChatClientForeign
     QML_FOREIGN(confab::client::ChatClient)
     QML_NAMED_ELEMENT(ChatClient)
     QML_UNCREATABLE("Read AppContext.engine.")
+};
+
+struct PublicChannelsModelForeign
+{
+    Q_GADGET
+    QML_FOREIGN(confab::client::PublicChannelsModel)
+    QML_NAMED_ELEMENT(PublicChannelsModel)
+    QML_UNCREATABLE("Read AppContext.engine.publicChannels.")
+};
+
+struct PeopleModelForeign
+{
+    Q_GADGET
+    QML_FOREIGN(confab::client::PeopleModel)
+    QML_NAMED_ELEMENT(PeopleModel)
+    QML_UNCREATABLE("Read AppContext.engine.people.")
 };
 
 struct DiscoveredServersModelForeign

@@ -16,6 +16,10 @@ Item {
     required property bool typing
     required property string displayName
     required property string lastSeenText
+    property bool isSelf: false
+
+    /// "Message": open a direct conversation with this member.
+    signal messageRequested(string user)
 
     readonly property string detail: root.typing ? qsTr("typing…")
         : root.statusText.length > 0 ? root.statusText
@@ -34,7 +38,7 @@ Item {
         spacing: Theme.spacing + 2
 
         Avatar {
-            name: root.displayName.length > 0 ? root.displayName : root.user
+            name: root.user // the same colour as on their messages
             status: root.status
             size: 28
             ringColor: Theme.surface
@@ -60,5 +64,18 @@ Item {
                 Layout.fillWidth: true
             }
         }
+        Button {
+            objectName: "messageMemberButton"
+            visible: !root.isSelf && (hover.hovered || activeFocus)
+            text: "✉" // an envelope: small, so the name keeps its room
+            flat: true
+            font.pixelSize: Theme.fontSize
+            Layout.preferredWidth: 32 // the Basic style's button is 100 px wide by default
+            ToolTip.visible: hovered
+            ToolTip.text: qsTr("Message %1").arg(root.displayName.length > 0 ? root.displayName : root.user)
+            Accessible.name: qsTr("Message %1").arg(root.displayName.length > 0 ? root.displayName : root.user)
+            onClicked: root.messageRequested(root.user)
+        }
     }
+    HoverHandler { id: hover }
 }

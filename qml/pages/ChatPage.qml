@@ -19,6 +19,18 @@ Rectangle {
     readonly property bool narrow: width < 980
     property bool membersShownWhenNarrow: false
 
+    /// Opens the direct conversation with `user`, with the composer ready for typing.
+    function openDirect(user) {
+        AppContext.openDirect(user)
+        composer.input.forceActiveFocus()
+    }
+
+    /// Shows a channel or conversation, with the composer ready for typing.
+    function show(channel) {
+        AppContext.currentChannel = channel
+        composer.input.forceActiveFocus()
+    }
+
     color: Theme.background
 
     RowLayout {
@@ -92,63 +104,102 @@ Rectangle {
                 }
                 Rectangle { Layout.fillWidth: true; height: 1; color: Theme.sidebarHover }
 
-                RowLayout {
-                    Layout.fillWidth: true
-                    Layout.leftMargin: Theme.spacingLarge
-                    Layout.rightMargin: Theme.spacing
-                    Layout.topMargin: Theme.spacing
-                    Label {
-                        text: qsTr("CHANNELS")
-                        color: Theme.sidebarMuted
-                        font.pixelSize: Theme.fontSizeSmall
-                        font.bold: true
-                        font.letterSpacing: 0.8
-                        Layout.fillWidth: true
-                    }
-                    ToolButton {
-                        objectName: "createChannelButton"
-                        text: "+"
-                        font.pixelSize: Theme.fontSizeLarge
-                        palette.buttonText: Theme.sidebarText
-                        background: Rectangle {
-                            implicitWidth: 32
-                            implicitHeight: 32
-                            radius: Theme.radius
-                            color: parent.down ? Theme.sidebarSelected
-                                 : parent.hovered ? Theme.sidebarHover : "transparent"
-                        }
-                        ToolTip.visible: hovered
-                        ToolTip.text: qsTr("Create a channel")
-                        onClicked: createDialog.open()
-                    }
-                }
-
-                ListView {
-                    id: channelList
+                // Channels, then direct conversations: one scrolling column.
+                Flickable {
+                    id: sidebarScroll
                     Layout.fillWidth: true
                     Layout.fillHeight: true
                     clip: true
-                    model: AppContext.channels
-                    spacing: 2
+                    contentHeight: sections.implicitHeight
+                    boundsBehavior: Flickable.StopAtBounds
                     ScrollBar.vertical: ScrollBar {}
-                    delegate: ChannelDelegate {
-                        width: ListView.view.width
-                        selected: name === AppContext.currentChannel
-                        onClicked: {
-                            AppContext.currentChannel = name
-                            composer.input.forceActiveFocus() // typing goes where one looks
+
+                    ColumnLayout {
+                        id: sections
+                        width: sidebarScroll.width
+                        spacing: 0
+
+                        SidebarHeading {
+                            text: qsTr("CHANNELS")
+                            SidebarButton {
+                                objectName: "createChannelButton"
+                                text: "+"
+                                toolTip: qsTr("Create a channel")
+                                onClicked: createDialog.open()
+                            }
                         }
+                        Repeater {
+                            model: AppContext.groupChannels
+                            delegate: ChannelDelegate {
+                                Layout.fillWidth: true
+                                selected: name === AppContext.currentChannel
+                                onClicked: root.show(name)
+                            }
+                        }
+                        ItemDelegate {
+                            id: browseEntry
+                            objectName: "browseChannelsButton"
+                            Layout.fillWidth: true
+                            leftPadding: Theme.spacingLarge
+                            text: qsTr("Browse channels…")
+                            font.pixelSize: Theme.fontSize - 1
+                            Accessible.name: qsTr("Browse and join channels")
+                            contentItem: Label {
+                                text: browseEntry.text
+                                font: browseEntry.font
+                                color: browseEntry.hovered ? Theme.sidebarTextStrong : Theme.sidebarMuted
+                            }
+                            background: Rectangle {
+                                anchors.fill: parent
+                                anchors.leftMargin: Theme.spacing
+                                anchors.rightMargin: Theme.spacing
+                                radius: Theme.radius
+                                color: browseEntry.hovered ? Theme.sidebarHover : "transparent"
+                            }
+                            onClicked: browser.open()
+                        }
+                        Label {
+                            visible: channelCount.count === 0
+                            text: qsTr("No channels yet: browse them, or create one with +.")
+                            color: Theme.sidebarMuted
+                            wrapMode: Text.Wrap
+                            Layout.fillWidth: true
+                            Layout.margins: Theme.spacingLarge
+                        }
+
+                        SidebarHeading {
+                            text: qsTr("DIRECT MESSAGES")
+                            Layout.topMargin: Theme.spacingLarge
+                            SidebarButton {
+                                objectName: "newDirectButton"
+                                text: "+"
+                                toolTip: qsTr("New message")
+                                onClicked: directPicker.open()
+                            }
+                        }
+                        Repeater {
+                            id: directRepeater
+                            model: AppContext.directChannels
+                            delegate: ChannelDelegate {
+                                Layout.fillWidth: true
+                                selected: name === AppContext.currentChannel
+                                onClicked: root.show(name)
+                            }
+                        }
+                        Label {
+                            visible: directRepeater.count === 0
+                            text: qsTr("Start one with + or “Message” beside a member.")
+                            color: Theme.sidebarMuted
+                            font.pixelSize: Theme.fontSizeSmall + 1
+                            wrapMode: Text.Wrap
+                            Layout.fillWidth: true
+                            Layout.leftMargin: Theme.spacingLarge
+                            Layout.rightMargin: Theme.spacingLarge
+                        }
+                        Item { Layout.preferredHeight: Theme.spacingLarge }
                     }
-                    Label {
-                        anchors.top: parent.top
-                        anchors.left: parent.left
-                        anchors.right: parent.right
-                        anchors.margins: Theme.spacingLarge
-                        visible: channelList.count === 0
-                        text: qsTr("No channels yet. Create one with +.")
-                        color: Theme.sidebarMuted
-                        wrapMode: Text.Wrap
-                    }
+                    // Counts the channels section (a Repeater's count, for the empty text).
+                    Repeater { id: channelCount; model: AppContext.groupChannels; delegate: Item {} }
                 }
             }
         }
@@ -172,7 +223,9 @@ Rectangle {
                     spacing: Theme.spacing
                     Label {
                         objectName: "channelTitle"
-                        text: AppContext.currentChannel.length > 0 ? "# " + AppContext.currentChannel : ""
+                        text: AppContext.currentChannel.length === 0 ? ""
+                              : AppContext.currentChannel.startsWith("dm:") ? "@ " + AppContext.currentTitle
+                              : "# " + AppContext.currentChannel
                         color: Theme.text
                         font.pixelSize: Theme.fontSizeLarge
                         font.bold: true
@@ -190,6 +243,29 @@ Rectangle {
                         Layout.leftMargin: Theme.spacing
                     }
                     Item { Layout.fillWidth: true; visible: AppContext.currentTopic.length === 0 }
+                    ToolButton {
+                        id: channelMenuButton
+                        objectName: "channelMenuButton"
+                        visible: AppContext.currentChannel.length > 0 && !AppContext.currentChannel.startsWith("dm:")
+                        text: "⋮"
+                        flat: true
+                        Accessible.name: qsTr("Channel actions")
+                        onClicked: channelMenu.open()
+                        Menu {
+                            id: channelMenu
+                            y: channelMenuButton.height
+                            width: 260
+                            MenuItem {
+                                text: qsTr("Invite people…")
+                                onTriggered: invitePicker.open()
+                            }
+                            MenuItem {
+                                objectName: "leaveChannelItem"
+                                text: qsTr("Leave #%1").arg(AppContext.currentChannel)
+                                onTriggered: AppContext.leaveChannel(AppContext.currentChannel)
+                            }
+                        }
+                    }
                     ToolButton {
                         objectName: "membersToggle"
                         visible: root.narrow
@@ -283,9 +359,10 @@ Rectangle {
                     spacing: Theme.spacing
                     Label {
                         anchors.horizontalCenter: parent.horizontalCenter
-                        text: AppContext.currentChannel.length > 0
-                              ? qsTr("No messages in #%1 yet").arg(AppContext.currentChannel)
-                              : qsTr("No channel selected")
+                        text: AppContext.currentChannel.length === 0 ? qsTr("No channel selected")
+                              : AppContext.currentChannel.startsWith("dm:")
+                                ? qsTr("No messages with %1 yet").arg(AppContext.currentTitle)
+                                : qsTr("No messages in #%1 yet").arg(AppContext.currentChannel)
                         color: Theme.text
                         font.pixelSize: Theme.fontSizeLarge
                         font.bold: true
@@ -300,6 +377,27 @@ Rectangle {
                 }
             }
 
+            Label {
+                id: noticeLine
+                objectName: "noticeLine"
+                property bool isError: false
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.spacingLarge
+                Layout.rightMargin: Theme.spacingLarge
+                visible: text.length > 0
+                wrapMode: Text.Wrap
+                color: isError ? Theme.danger : Theme.textMuted
+                font.pixelSize: Theme.fontSizeSmall + 1
+                Timer { id: noticeTimer; interval: 8000; onTriggered: noticeLine.text = "" }
+                Connections {
+                    target: AppContext
+                    function onNotice(text, isError) {
+                        noticeLine.text = text
+                        noticeLine.isError = isError
+                        noticeTimer.restart()
+                    }
+                }
+            }
             Label {
                 id: typingLine
                 Layout.fillWidth: true
@@ -324,8 +422,9 @@ Rectangle {
                 Layout.rightMargin: Theme.spacingLarge
                 Layout.bottomMargin: Theme.spacingLarge
                 enabledForInput: AppContext.currentChannel.length > 0
-                placeholder: AppContext.currentChannel.length > 0
-                             ? qsTr("Message #%1").arg(AppContext.currentChannel) : qsTr("Write a message")
+                placeholder: AppContext.currentChannel.length === 0 ? qsTr("Write a message")
+                             : AppContext.currentChannel.startsWith("dm:") ? qsTr("Message %1").arg(AppContext.currentTitle)
+                             : qsTr("Message #%1").arg(AppContext.currentChannel)
                 // Within the server's limit (UTF-8 bytes); the count shows near it.
                 readonly property int bytesLeft: AppContext.engine.bytesLeft(composer.text)
                 sendAllowed: bytesLeft >= 0
@@ -397,7 +496,11 @@ Rectangle {
                     Layout.topMargin: Theme.spacingSmall
                     clip: true
                     model: AppContext.members
-                    delegate: MemberDelegate {}
+                    delegate: MemberDelegate {
+                        isSelf: user === AppContext.user
+                        // Via the page: this delegate goes away with the channel it belongs to.
+                        onMessageRequested: user => root.openDirect(user)
+                    }
                     ScrollBar.vertical: ScrollBar {}
                 }
             }
@@ -410,11 +513,73 @@ Rectangle {
         // Back to the composer: focus left on the dialog's button would eat typed text,
         // and Space would open the dialog again.
         onClosed: composer.input.forceActiveFocus()
-        onCreateRequested: (name, topic) => AppContext.createChannel(name, topic)
+        onCreateRequested: (name, topic, isPrivate) => AppContext.createChannel(name, topic, isPrivate)
         Connections {
             target: AppContext
             function onChannelCreated() { createDialog.close() }
             function onChannelCreateFailed(reason) { createDialog.errorText = reason }
         }
+    }
+
+    ChannelBrowserDialog {
+        id: browser
+        objectName: "channelBrowser"
+        anchors.centerIn: parent
+        onJoinRequested: channel => AppContext.joinChannel(channel)
+        onOpenRequested: channel => root.show(channel)
+        onCreateRequested: createDialog.open()
+        onClosed: composer.input.forceActiveFocus()
+    }
+    PersonPickerDialog {
+        id: directPicker
+        objectName: "directPicker"
+        title: qsTr("New message")
+        anchors.centerIn: parent
+        onPicked: user => root.openDirect(user)
+        onClosed: composer.input.forceActiveFocus()
+    }
+    PersonPickerDialog {
+        id: invitePicker
+        objectName: "invitePicker"
+        title: qsTr("Invite to #%1").arg(AppContext.currentChannel)
+        actionText: qsTr("Invite")
+        anchors.centerIn: parent
+        onPicked: user => AppContext.inviteToCurrent(user)
+        onClosed: composer.input.forceActiveFocus()
+    }
+
+    component SidebarHeading: RowLayout {
+        property alias text: headingLabel.text
+        default property alias buttons: buttonRow.data
+        Layout.fillWidth: true
+        Layout.leftMargin: Theme.spacingLarge
+        Layout.rightMargin: Theme.spacing
+        Layout.topMargin: Theme.spacing
+        Label {
+            id: headingLabel
+            color: Theme.sidebarMuted
+            font.pixelSize: Theme.fontSizeSmall
+            font.bold: true
+            font.letterSpacing: 0.8
+            Layout.fillWidth: true
+        }
+        Row { id: buttonRow }
+    }
+
+    component SidebarButton: ToolButton {
+        id: sidebarButton
+        property string toolTip
+        font.pixelSize: Theme.fontSizeLarge
+        palette.buttonText: Theme.sidebarText
+        Accessible.name: toolTip
+        background: Rectangle {
+            implicitWidth: 32
+            implicitHeight: 32
+            radius: Theme.radius
+            color: sidebarButton.down ? Theme.sidebarSelected
+                 : sidebarButton.hovered ? Theme.sidebarHover : "transparent"
+        }
+        ToolTip.visible: hovered
+        ToolTip.text: toolTip
     }
 }

@@ -36,6 +36,7 @@ TestCase {
         keyClick(Qt.Key_Return)
         compare(createSpy.count, 1)
         compare(createSpy.signalArguments[0][0], "design-team")
+        compare(createSpy.signalArguments[0][2], false, "public unless asked")
     }
 
     function test_channelNameFrom() {
