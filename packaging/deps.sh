@@ -13,7 +13,7 @@ CONFAB_BUILD_PACKAGES=(
     libavahi-client-dev
 )
 CONFAB_TEST_PACKAGES=(
-    libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth openssl
+    libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth openssl xdotool
     avahi-daemon dbus-daemon
 )
 

@@ -11,6 +11,7 @@
 #include "membermodel.h"
 #include "messagemodel.h"
 #include "typingboard.h"
+#include "uistatelog.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -179,6 +180,7 @@ AppContext::AppContext(const LaunchOptions &options, QObject *parent)
         },
         Qt::QueuedConnection);
 
+    m_stateLog = UiStateLog::createIfAsked(this);
     m_lastActivity.start();
     QCoreApplication::instance()->installEventFilter(this);
 
@@ -377,6 +379,8 @@ void AppContext::setDraft(const QString &text)
 {
     if (!m_current.isEmpty())
         m_client->setDraft(m_current, text);
+    if (m_stateLog)
+        m_stateLog->composerChanged(text);
 }
 
 void AppContext::markRead()

@@ -35,6 +35,8 @@ class ChatClient;
 
 namespace confab::ui {
 
+class UiStateLog;
+
 struct LaunchOptions
 {
     QString dataDir;
@@ -209,6 +211,7 @@ private:
     LaunchOptions m_launch;
     confab::client::ChatClient *m_client;
     HostController *m_host;
+    UiStateLog *m_stateLog = nullptr; ///< tests only (CONFAB_UI_STATE_LOG)
     QSortFilterProxyModel *m_groupChannels;
     QSortFilterProxyModel *m_directChannels;
     client::DiscoveredServersModel *m_discovered;

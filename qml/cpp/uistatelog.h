@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// What the window shows, as JSON lines, for end-to-end tests that drive two app windows with
+// real input (tests/desktop): the channel on screen, the sidebar's channels and direct
+// conversations (their titles), the public channels listed for browsing, and the composer's
+// text. Written only when `CONFAB_UI_STATE_LOG` names a file, and only when something changed;
+// a test reads the last line. Like confabctl's CONFAB_REDRAW_LOG: a window for tests, nothing
+// more.
+
+#include <QFile>
+#include <QJsonObject>
+#include <QObject>
+
+class QAbstractItemModel;
+
+namespace confab::ui {
+
+class AppContext;
+
+class UiStateLog : public QObject
+{
+    Q_OBJECT
+public:
+    /// nullptr unless CONFAB_UI_STATE_LOG is set (and the file can be opened).
+    static UiStateLog *createIfAsked(AppContext *context);
+
+    /// The composer's text changed (AppContext::setDraft is told of every edit).
+    void composerChanged(const QString &text);
+
+private:
+    UiStateLog(AppContext *context, const QString &path);
+    void watch(QAbstractItemModel *model);
+    void write();
+
+    AppContext *m_context;
+    QFile m_file;
+    QString m_composer;
+    QJsonObject m_last;
+};
+
+} // namespace confab::ui
