@@ -519,6 +519,7 @@ ServerFrame parseChannelEvent(FieldReader &reader)
     event.kind = kind.value_or(ChannelEventKind::Added);
     FieldReader fields(reader.object("channel"_L1), reader, "channel"_L1);
     event.channel = readChannel(fields);
+    event.member = reader.optionalBoolean("member"_L1).value_or(false);
     return event;
 }
 
@@ -860,6 +861,8 @@ QByteArray encodeEvent(const ChannelEvent &event)
     w.key("private"_L1).boolean(event.channel.isPrivate);
     w.key("last_seq"_L1).integer(event.channel.lastSeq);
     w.endObject();
+    if (event.member)
+        w.key("member"_L1).boolean(true);
     w.endObject();
     return w.take();
 }

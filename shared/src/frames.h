@@ -294,6 +294,9 @@ struct ChannelEvent
 {
     ChannelEventKind kind = ChannelEventKind::Added;
     Channel channel;
+    /// `added`: the receiving user is a member (created, invited, joined, a conversation);
+    /// `"member":true` on the wire, absent otherwise (docs/protocol.md).
+    bool member = false;
     friend bool operator==(const ChannelEvent &, const ChannelEvent &) = default;
 };
 

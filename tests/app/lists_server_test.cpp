@@ -146,6 +146,26 @@ TEST_F(ListsServerTest, ADirectConversationAppearsAtOnceOnTheOtherSide)
     EXPECT_GE(bob->peopleModel()->rowOf(u"alice"_s), 0);
 }
 
+TEST_F(ListsServerTest, AChannelMadeOrJoinedOnOneDeviceIsInTheSidebarOfTheOther)
+{
+    auto laptop = signedIn(u"alice"_s);
+    auto phone = signedIn(u"alice"_s);
+    auto bob = signedIn(u"bob"_s);
+    QSignalSpy created(laptop.get(), &ChatClient::channelCreated);
+    laptop->createChannel(u"design"_s, u"Pixels"_s);
+    ASSERT_TRUE(created.wait(5000));
+    ASSERT_TRUE(waitUntil([&] { return sidebar(*phone).contains(u"design"_s); }))
+        << "made on the laptop, a member: the phone's sidebar has it at once";
+    ASSERT_TRUE(waitUntil([&] { return phone->channelSync()->isJoined(u"design"_s); }));
+
+    // Bob, not a member, only sees it to browse; he joins on one device, the other follows.
+    auto bobsPhone = signedIn(u"bob"_s);
+    ASSERT_TRUE(waitUntil([&] { return bob->publicChannelsModel()->rowOf(u"design"_s) >= 0; }));
+    EXPECT_FALSE(sidebar(*bob).contains(u"design"_s));
+    bob->joinChannel(u"design"_s);
+    ASSERT_TRUE(waitUntil([&] { return sidebar(*bobsPhone).contains(u"design"_s); }));
+}
+
 TEST_F(ListsServerTest, LeavingOnOneDeviceDropsTheChannelOnTheOther)
 {
     auto laptop = signedIn(u"bob"_s);

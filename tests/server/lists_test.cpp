@@ -112,6 +112,8 @@ TEST_F(Lists, APublicChannelIsAddedOnEverySignedInConnectionOnceTheCreatorsToo)
         EXPECT_FALSE(channel.value("private"_L1).toBool(true));
         EXPECT_EQ(channel.value("last_seq"_L1).toInteger(-1), 0);
         EXPECT_FALSE(added->contains("id"_L1));
+        // Only the creator is a member: her other device puts it in the sidebar.
+        EXPECT_EQ(added->value("member"_L1).toBool(), c != bob) << dump(*added).toStdString();
     }
     // On the creator's connection the event comes before the reply.
     EXPECT_LT(indexOf(alice, channelEvent(u"added"_s, u"design"_s)),

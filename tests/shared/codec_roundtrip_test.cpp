@@ -506,6 +506,18 @@ TEST(Replies, AdminWatchFlattensPresenceNextToConnections)
     EXPECT_EQ(user[u"connections"_s][0][u"channels"_s][1].toString(), u"dm:alice:bob"_s);
 }
 
+TEST(Events, ChannelAddedSaysMemberOnlyWhenTheUserIsOne)
+{
+    ChannelEvent added{ChannelEventKind::Added, Channel{u"design"_s, u"px"_s, false, 3}};
+    EXPECT_FALSE(encodeServerFrame(added).contains("member"));
+    added.member = true;
+    const QByteArray bytes = encodeServerFrame(added);
+    EXPECT_TRUE(bytes.contains("\"member\":true")) << bytes.toStdString();
+    const auto parsed = parseServerFrame(bytes);
+    ASSERT_TRUE(std::holds_alternative<ServerFrame>(parsed)) << bytes.toStdString();
+    EXPECT_EQ(std::get<ServerFrame>(parsed), ServerFrame(added));
+}
+
 TEST(Replies, AdminWatchMarksDisabledAccountsOnly)
 {
     AdminWatchOk watch = sampleReply<AdminWatchOk>();

@@ -223,8 +223,9 @@ void ChannelLists::onChannelEvent(const ChannelEvent &event)
     switch (event.kind) {
     case ChannelEventKind::Added:
         m_public->upsert(channel); // public ones only
-        if (channel.isPrivate || rules::isDirectChannelName(channel.name)) {
-            // Only members are told of a private channel or a conversation.
+        if (event.member || channel.isPrivate || rules::isDirectChannelName(channel.name)) {
+            // A member: created, joined or invited elsewhere, or a conversation (only
+            // members are told of private channels and conversations).
             m_cache->addChannel(channel.name, channel.topic);
             m_sync->join(channel.name); // once per session (ChannelSync)
         } else if (member) {

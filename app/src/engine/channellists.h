@@ -13,11 +13,10 @@
 //   joined elsewhere while this client was away appear, channels left elsewhere go (with
 //   their cached messages). Channels the user joined here while offline (joinChannel()) are
 //   kept until their join is answered. A plain-1 server's list only adds.
-// - `channel` `added`: a direct conversation or a private channel means the user is a
-//   member (opened with them, invited, or created by them): it joins the cache and is
-//   joined (at once when signed in). A public one goes to the browse list, not joined: the
-//   event does not say whether the user is a member (it also comes when they create or join
-//   it on another device; this client's own create and join add it themselves). Idempotent.
+// - `channel` `added`: with `member` (created or joined on another device, invited, a
+//   conversation), or for a private channel or a conversation (only members are told), the
+//   user is a member: it joins the cache and is joined (at once when signed in). A public
+//   one without `member` (someone else made it) goes to the browse list only. Idempotent.
 // - `removed`: the channel leaves the cache (the sidebar), the roster and ChannelSync; it
 //   stays in the browse list (not joined) while public. Unknown channels: nothing happens.
 //   `updated`: the new topic, in both lists.

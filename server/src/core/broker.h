@@ -20,7 +20,8 @@ namespace confab::server {
 ///   delivery (a join sends catch-up up to lastSeq and subscribes in one turn).
 /// - `typing`: to the connections subscribed to the channel, never to the typing user's own.
 /// - `presence`: to every connection subscribed to a channel the user is a member of.
-/// - `channelToEveryone` (1.1): to every signed-in connection (a public channel was made).
+/// - `channelToEveryone` (1.1): to every signed-in connection but those of `exceptUser` (a
+///   public channel was made; its creator is told separately, as a member).
 /// - `channelToUsers` (1.1): to every connection of each of `users`, but the one whose
 ///   session is `exceptSession` (the connection that asked and gets a reply instead).
 /// - `member` (1.1): to every connection subscribed to the event's channel.
@@ -32,7 +33,7 @@ public:
     virtual void message(const Message &message) = 0;
     virtual void typing(const TypingState &typing) = 0;
     virtual void presence(const Presence &presence) = 0;
-    virtual void channelToEveryone(const ChannelEvent &event) = 0;
+    virtual void channelToEveryone(const ChannelEvent &event, const QString &exceptUser = {}) = 0;
     virtual void channelToUsers(const ChannelEvent &event, const QStringList &users,
                                 const QString &exceptSession = {}) = 0;
     virtual void member(const MemberEvent &event) = 0;

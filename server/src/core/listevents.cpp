@@ -13,22 +13,22 @@ ListEvents::ListEvents(Broker &broker, DisplayNames &names)
 
 void ListEvents::created(const Channel &channel, const QString &creator)
 {
-    const ChannelEvent added{ChannelEventKind::Added, channel};
-    if (channel.isPrivate)
-        m_broker.channelToUsers(added, {creator});
-    else
-        m_broker.channelToEveryone(added);
+    // The creator is a member; everyone else may browse a public channel.
+    m_broker.channelToUsers(ChannelEvent{ChannelEventKind::Added, channel, true}, {creator});
+    if (!channel.isPrivate)
+        m_broker.channelToEveryone(ChannelEvent{ChannelEventKind::Added, channel}, creator);
 }
 
 void ListEvents::directOpened(const Channel &channel, const QString &first, const QString &second)
 {
-    m_broker.channelToUsers(ChannelEvent{ChannelEventKind::Added, channel}, {first, second});
+    m_broker.channelToUsers(ChannelEvent{ChannelEventKind::Added, channel, true}, {first, second});
 }
 
 void ListEvents::memberAdded(const Channel &channel, const QString &user,
                              const QString &exceptSession)
 {
-    m_broker.channelToUsers(ChannelEvent{ChannelEventKind::Added, channel}, {user}, exceptSession);
+    m_broker.channelToUsers(ChannelEvent{ChannelEventKind::Added, channel, true}, {user},
+                            exceptSession);
     m_broker.member(MemberEvent{channel.name, MemberEventKind::Joined, user, m_names.of(user)});
 }
 

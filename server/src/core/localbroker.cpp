@@ -43,9 +43,12 @@ void LocalBroker::presence(const Presence &presence)
     m_hub.sendTo(audience, encodeServerFrame(PresenceEvent{presence}));
 }
 
-void LocalBroker::channelToEveryone(const ChannelEvent &event)
+void LocalBroker::channelToEveryone(const ChannelEvent &event, const QString &exceptUser)
 {
-    m_hub.sendTo(m_hub.signedInConnections(), encodeServerFrame(event));
+    QList<Connection *> audience = m_hub.signedInConnections();
+    if (!exceptUser.isEmpty())
+        audience.removeIf([&](const Connection *c) { return c->userName() == exceptUser; });
+    m_hub.sendTo(audience, encodeServerFrame(event));
 }
 
 void LocalBroker::channelToUsers(const ChannelEvent &event, const QStringList &users,

@@ -18,7 +18,7 @@ public:
     void message(const Message &message) override;
     void typing(const TypingState &typing) override;
     void presence(const Presence &presence) override;
-    void channelToEveryone(const ChannelEvent &event) override;
+    void channelToEveryone(const ChannelEvent &event, const QString &exceptUser = {}) override;
     void channelToUsers(const ChannelEvent &event, const QStringList &users,
                         const QString &exceptSession) override;
     void member(const MemberEvent &event) override;
