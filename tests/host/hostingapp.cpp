@@ -20,10 +20,17 @@ HostingApp::HostingApp(QString appDataDir)
 
 HostingApp::~HostingApp()
 {
-    if (isRunning()) {
-        m_process.kill();
-        m_process.waitForFinished(5000);
-    }
+    if (!isRunning())
+        return;
+    // As a user quits: the app stops its server. Only if it hangs, both are killed (a killed
+    // app would leave its confabd running: it is meant to survive the app's crash).
+    const qint64 server = serverPid();
+    if (terminate(10000) != -1)
+        return;
+    m_process.kill();
+    m_process.waitForFinished(5000);
+    if (server > 0)
+        ::kill(pid_t(server), SIGKILL);
 }
 
 bool HostingApp::start(const QString &listen, const QString &name, QString *error)
