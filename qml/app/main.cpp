@@ -32,11 +32,10 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcMain, "confab.app")
 
-// The first line of `path`, without its line ending; nullopt when it cannot be read.
-std::optional<QString> readPassword(const QString &path)
+// The first line of an opened file, without its line ending; nullopt when it is not open.
+std::optional<QString> firstLine(QFile &file)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
+    if (!file.isOpen())
         return std::nullopt;
     QString line = QString::fromUtf8(file.readLine());
     while (line.endsWith(u'\n') || line.endsWith(u'\r'))
@@ -44,15 +43,18 @@ std::optional<QString> readPassword(const QString &path)
     return line;
 }
 
+std::optional<QString> readPassword(const QString &path)
+{
+    QFile file(path);
+    file.open(QIODevice::ReadOnly);
+    return firstLine(file);
+}
+
 std::optional<QString> readPasswordFromStdin()
 {
     QFile input;
-    if (!input.open(stdin, QIODevice::ReadOnly))
-        return std::nullopt;
-    QString line = QString::fromUtf8(input.readLine());
-    while (line.endsWith(u'\n') || line.endsWith(u'\r'))
-        line.chop(1);
-    return line;
+    input.open(stdin, QIODevice::ReadOnly);
+    return firstLine(input);
 }
 
 // Saves a picture of the first window to `path` after `delayMs`, then quits (exit 0 on

@@ -73,7 +73,7 @@ Dialog {
                 visible: shown
                 height: shown ? 44 : 0
                 width: ListView.view.width
-                Accessible.name: qsTr("%1 (%2)").arg(displayName).arg(user)
+                Accessible.name: qsTr("%1: %2 (%3)").arg(root.actionText).arg(displayName).arg(user)
                 onClicked: root.pick(user)
                 contentItem: RowLayout {
                     spacing: Theme.spacing

@@ -19,7 +19,6 @@ ItemDelegate {
     required property var typingUsers
     required property bool isDirect
     required property string title   // a DM: the other person's display name
-    required property string otherUser
 
     property bool selected: false
 

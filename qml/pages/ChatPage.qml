@@ -188,7 +188,7 @@ Rectangle {
                         }
                         Label {
                             visible: directRepeater.count === 0
-                            text: qsTr("Start one with + or “Message” beside a member.")
+                            text: qsTr("Start one with +, or with ✉ beside a member.")
                             color: Theme.sidebarMuted
                             font.pixelSize: Theme.fontSizeSmall + 1
                             wrapMode: Text.Wrap
