@@ -519,6 +519,12 @@ void ChatClient::markRead(const QString &channel)
     m_channels->markRead(channel);
 }
 
+qint64 ChatClient::lastReadSeq(const QString &channel) const
+{
+    const auto cached = m_cache ? m_cache->channel(channel) : std::nullopt;
+    return cached ? cached->lastReadSeq : 0;
+}
+
 void ChatClient::wipeCache()
 {
     if (!m_cache)

@@ -190,6 +190,9 @@ public:
     bool retry(const QString &cid);
     bool discard(const QString &cid);
     void markRead(const QString &channel);
+    /// The seq up to which `channel` has been read (0 when never); the UI's "New messages"
+    /// line goes after it.
+    Q_INVOKABLE qint64 lastReadSeq(const QString &channel) const;
     /// Deletes every cached message (the outbox stays).
     void wipeCache();
     void setMaxCachedPerChannel(int max);
