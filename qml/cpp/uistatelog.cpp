@@ -4,11 +4,16 @@
 #include "appcontext.h"
 #include "channellistmodel.h"
 #include "chatclient.h"
+#include "membermodel.h"
+#include "messagemodel.h"
 #include "publicchannelsmodel.h"
 
 #include <QAbstractItemModel>
+#include <QMetaProperty>
+
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -22,6 +27,74 @@ QJsonArray column(const QAbstractItemModel *model, int role)
     for (int row = 0; row < model->rowCount(); ++row)
         values.append(model->index(row, 0).data(role).toString());
     return values;
+}
+
+/// The model's role called `name` (roles by name: the log needs no model's enum).
+int role(const QAbstractItemModel *model, const QByteArray &name)
+{
+    return model->roleNames().key(name, -1);
+}
+
+/// For each conversation with unread messages or someone typing, by name:
+/// {"unread": n, "typing": [users]}.
+QJsonObject activity(const QList<const QAbstractItemModel *> &models)
+{
+    QJsonObject byName;
+    for (const QAbstractItemModel *model : models) {
+        for (int row = 0; row < model->rowCount(); ++row) {
+            const QModelIndex index = model->index(row, 0);
+            const int unread = index.data(client::ChannelListModel::UnreadCountRole).toInt();
+            const QStringList typing =
+                index.data(client::ChannelListModel::TypingUsersRole).toStringList();
+            if (unread == 0 && typing.isEmpty())
+                continue;
+            byName.insert(
+                index.data(client::ChannelListModel::NameRole).toString(),
+                QJsonObject{
+                    {u"unread"_s, unread},
+                    {u"mentioned"_s, index.data(client::ChannelListModel::MentionedRole).toBool()},
+                    {u"typing"_s, QJsonArray::fromStringList(typing)}});
+        }
+    }
+    return byName;
+}
+
+/// The newest `count` messages of `model`: author, text, state (sent, pending, failed), seq.
+QJsonArray newestMessages(const QAbstractItemModel *model, int count)
+{
+    QJsonArray messages;
+    if (!model)
+        return messages;
+    static const char *const states[] = {"sent", "pending", "failed"};
+    for (int row = std::max(0, model->rowCount() - count); row < model->rowCount(); ++row) {
+        const QModelIndex index = model->index(row, 0);
+        const int state = index.data(client::MessageModel::StateRole).toInt();
+        messages.append(QJsonObject{
+            {u"author"_s, index.data(client::MessageModel::AuthorRole).toString()},
+            {u"text"_s, index.data(client::MessageModel::TextRole).toString()},
+            {u"state"_s, QLatin1StringView(states[std::clamp(state, 0, 2)])},
+            {u"seq"_s, index.data(client::MessageModel::SeqRole).toLongLong()},
+        });
+    }
+    return messages;
+}
+
+/// Each member of `model`: user, status and status text.
+QJsonArray memberStatuses(const QAbstractItemModel *model)
+{
+    QJsonArray members;
+    if (!model)
+        return members;
+    const int statusText = role(model, "statusText");
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex index = model->index(row, 0);
+        members.append(QJsonObject{
+            {u"user"_s, index.data(client::MemberModel::UserRole).toString()},
+            {u"status"_s, index.data(client::MemberModel::StatusRole).toString()},
+            {u"text"_s, statusText < 0 ? QString() : index.data(statusText).toString()},
+        });
+    }
+    return members;
 }
 
 } // namespace
@@ -46,20 +119,42 @@ UiStateLog::UiStateLog(AppContext *context, const QString &path)
 {
     if (!m_file.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered))
         return;
-    connect(context, &AppContext::currentChannelChanged, this, &UiStateLog::write);
+    connect(context, &AppContext::currentChannelChanged, this, &UiStateLog::followCurrent);
     connect(context, &AppContext::signedInChanged, this, &UiStateLog::write);
     watch(context->groupChannels());
     watch(context->directChannels());
     watch(context->engine()->publicChannelsModel());
-    write();
+    // The own status by name: the engine's `status` property, when it has one.
+    const QMetaObject *engineType = context->engine()->metaObject();
+    const int statusIndex = engineType->indexOfProperty("status");
+    if (statusIndex >= 0 && engineType->property(statusIndex).hasNotifySignal()) {
+        connect(context->engine(), engineType->property(statusIndex).notifySignal(), this,
+                metaObject()->method(metaObject()->indexOfMethod("write()")));
+    }
+    followCurrent();
 }
 
-void UiStateLog::watch(QAbstractItemModel *model)
+void UiStateLog::watch(QAbstractItemModel *model, QList<QMetaObject::Connection> *connections)
 {
+    QList<QMetaObject::Connection> made;
     for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
-        connect(model, signal, this, &UiStateLog::write);
-    connect(model, &QAbstractItemModel::dataChanged, this, &UiStateLog::write);
-    connect(model, &QAbstractItemModel::modelReset, this, &UiStateLog::write);
+        made << connect(model, signal, this, &UiStateLog::write);
+    made << connect(model, &QAbstractItemModel::dataChanged, this, &UiStateLog::write);
+    made << connect(model, &QAbstractItemModel::modelReset, this, &UiStateLog::write);
+    if (connections)
+        *connections << made;
+}
+
+void UiStateLog::followCurrent()
+{
+    for (const QMetaObject::Connection &connection : std::as_const(m_currentConnections))
+        disconnect(connection);
+    m_currentConnections.clear();
+    if (auto *messages = m_context->messages())
+        watch(messages, &m_currentConnections);
+    if (auto *members = m_context->members())
+        watch(members, &m_currentConnections);
+    write();
 }
 
 void UiStateLog::composerChanged(const QString &text)
@@ -78,6 +173,10 @@ void UiStateLog::write()
         {u"public"_s,
          column(m_context->engine()->publicChannelsModel(), client::PublicChannelsModel::NameRole)},
         {u"composer"_s, m_composer},
+        {u"activity"_s, activity({m_context->groupChannels(), m_context->directChannels()})},
+        {u"status"_s, m_context->engine()->property("status").toString()},
+        {u"messages"_s, newestMessages(m_context->messages(), 6)},
+        {u"members"_s, memberStatuses(m_context->members())},
     };
     if (state == m_last)
         return;
