@@ -182,6 +182,20 @@ TEST_F(KeyringTokenTest, TokenDeletedFromTheKeyringEndsTheSession)
     EXPECT_FALSE(store.hasSession());
 }
 
+TEST_F(KeyringTokenTest, ChatClientWhoseTokenTheKeyringLostSignsOut)
+{
+    writeJson(dir.path(), QJsonObject{{"url"_L1, serverUrl.toString()},
+                                      {"user"_L1, u"alice"_s},
+                                      {"keyring"_L1,
+                                       TokenStore(dir.path()).keyringKey(serverUrl, u"alice"_s)}});
+    auto client = makeStartedClient(dir.path());
+    QSignalSpy signedOut(client.get(), &ChatClient::signedOut);
+    ASSERT_TRUE(client->resumeSession()); // at once: the keyring answers later
+    ASSERT_TRUE(signedOut.wait(10000));
+    EXPECT_FALSE(client->hasSavedSession());
+    EXPECT_EQ(client->connection()->state(), Connection::State::Offline);
+}
+
 #ifdef CONFAB_TEST_WITH_CONFABD
 TEST_F(KeyringTokenTest, ChatClientSignsInResumesAndSignsOut)
 {

@@ -18,11 +18,11 @@
 
 #include <gtest/gtest.h>
 
-#ifdef CONFAB_TEST_WITH_CONFABD
 #include "chatclient.h"
 #include "clientdevices.h"
-#include "confabprocess.h"
 #include "fastclientoptions.h"
+#ifdef CONFAB_TEST_WITH_CONFABD
+#include "confabprocess.h"
 #endif
 
 #include <optional>
@@ -89,6 +89,14 @@ inline std::optional<SavedSession> fetchNow(TokenStore &store)
     return result;
 }
 
+inline std::unique_ptr<ChatClient> makeStartedClient(const QString &dataDir)
+{
+    auto client = std::make_unique<ChatClient>(dataDir, confab::test::fastClientOptions());
+    QString error;
+    EXPECT_TRUE(client->start(&error)) << error.toStdString();
+    return client;
+}
+
 #ifdef CONFAB_TEST_WITH_CONFABD
 inline const QString signInPassword = QStringLiteral("password1");
 
@@ -110,13 +118,6 @@ struct SignInServer
     QString error;
 };
 
-inline std::unique_ptr<ChatClient> makeStartedClient(const QString &dataDir)
-{
-    auto client = std::make_unique<ChatClient>(dataDir, confab::test::fastClientOptions());
-    QString error;
-    EXPECT_TRUE(client->start(&error)) << error.toStdString();
-    return client;
-}
 #endif
 
 } // namespace confab::client::test

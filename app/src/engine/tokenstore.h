@@ -52,8 +52,9 @@ public:
     explicit TokenStore(const QString &dataDir, QObject *parent = nullptr);
 
     QString filePath() const { return m_path; }
-    /// The saved session as known now, without waiting: url and user, and the token only
-    /// when session.json holds it (empty when it is in the keyring). A save() under way counts.
+    /// The saved session as known now, without waiting: url and user, and the token when
+    /// session.json holds it (empty when it is in the keyring). A save() under way counts,
+    /// token included.
     std::optional<SavedSession> load() const;
     bool hasSession() const { return load().has_value(); }
     /// Where load()'s token is.
