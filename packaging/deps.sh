@@ -10,11 +10,11 @@ CONFAB_BUILD_PACKAGES=(
     qml6-module-qtquick-window qml6-module-qtqml-models qml6-module-qtquick-templates
     qml6-module-qtqml-workerscript qml6-module-qttest qml6-module-qt-labs-settings
     libargon2-dev libsqlite3-dev sqlite3 fonts-dejavu-core libncurses-dev libssl-dev
-    libavahi-client-dev
+    libavahi-client-dev qtkeychain-qt6-dev
 )
 CONFAB_TEST_PACKAGES=(
     libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth openssl xdotool
-    avahi-daemon dbus-daemon
+    avahi-daemon dbus-daemon gnome-keyring libsecret-tools
 )
 
 confab_missing_packages() {

@@ -232,16 +232,25 @@ QString ChatClient::addressProblem(const QString &address) const
 
 bool ChatClient::resumeSession()
 {
-    const auto saved = m_tokens.load();
-    if (!saved)
+    if (!m_tokens.hasSession())
         return false;
-    m_connection->open(saved->url, Connection::Credentials{saved->token, saved->user, {}});
+    // The token may be in the keyring: the connection opens when it answers (at once for a
+    // token in the file), the cached messages showing meanwhile. A token that cannot be read
+    // ends like a sign-out: the user signs in with the password.
+    m_tokens.fetch([this](const std::optional<SavedSession> &saved) {
+        if (!saved) {
+            Q_EMIT signedOut();
+            return;
+        }
+        if (m_connection->state() == Connection::State::Offline) // not while signIn() is under way
+            m_connection->open(saved->url, Connection::Credentials{saved->token, saved->user, {}});
+    });
     return true;
 }
 
 bool ChatClient::hasSavedSession() const
 {
-    return m_tokens.load().has_value();
+    return m_tokens.hasSession();
 }
 
 void ChatClient::logout()
