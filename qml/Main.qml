@@ -64,14 +64,17 @@ ApplicationWindow {
         footer: DialogButtonBox {
             Button {
                 text: qsTr("Keep hosting")
+                Accessible.name: qsTr("Keep hosting in the background")
                 DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
             }
             Button {
                 text: qsTr("Stop hosting and quit")
+                Accessible.name: text
                 DialogButtonBox.buttonRole: DialogButtonBox.DestructiveRole
             }
             Button {
                 text: qsTr("Cancel")
+                Accessible.name: qsTr("Cancel: keep the window open")
                 DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
             }
             onClicked: (button) => {
