@@ -74,7 +74,10 @@ Item {
         }
         Button {
             objectName: "messageMemberButton"
-            visible: !root.isSelf && (hover.hovered || activeFocus)
+            visible: !root.isSelf
+            // Shown on hover; always in the Tab order (a transparent button still takes focus),
+            // so a keyboard reaches it too.
+            opacity: hover.hovered || activeFocus ? 1 : 0
             text: "✉" // an envelope: small, so the name keeps its room
             flat: true
             font.pixelSize: Theme.fontSize

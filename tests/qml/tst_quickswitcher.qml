@@ -142,25 +142,36 @@ TestCase {
         tryVerify(() => !switcher.opened, 5000, "Enter closes it")
     }
 
-    function test_arrowsChooseAndAPersonIsOpenedByName() {
+    function test_arrowsChoose() {
         const switcher = makeOpen()
         keyClick(Qt.Key_G)
         keyClick(Qt.Key_E)
         const list = findChild(switcher.contentItem, "quickSwitcherList")
         compare(list.count, 2)
+        compare(switcher.model.get(0).key, "gene")
+        compare(switcher.model.get(1).key, "general")
         keyClick(Qt.Key_Down)
         compare(switcher.currentIndex, 1)
         keyClick(Qt.Key_Down)
         compare(switcher.currentIndex, 0, "the choice wraps around")
         keyClick(Qt.Key_Up)
         compare(switcher.currentIndex, 1)
-        compare(switcher.model.get(1).key, "general")
-        keyClick(Qt.Key_Up)
-        compare(switcher.currentIndex, 0)
-        keyClick(Qt.Key_Enter)
+        keyClick(Qt.Key_Return)
+        compare(personSpy.count, 0)
+        compare(conversationSpy.count, 1)
+        compare(conversationSpy.signalArguments[0][0], "general", "the chosen row opens, not the first")
+    }
+
+    function test_aPersonIsOpenedByUserName() {
+        makeOpen()
+        keyClick(Qt.Key_O)
+        keyClick(Qt.Key_P)
+        keyClick(Qt.Key_S)
+        keyClick(Qt.Key_W)
+        keyClick(Qt.Key_Enter) // the keypad's Enter too
         compare(conversationSpy.count, 0)
         compare(personSpy.count, 1)
-        compare(personSpy.signalArguments[0][0], "gene")
+        compare(personSpy.signalArguments[0][0], "bob")
     }
 
     function test_typingAgainStartsAtTheBestMatch() {
