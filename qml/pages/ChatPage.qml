@@ -401,7 +401,7 @@ Rectangle {
                         Layout.leftMargin: Theme.spacing
                     }
                     Item { Layout.fillWidth: true; visible: AppContext.currentTopic.length === 0 }
-                    ToolButton {
+                    HeaderButton {
                         id: channelMenuButton
                         objectName: "channelMenuButton"
                         visible: AppContext.currentChannel.length > 0 && !AppContext.currentChannel.startsWith("dm:")
@@ -426,7 +426,7 @@ Rectangle {
                             }
                         }
                     }
-                    ToolButton {
+                    HeaderButton {
                         objectName: "membersToggle"
                         visible: root.narrow
                         text: qsTr("Members")
@@ -762,5 +762,19 @@ Rectangle {
         }
         ToolTip.visible: hovered
         ToolTip.text: toolTip
+    }
+
+    // The channel header's buttons: quiet until hovered, and a ring where the keyboard is.
+    component HeaderButton: ToolButton {
+        id: headerButton
+        background: Rectangle {
+            implicitWidth: 32
+            implicitHeight: 32
+            radius: Theme.radius
+            color: headerButton.down ? Theme.border
+                 : headerButton.hovered || headerButton.checked ? Theme.hover : "transparent"
+            border.color: headerButton.visualFocus ? Theme.accent : "transparent"
+            border.width: 2
+        }
     }
 }
