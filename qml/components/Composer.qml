@@ -49,7 +49,8 @@ Rectangle {
     /// Finds the `@name` being typed before the cursor and lists the members it may mean.
     function updateMention() {
         const before = area.text.substring(0, area.cursorPosition)
-        const match = /(^|\s)@([\w.-]*)$/.exec(before)
+        // After a space or at the start (not an e-mail address); any letters, not only ASCII.
+        const match = /(^|\s)@([^\s@]*)$/.exec(before)
         const start = match ? before.length - match[2].length - 1 : -1
         if (start !== root.mentionStart) {
             root.mentionStart = start

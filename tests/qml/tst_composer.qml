@@ -19,6 +19,7 @@ TestCase {
         ListElement { user: "bob"; displayName: "Bob Alvarez" }
         ListElement { user: "carol"; displayName: "Carol" }
         ListElement { user: "me"; displayName: "Me Myself" }
+        ListElement { user: "zoe"; displayName: "Zoë Émile" }
     }
     Component {
         id: composerComponent
@@ -142,13 +143,20 @@ TestCase {
         const composer = makeFocused()
         typeText("hi @")
         verify(composer.mentionOpen, "@ alone lists everyone")
-        compare(mentionUsers(composer), ["alice", "albert", "bob", "carol"], "never oneself")
+        compare(mentionUsers(composer), ["alice", "albert", "bob", "carol", "zoe"], "never oneself")
         typeText("al")
         compare(mentionUsers(composer), ["alice", "albert", "bob"], "bob by his last name")
         keyClick(Qt.Key_B)
         compare(mentionUsers(composer), ["albert"])
         keyClick(Qt.Key_X)
         verify(!composer.mentionOpen, "no member: no list")
+    }
+
+    function test_anyLettersComplete() {
+        const composer = makeFocused()
+        composer.text = "@Ém"
+        composer.input.cursorPosition = 3
+        compare(mentionUsers(composer), ["zoe"], "a display name in any script")
     }
 
     function test_emailIsNotAMention() {
