@@ -24,6 +24,9 @@ ApplicationWindow {
 
     // The messages of the channel on screen count as read while the window is active.
     onActiveChanged: if (active) AppContext.markRead()
+    // Ask for the keyboard at start: window shortcuts (Ctrl+K, Alt+Up/Down) only work in the
+    // focus window, and without a window manager (Xvfb) nothing else would make it one.
+    Component.onCompleted: root.requestActivate()
 
     Loader {
         anchors.fill: parent
@@ -64,14 +67,17 @@ ApplicationWindow {
         footer: DialogButtonBox {
             Button {
                 text: qsTr("Keep hosting")
+                Accessible.name: qsTr("Keep hosting in the background")
                 DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
             }
             Button {
                 text: qsTr("Stop hosting and quit")
+                Accessible.name: text
                 DialogButtonBox.buttonRole: DialogButtonBox.DestructiveRole
             }
             Button {
                 text: qsTr("Cancel")
+                Accessible.name: qsTr("Cancel: keep the window open")
                 DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
             }
             onClicked: (button) => {

@@ -15,6 +15,9 @@ Button {
         radius: Theme.radius - 2
         color: Theme.accent
         opacity: root.enabled ? (root.down ? 0.8 : 1) : 0.35
+        // The keyboard's place (Tab): a ring outside the accent colour.
+        border.color: root.visualFocus ? Theme.text : "transparent"
+        border.width: 2
     }
     contentItem: Text {
         text: root.text

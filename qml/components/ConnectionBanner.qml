@@ -85,6 +85,7 @@ Rectangle {
         }
         Button {
             objectName: "retryNowButton"
+            Accessible.name: qsTr("Retry connecting now")
             text: qsTr("Retry now")
             visible: root.canRetry
             flat: true

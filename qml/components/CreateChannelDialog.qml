@@ -42,6 +42,7 @@ Dialog {
             placeholderText: qsTr("e.g. design")
             Layout.fillWidth: true
             objectName: "channelNameField"
+            Accessible.name: qsTr("Channel name")
             onTextEdited: {
                 const cleaned = root.channelNameFrom(text)
                 if (cleaned !== text) {
@@ -60,6 +61,7 @@ Dialog {
         Label { text: qsTr("Topic (optional)"); color: Theme.textMuted }
         TextField {
             id: topicField
+            Accessible.name: qsTr("Channel topic (optional)")
             Layout.fillWidth: true
             onAccepted: if (root.nameValid) root.createRequested(nameField.text, topicField.text, privateBox.checked)
         }
@@ -78,6 +80,7 @@ Dialog {
         }
         AccentButton {
             text: qsTr("Create")
+            Accessible.name: qsTr("Create the channel")
             enabled: root.nameValid
             Layout.alignment: Qt.AlignRight
             onClicked: root.createRequested(nameField.text, topicField.text, privateBox.checked)

@@ -145,11 +145,13 @@ Dialog {
     footer: DialogButtonBox {
         Button {
             text: root.addedUser.length > 0 ? qsTr("Done") : qsTr("Cancel")
+            Accessible.name: text
             flat: root.addedUser.length === 0
             DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
         }
         AccentButton {
             objectName: "inviteConfirm"
+            Accessible.name: qsTr("Add the person")
             visible: root.addedUser.length === 0
             enabled: nameField.text.length > 0 && !root.waiting
             text: root.waiting ? qsTr("Adding…") : qsTr("Add")

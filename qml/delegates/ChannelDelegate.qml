@@ -40,6 +40,19 @@ ItemDelegate {
     topPadding: 6
     bottomPadding: 6
     hoverEnabled: true
+    Accessible.name: {
+        const parts = [root.isDirect ? qsTr("%1, direct conversation").arg(root.displayName)
+                                     : qsTr("#%1, channel").arg(root.displayName)]
+        if (root.unreadCount > 0)
+            parts.push(root.unreadCount === 1 ? qsTr("1 unread message")
+                                              : qsTr("%1 unread messages").arg(root.unreadCount))
+        if (root.mentioned)
+            parts.push(qsTr("mentions you"))
+        if (root.typingText.length > 0)
+            parts.push(root.typingText)
+        return parts.join(", ")
+    }
+    Accessible.selected: root.selected
 
     background: Rectangle {
         anchors.fill: parent
@@ -48,6 +61,9 @@ ItemDelegate {
         radius: Theme.radius
         color: root.selected ? Theme.sidebarSelected
              : root.hovered ? Theme.sidebarHover : "transparent"
+        // Where the keyboard is (Tab), as clear as the selection.
+        border.color: root.visualFocus ? Theme.sidebarTextStrong : "transparent"
+        border.width: 2
     }
 
     contentItem: ColumnLayout {

@@ -30,6 +30,14 @@ Item {
     implicitHeight: 44
     width: ListView.view ? ListView.view.width : implicitWidth
     opacity: root.status === "offline" ? 0.6 : 1
+    Accessible.role: Accessible.ListItem
+    // "Bob, away, lunch": name, presence, then the status text, typing or last seen.
+    Accessible.name: {
+        const parts = [root.displayName.length > 0 ? root.displayName : root.user, root.status]
+        if (root.detail.length > 0 && root.detail !== root.status)
+            parts.push(root.detail)
+        return parts.join(", ")
+    }
 
     RowLayout {
         anchors.fill: parent
@@ -66,7 +74,10 @@ Item {
         }
         Button {
             objectName: "messageMemberButton"
-            visible: !root.isSelf && (hover.hovered || activeFocus)
+            visible: !root.isSelf
+            // Shown on hover; always in the Tab order (a transparent button still takes focus),
+            // so a keyboard reaches it too.
+            opacity: hover.hovered || activeFocus ? 1 : 0
             text: "✉" // an envelope: small, so the name keeps its room
             flat: true
             font.pixelSize: Theme.fontSize

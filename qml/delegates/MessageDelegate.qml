@@ -186,6 +186,7 @@ Item {
                     }
                     Button {
                         objectName: "retryButton"
+                        Accessible.name: qsTr("Retry sending the message")
                         text: qsTr("Retry")
                         flat: true
                         font.pixelSize: Theme.fontSizeSmall
@@ -201,6 +202,7 @@ Item {
                     }
                     Button {
                         objectName: "discardButton"
+                        Accessible.name: qsTr("Discard the message")
                         text: qsTr("Discard")
                         flat: true
                         font.pixelSize: Theme.fontSizeSmall

@@ -19,6 +19,49 @@ Rectangle {
     readonly property bool narrow: width < 980
     property bool membersShownWhenNarrow: false
 
+    // The user's own status from the engine (`??`: engines without it yet read as online).
+    readonly property string ownStatus: {
+        const status = AppContext.engine.status ?? "online"
+        return status === "online" && AppContext.away ? "away" : status
+    }
+    readonly property string ownStatusText: AppContext.engine.statusText ?? ""
+
+    /// The conversations as the sidebar lists them: channels, then direct ones.
+    function conversationOrder() {
+        const order = []
+        for (const repeater of [groupRepeater, directRepeater]) {
+            for (let i = 0; i < repeater.count; ++i) {
+                const item = repeater.itemAt(i)
+                if (item)
+                    order.push({ name: item.name, unread: item.unreadCount })
+            }
+        }
+        return order
+    }
+
+    /// The conversation `step` places from `current` in `order` ([{name, unread}]): stops at
+    /// either end; with `unreadOnly` the next one with unread messages, wrapping around.
+    /// "" when there is none.
+    function neighbour(order, current, step, unreadOnly) {
+        const at = order.findIndex(entry => entry.name === current)
+        if (!unreadOnly) {
+            const to = at < 0 ? (step > 0 ? 0 : order.length - 1) : at + step
+            return to >= 0 && to < order.length && to !== at ? order[to].name : ""
+        }
+        for (let n = 1; n <= order.length; ++n) {
+            const i = ((at < 0 ? (step > 0 ? -1 : 0) : at) + step * n + order.length * n) % order.length
+            if (order[i].unread > 0 && order[i].name !== current)
+                return order[i].name
+        }
+        return ""
+    }
+
+    function showNeighbour(step, unreadOnly) {
+        const name = root.neighbour(root.conversationOrder(), AppContext.currentChannel, step, unreadOnly)
+        if (name.length > 0)
+            root.show(name)
+    }
+
     /// Opens the direct conversation with `user`, with the composer ready for typing.
     function openDirect(user) {
         AppContext.openDirect(user)
@@ -32,6 +75,30 @@ Rectangle {
     }
 
     color: Theme.background
+
+    // Esc that nothing took (no popup open, no @mention list): the conversation is read.
+    Keys.onEscapePressed: AppContext.markRead()
+
+    Shortcut {
+        sequence: "Ctrl+K"
+        onActivated: switcher.open()
+    }
+    Shortcut {
+        sequences: ["Alt+Up"]
+        onActivated: root.showNeighbour(-1, false)
+    }
+    Shortcut {
+        sequences: ["Alt+Down"]
+        onActivated: root.showNeighbour(1, false)
+    }
+    Shortcut {
+        sequences: ["Alt+Shift+Up"]
+        onActivated: root.showNeighbour(-1, true)
+    }
+    Shortcut {
+        sequences: ["Alt+Shift+Down"]
+        onActivated: root.showNeighbour(1, true)
+    }
 
     RowLayout {
         anchors.fill: parent
@@ -53,20 +120,73 @@ Rectangle {
                     Layout.leftMargin: Theme.spacingLarge
                     Layout.rightMargin: Theme.spacing
                     spacing: Theme.spacing
-                    Avatar {
-                        name: AppContext.user
-                        size: 30
-                        status: AppContext.status.state !== Connection.Online ? "offline"
-                              : AppContext.away ? "away" : "online"
-                        ringColor: Theme.sidebar
-                    }
-                    Label {
-                        text: AppContext.user
-                        color: Theme.sidebarTextStrong
-                        font.pixelSize: Theme.fontSize
-                        font.bold: true
-                        elide: Text.ElideRight
+                    // Your own avatar, name and status: opens the status menu.
+                    ItemDelegate {
+                        id: ownStatusButton
+                        objectName: "ownStatusButton"
                         Layout.fillWidth: true
+                        leftPadding: 0
+                        rightPadding: Theme.spacingSmall
+                        topPadding: Theme.spacingSmall
+                        bottomPadding: Theme.spacingSmall
+                        Accessible.name: qsTr("Your status: %1%2. Change it")
+                                         .arg(statusMenu.labelOf(root.ownStatus))
+                                         .arg(root.ownStatusText.length > 0 ? " — " + root.ownStatusText : "")
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("Set your status")
+                        onClicked: statusMenu.open()
+                        background: Rectangle {
+                            radius: Theme.radius
+                            color: ownStatusButton.down ? Theme.sidebarSelected
+                                 : ownStatusButton.hovered ? Theme.sidebarHover : "transparent"
+                            border.color: ownStatusButton.visualFocus ? Theme.sidebarTextStrong : "transparent"
+                            border.width: 2
+                        }
+                        contentItem: RowLayout {
+                            spacing: Theme.spacing
+                            Avatar {
+                                name: AppContext.user
+                                size: 30
+                                status: AppContext.status.state !== Connection.Online ? "offline"
+                                                                                      : root.ownStatus
+                                ringColor: Theme.sidebar
+                            }
+                            ColumnLayout {
+                                spacing: 0
+                                Layout.fillWidth: true
+                                Label {
+                                    text: AppContext.user
+                                    color: Theme.sidebarTextStrong
+                                    font.pixelSize: Theme.fontSize
+                                    font.bold: true
+                                    elide: Text.ElideRight
+                                    Layout.fillWidth: true
+                                }
+                                Label {
+                                    objectName: "ownStatusLine"
+                                    text: root.ownStatusText.length > 0 ? root.ownStatusText
+                                          : root.ownStatus === "online" ? "" : statusMenu.labelOf(root.ownStatus)
+                                    visible: text.length > 0
+                                    color: Theme.sidebarMuted
+                                    font.pixelSize: Theme.fontSizeSmall
+                                    elide: Text.ElideRight
+                                    Layout.fillWidth: true
+                                }
+                            }
+                        }
+                        StatusMenu {
+                            id: statusMenu
+                            objectName: "statusMenu"
+                            y: ownStatusButton.height
+                            status: root.ownStatus
+                            statusText: root.ownStatusText
+                            onStatusRequested: (status, text) => {
+                                // `platform` adds setStatus to the engine; without it, nothing.
+                                if (typeof AppContext.engine.setStatus === "function")
+                                    AppContext.engine.setStatus(status, text)
+                            }
+                            onClosed: composer.input.forceActiveFocus()
+                        }
                     }
                     ToolButton {
                         id: menuButton
@@ -78,7 +198,12 @@ Rectangle {
                             radius: Theme.radius
                             color: parent.down ? Theme.sidebarSelected
                                  : parent.hovered ? Theme.sidebarHover : "transparent"
+                            border.color: menuButton.visualFocus ? Theme.sidebarTextStrong : "transparent"
+                            border.width: 2
                         }
+                        Accessible.name: qsTr("Account menu")
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("Account")
                         onClicked: accountMenu.open()
                         Menu {
                             id: accountMenu
@@ -86,6 +211,7 @@ Rectangle {
                             width: 300
                             MenuItem {
                                 text: qsTr("Admin: users and connections")
+                                Accessible.name: text
                                 visible: AppContext.admin
                                 height: visible ? implicitHeight : 0
                                 onTriggered: root.adminRequested()
@@ -93,10 +219,12 @@ Rectangle {
                             MenuItem {
                                 text: AppContext.host.active ? qsTr("Hosting: addresses and state")
                                                              : qsTr("Host a server on this computer")
+                                Accessible.name: text
                                 onTriggered: root.hostRequested()
                             }
                             MenuItem {
                                 text: qsTr("Sign out")
+                                Accessible.name: text
                                 onTriggered: AppContext.signOut()
                             }
                         }
@@ -129,6 +257,7 @@ Rectangle {
                             }
                         }
                         Repeater {
+                            id: groupRepeater
                             model: AppContext.groupChannels
                             delegate: ChannelDelegate {
                                 Layout.fillWidth: true
@@ -155,6 +284,8 @@ Rectangle {
                                 anchors.rightMargin: Theme.spacing
                                 radius: Theme.radius
                                 color: browseEntry.hovered ? Theme.sidebarHover : "transparent"
+                                border.color: browseEntry.visualFocus ? Theme.sidebarTextStrong : "transparent"
+                                border.width: 2
                             }
                             onClicked: browser.open()
                         }
@@ -233,6 +364,33 @@ Rectangle {
                         // A long name gives way to the topic and the members button.
                         Layout.maximumWidth: parent.width * 0.6
                     }
+                    // A direct conversation: the other person's presence and status text.
+                    Repeater {
+                        model: AppContext.currentChannel.startsWith("dm:") ? AppContext.members : null
+                        delegate: RowLayout {
+                            id: peerStatus
+                            required property string user
+                            required property string status
+                            required property var model
+                            readonly property string statusText: peerStatus.model.statusText ?? ""
+                            visible: peerStatus.user !== AppContext.user
+                            spacing: Theme.spacingSmall
+                            Layout.leftMargin: Theme.spacing
+                            PresenceDot {
+                                status: peerStatus.status
+                                Accessible.name: statusMenu.labelOf(peerStatus.status)
+                            }
+                            Label {
+                                objectName: "directStatusText"
+                                text: peerStatus.statusText
+                                visible: text.length > 0
+                                color: Theme.textMuted
+                                font.pixelSize: Theme.fontSize - 1
+                                elide: Text.ElideRight
+                                Layout.maximumWidth: 280
+                            }
+                        }
+                    }
                     Label {
                         text: AppContext.currentTopic
                         visible: text.length > 0
@@ -243,7 +401,7 @@ Rectangle {
                         Layout.leftMargin: Theme.spacing
                     }
                     Item { Layout.fillWidth: true; visible: AppContext.currentTopic.length === 0 }
-                    ToolButton {
+                    HeaderButton {
                         id: channelMenuButton
                         objectName: "channelMenuButton"
                         visible: AppContext.currentChannel.length > 0 && !AppContext.currentChannel.startsWith("dm:")
@@ -257,16 +415,18 @@ Rectangle {
                             width: 260
                             MenuItem {
                                 text: qsTr("Invite people…")
+                                Accessible.name: qsTr("Invite people to this channel")
                                 onTriggered: invitePicker.open()
                             }
                             MenuItem {
                                 objectName: "leaveChannelItem"
+                                Accessible.name: text
                                 text: qsTr("Leave #%1").arg(AppContext.currentChannel)
                                 onTriggered: AppContext.leaveChannel(AppContext.currentChannel)
                             }
                         }
                     }
-                    ToolButton {
+                    HeaderButton {
                         objectName: "membersToggle"
                         visible: root.narrow
                         text: qsTr("Members")
@@ -289,6 +449,7 @@ Rectangle {
 
             ListView {
                 id: messageList
+                Accessible.name: qsTr("Messages")
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 clip: true
@@ -422,6 +583,8 @@ Rectangle {
                 Layout.rightMargin: Theme.spacingLarge
                 Layout.bottomMargin: Theme.spacingLarge
                 enabledForInput: AppContext.currentChannel.length > 0
+                members: AppContext.members
+                ownUser: AppContext.user
                 placeholder: AppContext.currentChannel.length === 0 ? qsTr("Write a message")
                              : AppContext.currentChannel.startsWith("dm:") ? qsTr("Message %1").arg(AppContext.currentTitle)
                              : qsTr("Message #%1").arg(AppContext.currentChannel)
@@ -444,6 +607,9 @@ Rectangle {
                     function onCurrentChannelChanged() {
                         composer.text = AppContext.engine.draft(AppContext.currentChannel)
                         composer.input.cursorPosition = composer.text.length
+                        // However the switch came (click, switcher, shortcut, notification),
+                        // typing goes to the new conversation.
+                        composer.input.forceActiveFocus()
                     }
                 }
             }
@@ -496,6 +662,8 @@ Rectangle {
                     Layout.topMargin: Theme.spacingSmall
                     clip: true
                     model: AppContext.members
+                    Accessible.role: Accessible.List
+                    Accessible.name: qsTr("Members of this conversation")
                     delegate: MemberDelegate {
                         isSelf: user === AppContext.user
                         // Via the page: this delegate goes away with the channel it belongs to.
@@ -505,6 +673,17 @@ Rectangle {
                 }
             }
         }
+    }
+
+    QuickSwitcher {
+        id: switcher
+        objectName: "quickSwitcher"
+        conversations: AppContext.channels
+        people: AppContext.engine.people
+        onAboutToShow: AppContext.engine.refreshPeople()
+        onConversationChosen: channel => root.show(channel)
+        onPersonChosen: user => root.openDirect(user)
+        onClosed: composer.input.forceActiveFocus()
     }
 
     CreateChannelDialog {
@@ -578,8 +757,24 @@ Rectangle {
             radius: Theme.radius
             color: sidebarButton.down ? Theme.sidebarSelected
                  : sidebarButton.hovered ? Theme.sidebarHover : "transparent"
+            border.color: sidebarButton.visualFocus ? Theme.sidebarTextStrong : "transparent"
+            border.width: 2
         }
         ToolTip.visible: hovered
         ToolTip.text: toolTip
+    }
+
+    // The channel header's buttons: quiet until hovered, and a ring where the keyboard is.
+    component HeaderButton: ToolButton {
+        id: headerButton
+        background: Rectangle {
+            implicitWidth: 32
+            implicitHeight: 32
+            radius: Theme.radius
+            color: headerButton.down ? Theme.border
+                 : headerButton.hovered || headerButton.checked ? Theme.hover : "transparent"
+            border.color: headerButton.visualFocus ? Theme.accent : "transparent"
+            border.width: 2
+        }
     }
 }

@@ -224,12 +224,14 @@ Rectangle {
                         spacing: 0
                                                 RadioButton {
                             objectName: "scopeLocal"
+                            Accessible.name: text
                             text: qsTr("This computer only")
                             checked: !root.host.network
                             onClicked: root.host.network = false
                         }
                         RadioButton {
                             objectName: "scopeNetwork"
+                            Accessible.name: text
                             text: qsTr("People on the local network (encrypted)")
                             checked: root.host.network
                             onClicked: root.host.network = true
@@ -278,11 +280,13 @@ Rectangle {
                             text: qsTr("Only people I invite (from the admin page)")
                             checked: !root.host.openRegistration
                             onClicked: root.host.openRegistration = false
+                            Accessible.name: text
                         }
                         RadioButton {
                             text: qsTr("Anyone who can reach the server")
                             checked: root.host.openRegistration
                             onClicked: root.host.openRegistration = true
+                            Accessible.name: text
                         }
                     }
 
@@ -315,18 +319,21 @@ Rectangle {
                     spacing: Theme.spacing
                     Button {
                         objectName: "hostBackButton"
+                        Accessible.name: text
                         text: AppContext.signedIn ? qsTr("Back to chat") : qsTr("Back")
                         onClicked: root.backRequested()
                     }
                     Item { Layout.fillWidth: true }
                     Button {
                         objectName: "stopHostingButton"
+                        Accessible.name: qsTr("Stop hosting the server")
                         visible: root.host.active
                         text: qsTr("Stop hosting")
                         onClicked: root.host.stop()
                     }
                     AccentButton {
                         objectName: "startHostingButton"
+                        Accessible.name: qsTr("Start hosting the server")
                         visible: !root.host.active
                                                 text: qsTr("Start hosting")
                         Layout.preferredHeight: 40

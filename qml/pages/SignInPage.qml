@@ -148,6 +148,7 @@ Rectangle {
                 TextField {
                     id: serverField
                     objectName: "serverField"
+                    Accessible.name: qsTr("Server address")
                     text: AppContext.defaultServerUrl
                     placeholderText: "wss://chat.example.org/ws"
                     selectByMouse: true
@@ -158,6 +159,7 @@ Rectangle {
                 TextField {
                     id: userField
                     objectName: "userField"
+                    Accessible.name: qsTr("User name")
                     text: AppContext.defaultUser
                     selectByMouse: true
                     Layout.fillWidth: true
@@ -169,6 +171,7 @@ Rectangle {
                 TextField {
                     id: passwordField
                     objectName: "passwordField"
+                    Accessible.name: qsTr("Password")
                     echoMode: TextInput.Password
                     Layout.fillWidth: true
                     onAccepted: root.submit()
@@ -183,6 +186,7 @@ Rectangle {
                 TextField {
                     id: displayField
                     objectName: "displayField"
+                    Accessible.name: qsTr("Your name as others see it (optional)")
                     visible: root.creating
                     placeholderText: qsTr("e.g. Alice Martin")
                     maximumLength: 64
@@ -236,6 +240,7 @@ Rectangle {
                                 text: qsTr("Cancel")
                                 flat: true
                                 onClicked: AppContext.cancelCertificate()
+                                Accessible.name: qsTr("Do not trust this server")
                             }
                         }
                     }
@@ -254,6 +259,7 @@ Rectangle {
 
                 AccentButton {
                     objectName: "signInButton"
+                    Accessible.name: text
                     text: AppContext.busy ? (root.creating ? qsTr("Creating…") : qsTr("Signing in…"))
                                           : (root.creating ? qsTr("Create account") : qsTr("Sign in"))
                     enabled: !AppContext.busy && userField.text.length > 0
@@ -277,6 +283,7 @@ Rectangle {
                     Item { Layout.fillWidth: true }
                     Button {
                         objectName: "createAccountToggle"
+                        Accessible.name: text
                         visible: !AppContext.busy
                         flat: true
                         text: root.creating ? qsTr("I have an account: sign in")
@@ -295,6 +302,7 @@ Rectangle {
                 }
                 Button {
                     objectName: "hostButton"
+                    Accessible.name: text
                     text: AppContext.host.active ? qsTr("Hosting: addresses and state")
                                                  : qsTr("Host a server on this computer")
                     Layout.fillWidth: true

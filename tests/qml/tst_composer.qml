@@ -8,13 +8,22 @@ TestCase {
     id: root
     name: "Composer"
     width: 500
-    height: 200
+    height: 300
     visible: true
     when: windowShown
 
+    ListModel {
+        id: memberModel
+        ListElement { user: "alice"; displayName: "Alice Liddell" }
+        ListElement { user: "albert"; displayName: "Albert" }
+        ListElement { user: "bob"; displayName: "Bob Alvarez" }
+        ListElement { user: "carol"; displayName: "Carol" }
+        ListElement { user: "me"; displayName: "Me Myself" }
+        ListElement { user: "zoe"; displayName: "Zoë Émile" }
+    }
     Component {
         id: composerComponent
-        Composer { width: 400 }
+        Composer { width: 400; y: 150; members: memberModel; ownUser: "me" }
     }
     Component {
         id: composerBetweenFields
@@ -117,5 +126,105 @@ TestCase {
         keyClick(Qt.Key_Return)
         compare(sendSpy.count, 1)
         compare(composer.text, "b", "the handler's text is not cleared after it")
+    }
+
+    function typeText(text) {
+        for (const c of text)
+            keyClick(c)
+    }
+    function mentionUsers(composer) {
+        const out = []
+        for (let i = 0; i < composer.mentions.count; ++i)
+            out.push(composer.mentions.get(i).user)
+        return out
+    }
+
+    function test_atOffersMembersByUserOrDisplayName() {
+        const composer = makeFocused()
+        typeText("hi @")
+        verify(composer.mentionOpen, "@ alone lists everyone")
+        compare(mentionUsers(composer), ["alice", "albert", "bob", "carol", "zoe"], "never oneself")
+        typeText("al")
+        compare(mentionUsers(composer), ["alice", "albert", "bob"], "bob by his last name")
+        keyClick(Qt.Key_B)
+        compare(mentionUsers(composer), ["albert"])
+        keyClick(Qt.Key_X)
+        verify(!composer.mentionOpen, "no member: no list")
+    }
+
+    function test_anyLettersComplete() {
+        const composer = makeFocused()
+        composer.text = "@Ém"
+        composer.input.cursorPosition = 3
+        compare(mentionUsers(composer), ["zoe"], "a display name in any script")
+    }
+
+    function test_emailIsNotAMention() {
+        const composer = makeFocused()
+        typeText("x@al")
+        verify(!composer.mentionOpen)
+    }
+
+    function test_enterCompletesInsteadOfSending() {
+        const composer = makeFocused()
+        typeText("hi @ca")
+        verify(composer.mentionOpen)
+        keyClick(Qt.Key_Return)
+        compare(sendSpy.count, 0, "Enter completes while the list is open")
+        compare(composer.text, "hi @carol ")
+        verify(!composer.mentionOpen)
+        typeText("ok")
+        keyClick(Qt.Key_Return)
+        compare(sendSpy.count, 1)
+        compare(sendSpy.signalArguments[0][0], "hi @carol ok")
+    }
+
+    function test_arrowsAndTabComplete() {
+        const composer = makeFocused()
+        typeText("@al")
+        compare(composer.mentionIndex, 0)
+        keyClick(Qt.Key_Down)
+        compare(composer.mentionIndex, 1)
+        keyClick(Qt.Key_Down)
+        keyClick(Qt.Key_Down)
+        compare(composer.mentionIndex, 0, "wraps around")
+        keyClick(Qt.Key_Up)
+        compare(composer.mentionIndex, 2)
+        keyClick(Qt.Key_Up)
+        keyClick(Qt.Key_Tab)
+        compare(composer.text, "@albert ")
+        verify(composer.input.activeFocus, "Tab completes instead of leaving the box")
+    }
+
+    function test_completesInTheMiddleOfText() {
+        const composer = makeFocused()
+        typeText("ask  today")
+        composer.input.cursorPosition = 4
+        typeText("@bo")
+        keyClick(Qt.Key_Tab)
+        compare(composer.text, "ask @bob  today")
+        compare(composer.input.cursorPosition, 9)
+    }
+
+    function test_escapeClosesTheList() {
+        const composer = makeFocused()
+        typeText("@a")
+        verify(composer.mentionOpen)
+        keyClick(Qt.Key_Escape)
+        verify(!composer.mentionOpen)
+        compare(composer.text, "@a")
+        keyClick(Qt.Key_Return)
+        compare(sendSpy.count, 1, "Enter sends again once the list is closed")
+    }
+
+    function test_followsTheMembers() {
+        const composer = makeFocused()
+        typeText("@da")
+        verify(!composer.mentionOpen)
+        memberModel.append({ user: "dave", displayName: "Dave" })
+        verify(composer.mentionOpen)
+        compare(mentionUsers(composer), ["dave"])
+        memberModel.remove(memberModel.count - 1)
+        verify(!composer.mentionOpen)
     }
 }
