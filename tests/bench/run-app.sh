@@ -8,7 +8,7 @@
 #
 #   tests/bench/run-app.sh [--quick] [--runs N] [--rounds N] [--frames N] [--step PX]
 #                          [--display :N] [--build-dir DIR] [--no-build]
-# Defaults take about 5 minutes on 2 cores (after the build). See docs/benchmarks.md,
+# Defaults take about 15 minutes on 2 busy cores (after the build). See docs/benchmarks.md,
 # "The desktop app".
 set -euo pipefail
 

@@ -493,6 +493,7 @@ struct FrameRun
     int rowsBefore = 0;
     int rowsAfter = 0;
     double scrolledPx = 0;
+    bool complete = false; ///< every frame came
 };
 
 /// `frames` frames: each afterAnimating (GUI thread, before the frame's sync) moves the list
@@ -529,8 +530,9 @@ FrameRun runFrames(AppWindow &app, int frames, double step)
         window->update();
     });
     window->update();
-    if (!QTest::qWaitFor([&] { return app.probe()->frameCount() >= firstFrame + frames + 1; },
-                         frames * 200))
+    run.complete = QTest::qWaitFor(
+        [&] { return app.probe()->frameCount() >= firstFrame + frames + 1; }, frames * 200);
+    if (!run.complete)
         std::fprintf(stderr, "only %lld of %d frames came\n",
                      static_cast<long long>(app.probe()->frameCount() - firstFrame), frames);
     QObject::disconnect(connection);
@@ -572,6 +574,8 @@ int scroll(const QCommandLineParser &args)
         const FrameRun peer = runFrames(app, frames, 0);
         floor.insert(floor.end(), peer.intervalsMs.begin(), peer.intervalsMs.end());
         const FrameRun run = runFrames(app, frames, step);
+        if (!peer.complete || !run.complete)
+            return 1;
         scrolled.insert(scrolled.end(), run.intervalsMs.begin(), run.intervalsMs.end());
         pagesLoaded += (run.rowsAfter - run.rowsBefore) / 100;
         scrolledPx += run.scrolledPx;
