@@ -4,9 +4,11 @@
 //          [--trust-fingerprint SHA256] [--data DIR] [--screenshot FILE [--screenshot-delay MS]]
 //   confab --host [--listen HOST:PORT] [--data DIR] [--name NAME]
 // SIGTERM and SIGINT quit cleanly: a hosted server says `bye shutdown` and ends with the app.
+// CONFAB_FIRST_FRAME_LOG=1 prints when the first frames showed (benchmarks; firstframelog.h).
 
 #include "appcontext.h"
 #include "fingerprint.h"
+#include "firstframelog.h"
 #include "quitsignals.h"
 #include "serveraddress.h"
 #include "version.h"
@@ -212,6 +214,8 @@ int main(int argc, char *argv[])
     engine.load(QUrl(u"qrc:/qt/qml/Confab/Ui/Main.qml"_s));
     if (engine.rootObjects().isEmpty())
         return 1;
+    confab::ui::installFirstFrameLogIfAsked(
+        qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst()));
 
     confab::installQuitSignalHandlers(&app, [] { QCoreApplication::quit(); });
     if (parser.isSet(screenshotOption))
