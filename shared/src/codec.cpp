@@ -388,6 +388,15 @@ ClientFrame parseAdminUser(FieldReader &reader, RequestId id, const Limits &)
     return request;
 }
 
+ClientFrame parseRead(FieldReader &reader, RequestId id, const Limits &)
+{
+    ReadRequest read;
+    read.id = id;
+    read.channel = readChannelName(reader);
+    read.seq = reader.integer("seq"_L1, 0);
+    return read;
+}
+
 /// Requests whose only field is the id.
 template <typename Request> ClientFrame parseIdOnly(FieldReader &, RequestId id, const Limits &)
 {
@@ -415,6 +424,7 @@ constexpr std::array<ClientParser, std::variant_size_v<ClientFrame>> clientParse
     parseIdOnly<AdminStatsRequest>,
     parseAdminKick,
     parseAdminUser,
+    parseRead,
 }};
 
 // ---- parsing: server frames --------------------------------------------------------------
@@ -536,6 +546,14 @@ ServerFrame parseMemberEvent(FieldReader &reader)
     return event;
 }
 
+ServerFrame parseReadEvent(FieldReader &reader)
+{
+    ReadEvent event;
+    event.channel = reader.string("channel"_L1);
+    event.seq = reader.integer("seq"_L1, 0);
+    return event;
+}
+
 struct ServerType
 {
     QLatin1StringView name;
@@ -553,6 +571,7 @@ constexpr std::array<ServerType, std::variant_size_v<ServerFrame>> serverTypes =
     {"channel"_L1, parseChannelEvent},
     {"admin.stats"_L1, parseAdminStats},
     {"member"_L1, parseMemberEvent},
+    {"read"_L1, parseReadEvent},
 }};
 
 /// The ServerFrame alternative (variant index) of a frame type.
@@ -707,6 +726,12 @@ void writeFields(JsonWriter &w, const AdminUserRequest &request)
         w.key("display"_L1).string(request.display);
     if (request.role)
         w.key("role"_L1).string(roleName(*request.role));
+}
+
+void writeFields(JsonWriter &w, const ReadRequest &read)
+{
+    w.key("channel"_L1).string(read.channel);
+    w.key("seq"_L1).integer(read.seq);
 }
 
 // Requests whose only field is the id, which the caller writes.
@@ -876,6 +901,16 @@ QByteArray encodeEvent(const MemberEvent &event)
     w.key("user"_L1).string(event.user);
     if (!event.display.isEmpty())
         w.key("display"_L1).string(event.display);
+    w.endObject();
+    return w.take();
+}
+
+QByteArray encodeEvent(const ReadEvent &event)
+{
+    JsonWriter w;
+    beginFrame(w, serverFrameName<ReadEvent>());
+    w.key("channel"_L1).string(event.channel);
+    w.key("seq"_L1).integer(event.seq);
     w.endObject();
     return w.take();
 }

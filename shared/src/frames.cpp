@@ -31,6 +31,7 @@ constexpr std::array<ClientFrameRule, std::variant_size_v<ClientFrame>> clientFr
     {"admin.stats"_L1, true, Admin},
     {"admin.kick"_L1, true, Admin},
     {"admin.user"_L1, true, Admin},
+    {"read"_L1, true, SignedIn},
 }};
 
 constexpr std::array<QLatin1StringView, 5> adminUserActions = {

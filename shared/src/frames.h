@@ -184,11 +184,21 @@ struct AdminUserRequest
     friend bool operator==(const AdminUserRequest &, const AdminUserRequest &) = default;
 };
 
+/// `read` (1.2): the user has read `channel` up to `seq`. The server keeps the highest
+/// position (clamped to the channel's last seq) and tells the user's other connections.
+struct ReadRequest
+{
+    RequestId id = 0;
+    QString channel;
+    qint64 seq = 0; ///< >= 0
+    friend bool operator==(const ReadRequest &, const ReadRequest &) = default;
+};
+
 using ClientFrame =
     std::variant<HelloRequest, RegisterRequest, LogoutRequest, JoinRequest, LeaveRequest,
                  PublishRequest, HistoryRequest, ChannelsRequest, CreateRequest, InviteRequest,
                  TypingNotice, PresenceRequest, AdminWatchRequest, AdminUnwatchRequest,
-                 AdminStatsRequest, AdminKickRequest, AdminUserRequest>;
+                 AdminStatsRequest, AdminKickRequest, AdminUserRequest, ReadRequest>;
 
 /// Who may send a frame type.
 enum class FrameAccess {
@@ -324,8 +334,17 @@ struct AdminStatsEvent
     friend bool operator==(const AdminStatsEvent &, const AdminStatsEvent &) = default;
 };
 
+/// `read` (1.2): the user's read position in `channel` moved to `seq` on another of their
+/// connections. Sent to that user's other connections only.
+struct ReadEvent
+{
+    QString channel;
+    qint64 seq = 0;
+    friend bool operator==(const ReadEvent &, const ReadEvent &) = default;
+};
+
 using ServerFrame =
     std::variant<Reply, MsgEvent, SyncedEvent, TypingEvent, PresenceEvent, AdminPresenceEvent,
-                 ByeEvent, ChannelEvent, AdminStatsEvent, MemberEvent>;
+                 ByeEvent, ChannelEvent, AdminStatsEvent, MemberEvent, ReadEvent>;
 
 } // namespace confab

@@ -254,6 +254,7 @@ QJsonObject JoinOk::toJson() const
         {u"last_seq"_s, lastSeq},
         {u"members"_s, toJsonArray(members)},
         {u"typing"_s, QJsonArray::fromStringList(typing)},
+        {u"read_seq"_s, readSeq},
     };
 }
 
@@ -265,6 +266,7 @@ std::optional<JoinOk> JoinOk::fromJson(const QJsonObject &ok)
         join.lastSeq = reader.integer("last_seq"_L1, 0);
         join.members = readObjectList<Member>(reader, "members"_L1, readMember);
         join.typing = reader.stringList("typing"_L1);
+        join.readSeq = reader.optionalInteger("read_seq"_L1, 0).value_or(0);
         return join;
     });
 }

@@ -22,8 +22,8 @@ struct HelloOk
     QString server;
     QList<Channel> channels;
     QString name; ///< the server's name as its administrator set it (empty: none given)
-    /// The protocol revision the server speaks beyond `v`, e.g. "1.1" (the `channel` and
-    /// `member` events); empty from a server of plain 1.
+    /// The protocol revision the server speaks beyond `v`, e.g. "1.2" (1.1: the `channel`
+    /// and `member` events; 1.2: read positions); empty from a server of plain 1.
     QString protocol;
 
     QJsonObject toJson() const;
@@ -47,6 +47,9 @@ struct JoinOk
     qint64 lastSeq = 0;
     QList<Member> members;
     QStringList typing;
+    /// The user's read position in the channel (1.2; 0 when never read, or from an older
+    /// server, which does not send `read_seq`).
+    qint64 readSeq = 0;
 
     QJsonObject toJson() const;
     static std::optional<JoinOk> fromJson(const QJsonObject &ok);

@@ -358,7 +358,7 @@ TEST_F(DaemonTest, ListEventsReachEveryConnectionOfTheUsersConcernedAndNoOneElse
     ASSERT_NO_FATAL_FAILURE(makeUser(u"carol"_s, u"Carol C."_s)); // while confabd runs
     auto carol = signIn(daemon.url(), u"carol"_s);
     ASSERT_TRUE(carol);
-    EXPECT_EQ(alice->helloOk().value("protocol"_L1).toString(), u"1.1"_s);
+    EXPECT_EQ(alice->helloOk().value("protocol"_L1).toString(), u"1.2"_s);
 
     const auto about = [](const QString &type, const QString &event, const QString &channel) {
         return [=](const QJsonObject &f) {

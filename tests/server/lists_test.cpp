@@ -281,7 +281,7 @@ TEST_F(Lists, DisplayStandsBesideUserInJoinMembersPresenceAndTheAdminSnapshot)
     TestClient *alice = signInAndJoin(u"alice"_s, {u"general"_s});
     TestClient *bob = signIn(u"bob"_s);
     ASSERT_TRUE(alice && bob);
-    EXPECT_EQ(alice->helloOk().value("protocol"_L1).toString(), u"1.1"_s);
+    EXPECT_EQ(alice->helloOk().value("protocol"_L1).toString(), u"1.2"_s);
 
     const auto join = bob->join(u"general"_s);
     ASSERT_TRUE(join && isOk(*join));

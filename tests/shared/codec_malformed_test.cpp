@@ -265,12 +265,38 @@ TEST(Malformed, ServerFramesWithMissingOrWrongFields)
         {R"({"t":"bye","reason":"kicked","retry_ms":-5})", ErrorCode::BadRequest},
         {R"({"t":"hello","id":1})", ErrorCode::Unsupported},
         {R"({"t":"reply2","id":1})", ErrorCode::Unsupported},
+        {R"({"t":"read","channel":"g"})", ErrorCode::BadRequest},
+        {R"({"t":"read","channel":"g","seq":-1})", ErrorCode::BadRequest},
+        {R"({"t":"read","seq":3})", ErrorCode::BadRequest},
     };
     for (const Case &c : cases) {
         const auto error = test::serverError(c.json);
         ASSERT_TRUE(error) << c.json;
         EXPECT_EQ(error->error.code, c.code) << c.json;
     }
+}
+
+TEST(Malformed, ReadRequestsWithABadSeqOrChannelAreBadRequestWithTheId)
+{
+    const QByteArray cases[] = {
+        R"({"t":"read","id":4,"channel":"general"})",
+        R"({"t":"read","id":4,"channel":"general","seq":-1})",
+        R"({"t":"read","id":4,"channel":"general","seq":1.5})",
+        R"({"t":"read","id":4,"channel":"general","seq":"3"})",
+        R"({"t":"read","id":4,"channel":"general","seq":null})",
+        R"({"t":"read","id":4,"seq":3})",
+        R"({"t":"read","id":4,"channel":"Not A Channel","seq":3})",
+    };
+    for (const QByteArray &json : cases) {
+        const auto error = test::clientError(json);
+        ASSERT_TRUE(error) << json.toStdString();
+        EXPECT_EQ(error->error.code, ErrorCode::BadRequest) << json.toStdString();
+        EXPECT_EQ(error->id, 4) << json.toStdString();
+        EXPECT_FALSE(error->error.message.isEmpty());
+    }
+    const auto noId = test::clientError(R"({"t":"read","channel":"general","seq":3})");
+    ASSERT_TRUE(noId);
+    EXPECT_EQ(noId->error.code, ErrorCode::BadRequest);
 }
 
 TEST(Malformed, ManyFieldsAndDuplicateKeysDoNotConfuseTheParser)

@@ -56,6 +56,8 @@ std::vector<ClientFrame> sampleClientFrames()
         AdminUserRequest{30, AdminUserAction::Enable, u"carol"_s, {}, {}, {}},
         AdminUserRequest{31, AdminUserAction::SetRole, u"carol"_s, {}, {}, Role::User},
         AdminUserRequest{32, AdminUserAction::ResetPassword, u"carol"_s, u"new password"_s, {}, {}},
+        ReadRequest{33, u"general"_s, 1234},
+        ReadRequest{34, u"dm:alice:bob"_s, 0},
     };
 }
 
@@ -109,6 +111,8 @@ std::vector<ServerFrame> sampleServerFrames()
         PresenceEvent{Presence{u"carol"_s, PresenceStatus::Dnd, {}, 1, 2, u"Carol D."_s}},
         MemberEvent{u"general"_s, MemberEventKind::Joined, u"carol"_s, u"Carol D."_s},
         MemberEvent{u"dm:alice:bob"_s, MemberEventKind::Left, u"bob"_s, {}},
+        ReadEvent{u"general"_s, 1234},
+        ReadEvent{u"dm:alice:bob"_s, 0},
     };
 }
 
@@ -306,6 +310,14 @@ TEST(Codec, The11EventsParseWithoutTheOptionalDisplay)
     EXPECT_TRUE(watch->users.value(0).presence.display.isEmpty());
 }
 
+TEST(WireBytes, ReadRequestAndEvent)
+{
+    EXPECT_EQ(encodeClientFrame(ReadRequest{5, u"general"_s, 12}),
+              QByteArray(R"({"t":"read","id":5,"channel":"general","seq":12})"));
+    EXPECT_EQ(encodeServerFrame(ReadEvent{u"general"_s, 12}),
+              QByteArray(R"({"t":"read","channel":"general","seq":12})"));
+}
+
 TEST(Codec, MemberEventWithAnUnknownKindIsRejected)
 {
     const auto parsed =
@@ -390,7 +402,8 @@ template <> JoinOk sampleReply()
     return {{u"general"_s, u"Topic"_s, true, 99},
             99,
             {{u"bob"_s, PresenceStatus::Online, u"Bob 🚲"_s}, {u"carol"_s, PresenceStatus::Dnd}},
-            {u"bob"_s}};
+            {u"bob"_s},
+            42};
 }
 template <> PublishOk sampleReply()
 {
@@ -619,4 +632,21 @@ TEST(WireBytes, FastPublishOkMatchesTheGeneralReplyEncoding)
         EXPECT_EQ(encodePublishOk(c.id, c.seq, c.mid, c.ts, c.dup), general)
             << general.toStdString();
     }
+}
+
+TEST(Replies, JoinOkCarriesReadSeqAndDefaultsToZeroWhenAbsent)
+{
+    EXPECT_EQ(sampleReply<JoinOk>().toJson().value("read_seq"_L1).toInteger(), 42);
+    // A 1.1 server sends no read_seq: never read.
+    const auto old = JoinOk::fromJson(
+        QJsonDocument::fromJson(R"({"channel":{"name":"g"},"last_seq":3,"members":[],"typing":[]})")
+            .object());
+    ASSERT_TRUE(old);
+    EXPECT_EQ(old->readSeq, 0);
+    // A read_seq that is not a seq is a broken reply, not a position.
+    QJsonObject bad = sampleReply<JoinOk>().toJson();
+    bad.insert(u"read_seq"_s, -1);
+    EXPECT_EQ(JoinOk::fromJson(bad), std::nullopt);
+    bad.insert(u"read_seq"_s, u"7"_s);
+    EXPECT_EQ(JoinOk::fromJson(bad), std::nullopt);
 }

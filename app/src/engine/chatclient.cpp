@@ -359,6 +359,37 @@ void ChatClient::onJoined(const QString &channel, const JoinOk &reply)
 {
     m_typingBoard->resetChannel(channel, reply.typing);
     m_roster->setMembers(channel, reply.members);
+    // Runs before the join's catch-up is stored: messageReceived() sees the raised position.
+    raiseReadPosition(channel, reply.readSeq);
+    if (const qint64 local = lastReadSeq(channel); local > reply.readSeq)
+        sendReadPosition(channel, local); // read here while the server did not know
+}
+
+void ChatClient::raiseReadPosition(const QString &channel, qint64 seq)
+{
+    if (!m_cache)
+        return;
+    const qint64 before = lastReadSeq(channel);
+    if (seq <= before)
+        return;
+    m_cache->setLastReadSeq(channel, seq);
+    const qint64 after = lastReadSeq(channel); // unchanged for a channel not cached
+    if (after <= before)
+        return;
+    m_channels->setReadPosition(channel, after);
+    Q_EMIT readPositionChanged(channel, after);
+}
+
+void ChatClient::sendReadPosition(const QString &channel, qint64 seq)
+{
+    if (!m_connection->isSignedIn())
+        return; // the next join's reply tells whether the server is behind
+    m_connection->request(ReadRequest{0, channel, seq},
+                          [channel](const std::optional<Reply> &reply) {
+                              if (reply && reply->error)
+                                  qCInfo(lcClient) << "read position of" << channel
+                                                   << "not kept:" << reply->error->message;
+                          });
 }
 
 // ---- events -----------------------------------------------------------------------------
@@ -375,6 +406,8 @@ void ChatClient::onEvent(const ServerFrame &frame)
         m_admin->apply(*admin);
     } else if (const auto *stats = std::get_if<AdminStatsEvent>(&frame)) {
         m_admin->apply(*stats);
+    } else if (const auto *read = std::get_if<ReadEvent>(&frame)) {
+        raiseReadPosition(read->channel, read->seq); // read on another device
     }
 }
 
@@ -521,11 +554,16 @@ bool ChatClient::discard(const QString &cid)
 
 void ChatClient::markRead(const QString &channel)
 {
+    const qint64 before = lastReadSeq(channel);
     if (m_cache) {
         if (const auto last = m_cache->last(channel))
             m_cache->setLastReadSeq(channel, last->seq);
     }
     m_channels->markRead(channel);
+    if (const qint64 after = lastReadSeq(channel); after > before) {
+        Q_EMIT readPositionChanged(channel, after);
+        sendReadPosition(channel, after); // the user's other devices clear their badge
+    }
 }
 
 qint64 ChatClient::lastReadSeq(const QString &channel) const

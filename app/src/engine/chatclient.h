@@ -189,9 +189,14 @@ public:
     Q_INVOKABLE QString takeBackFailed(const QString &cid);
     bool retry(const QString &cid);
     bool discard(const QString &cid);
+    /// The user has read `channel` up to its newest cached message. Sent to the server
+    /// (`read`, 1.2) when signed in, so the user's other devices learn it; a position read
+    /// while offline is sent after the next join, when it is ahead of the join reply's.
     void markRead(const QString &channel);
-    /// The seq up to which `channel` has been read (0 when never); the UI's "New messages"
-    /// line goes after it.
+    /// The seq up to which `channel` has been read (0 when never), here or on another of the
+    /// user's devices (the join reply's `read_seq` and `read` events raise it, never lower
+    /// it); the UI's "New messages" line goes after it. A join's `read_seq` is applied before
+    /// its catch-up messages are stored, so messageReceived() listeners see it.
     Q_INVOKABLE qint64 lastReadSeq(const QString &channel) const;
     /// Deletes every cached message (the outbox stays).
     void wipeCache();
@@ -256,6 +261,9 @@ Q_SIGNALS:
     void signedOut();
     /// A message was stored (live, caught up or acknowledged).
     void messageReceived(const confab::Message &message);
+    /// The local read position of `channel` rose to `seq` (markRead(), or the user read it on
+    /// another device: a join reply's `read_seq` or a `read` event).
+    void readPositionChanged(const QString &channel, qint64 seq);
     /// A queued message was accepted by the server.
     void messageDelivered(const QString &cid, qint64 seq);
     void messageFailed(const QString &cid, const QString &reason);
@@ -301,6 +309,11 @@ private:
     void onEvent(const ServerFrame &frame);
     void onStored(const QList<Message> &added);
     void onJoined(const QString &channel, const JoinOk &reply);
+    /// Raises the local read position of `channel` to `seq` (never lowers it): the badge is
+    /// recounted and readPositionChanged() emitted when it rose.
+    void raiseReadPosition(const QString &channel, qint64 seq);
+    /// Sends `read` of `channel` at `seq` when signed in (a refusal is only logged).
+    void sendReadPosition(const QString &channel, qint64 seq);
     void sendPresence();
     void setSendError(const QString &error);
     /// The URL to sign in at (normalizeServerUrl()); nullopt after stopping with the reason.

@@ -21,8 +21,11 @@ ChannelListModel::ChannelListModel(QObject *parent)
 
 void ChannelListModel::follow(const MessageCache *cache)
 {
+    m_cache = cache;
     for (const CachedChannel &channel : cache->channels()) {
         upsert(channel.name, channel.topic);
+        if (const int row = rowOf(channel.name); row >= 0)
+            m_entries[row].readSeq = channel.lastReadSeq;
         if (const auto last = cache->last(channel.name))
             messageArrived(*last, false, false);
         const auto [count, mentioned] = cache->unread(channel.name, channel.lastReadSeq, m_me);
@@ -44,10 +47,12 @@ void ChannelListModel::follow(const TypingBoard *typing)
 void ChannelListModel::messagesStored(const QList<Message> &messages)
 {
     for (const Message &m : messages) {
-        const bool mine = m.from == m_me;
+        const int row = rowOf(m.channel);
+        // A catch-up of what was read on another device is not news.
+        const bool unread = m.from != m_me && (row < 0 || m.seq > m_entries[row].readSeq);
         const bool mention =
-            !mine && !m_me.isEmpty() && m.text.contains(u'@' + m_me, Qt::CaseInsensitive);
-        messageArrived(m, !mine, mention);
+            unread && !m_me.isEmpty() && m.text.contains(u'@' + m_me, Qt::CaseInsensitive);
+        messageArrived(m, unread, mention);
     }
 }
 
@@ -224,7 +229,21 @@ void ChannelListModel::setUnread(const QString &channel, int count, bool mention
 
 void ChannelListModel::markRead(const QString &channel)
 {
+    if (const int row = rowOf(channel); row >= 0)
+        m_entries[row].readSeq = std::max(m_entries[row].readSeq, m_entries[row].last.seq);
     setUnread(channel, 0, false);
+}
+
+void ChannelListModel::setReadPosition(const QString &channel, qint64 seq)
+{
+    const int row = rowOf(channel);
+    if (row < 0 || seq <= m_entries[row].readSeq)
+        return;
+    m_entries[row].readSeq = seq;
+    const auto [count, mentioned] =
+        m_cache ? m_cache->unread(channel, seq, m_me) : std::pair<int, bool>(0, false);
+    if (count != m_entries[row].unread || mentioned != m_entries[row].mentioned)
+        setUnread(channel, count, mentioned);
 }
 
 void ChannelListModel::setTyping(const QString &channel, const QStringList &users)

@@ -3,9 +3,11 @@
 
 // The channels the user is in, sorted by name, with what a sidebar shows: topic, unread
 // count, last message, whether the user was mentioned, and who is typing. It follows the
-// cache (its channels, and the messages store() adds: each by someone else is unread, one
-// naming `@user` a mention) and the TypingBoard; the owner sets the signed-in user and
-// marks channels read. Every change is a single-row insert, remove or dataChanged.
+// cache (its channels, and the messages store() adds: each by someone else after the
+// channel's read position is unread, one naming `@user` a mention) and the TypingBoard; the
+// owner sets the signed-in user and marks channels read, here (markRead) or as read on
+// another device (setReadPosition, which recounts from the cache). Every change is a single-row
+// insert, remove or dataChanged.
 //
 // Titles: a channel is titled with its name (the UI may prefix `#`); a direct conversation
 // `dm:a:b` with the OTHER member's display name (setDisplayNames(); the user name until one
@@ -73,7 +75,12 @@ public:
     /// A new message; counts as unread (and checks for a mention) when `unread` is true.
     void messageArrived(const Message &message, bool unread, bool mentionsMe);
     void setUnread(const QString &channel, int count, bool mentioned);
+    /// Everything in the channel is read (its newest message is the read position).
     void markRead(const QString &channel);
+    /// The channel is read up to `seq` (1.2: maybe on another device): raises the row's read
+    /// position (never lowers it) and recounts its unread messages and mention from the
+    /// followed cache. Later messages at or below it are not unread.
+    void setReadPosition(const QString &channel, qint64 seq);
     void setTyping(const QString &channel, const QStringList &users);
 
 private:
@@ -83,6 +90,8 @@ private:
         QString topic;
         int unread = 0;
         bool mentioned = false;
+        qint64 readSeq = 0; ///< messages up to here are read
+
         Message last;
         QStringList typing;
     };
@@ -91,6 +100,7 @@ private:
     void messagesStored(const QList<Message> &messages);
 
     QList<Entry> m_entries;
+    const MessageCache *m_cache = nullptr; ///< the followed cache (recounts)
     QString m_me;
     std::function<QString(const QString &)> m_displayName;
 };

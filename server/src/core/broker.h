@@ -25,6 +25,8 @@ namespace confab::server {
 /// - `channelToUsers` (1.1): to every connection of each of `users`, but the one whose
 ///   session is `exceptSession` (the connection that asked and gets a reply instead).
 /// - `member` (1.1): to every connection subscribed to the event's channel.
+/// - `readPosition` (1.2): to every connection of `user` but the one whose session is
+///   `exceptSession` (it moved the position and gets the reply); never to anyone else.
 /// Each event is encoded once for all its recipients.
 class Broker
 {
@@ -37,6 +39,8 @@ public:
     virtual void channelToUsers(const ChannelEvent &event, const QStringList &users,
                                 const QString &exceptSession = {}) = 0;
     virtual void member(const MemberEvent &event) = 0;
+    virtual void readPosition(const ReadEvent &event, const QString &user,
+                              const QString &exceptSession) = 0;
 };
 
 } // namespace confab::server

@@ -11,6 +11,7 @@
 #include "logging.h"
 #include "presencerelay.h"
 #include "presencetracker.h"
+#include "readmarkers.h"
 #include "replies.h"
 #include "typingtracker.h"
 #include "validation.h"
@@ -99,6 +100,7 @@ void ChannelRequests::join(const Responder &reply, const JoinRequest &request)
             Member{member, m_parts.presence.presence(member).status, m_parts.names.of(member)});
     ok.typing = m_parts.typing.typingIn(name);
     ok.typing.removeAll(user); // a user is never told of her own typing
+    ok.readSeq = m_parts.reads.position(*record, user);
     reply.ok(ok.toJson());
 
     const qint64 firstSent = missed.isEmpty() ? lastSeq + 1 : missed.first().seq;

@@ -19,6 +19,7 @@ class Hub;
 class ListEvents;
 class PresenceRelay;
 class PresenceTracker;
+class ReadMarkers;
 class TypingTracker;
 
 /// Channel requests: `join` (with its catch-up and `synced`), `leave`, `channels`,
@@ -40,6 +41,7 @@ public:
         PresenceRelay &relay;
         ListEvents &lists;
         DisplayNames &names;
+        ReadMarkers &reads; ///< the join reply's `read_seq` (1.2)
     };
 
     ChannelRequests(const ServerConfig &config, Parts parts);

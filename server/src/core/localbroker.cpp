@@ -51,17 +51,36 @@ void LocalBroker::channelToEveryone(const ChannelEvent &event, const QString &ex
     m_hub.sendTo(audience, encodeServerFrame(event));
 }
 
-void LocalBroker::channelToUsers(const ChannelEvent &event, const QStringList &users,
-                                 const QString &exceptSession)
+namespace {
+
+/// Every connection of `users` but the one of `exceptSession`, each once.
+QList<Connection *> connectionsOfUsers(const Hub &hub, const QStringList &users,
+                                       const QString &exceptSession)
 {
     QList<Connection *> audience;
     for (const QString &user : users) {
-        for (Connection *connection : m_hub.connectionsOf(user)) {
+        for (Connection *connection : hub.connectionsOf(user)) {
             if (connection->session() != exceptSession && !audience.contains(connection))
                 audience.append(connection);
         }
     }
-    m_hub.sendTo(audience, encodeServerFrame(event));
+    return audience;
+}
+
+} // namespace
+
+void LocalBroker::channelToUsers(const ChannelEvent &event, const QStringList &users,
+                                 const QString &exceptSession)
+{
+    m_hub.sendTo(connectionsOfUsers(m_hub, users, exceptSession), encodeServerFrame(event));
+}
+
+void LocalBroker::readPosition(const ReadEvent &event, const QString &user,
+                               const QString &exceptSession)
+{
+    const QList<Connection *> audience = connectionsOfUsers(m_hub, {user}, exceptSession);
+    if (!audience.isEmpty())
+        m_hub.sendTo(audience, encodeServerFrame(event));
 }
 
 void LocalBroker::member(const MemberEvent &event)

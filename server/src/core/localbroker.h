@@ -22,6 +22,8 @@ public:
     void channelToUsers(const ChannelEvent &event, const QStringList &users,
                         const QString &exceptSession) override;
     void member(const MemberEvent &event) override;
+    void readPosition(const ReadEvent &event, const QString &user,
+                      const QString &exceptSession) override;
 
 private:
     Hub &m_hub;

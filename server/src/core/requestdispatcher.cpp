@@ -9,6 +9,7 @@
 #include "logging.h"
 #include "presencerelay.h"
 #include "publishpipeline.h"
+#include "readmarkers.h"
 #include "responder.h"
 #include "sessions.h"
 
@@ -168,6 +169,7 @@ void RequestDispatcher::dispatch(Connection *c, const ClientFrame &frame)
                    [&](const AdminStatsRequest &r) { admin.stats(reply, r); },
                    [&](const AdminKickRequest &r) { admin.kick(reply, r); },
                    [&](const AdminUserRequest &r) { admin.user(reply, r); },
+                   [&](const ReadRequest &r) { m_handlers.reads.read(reply, r); },
                },
                frame);
 }

@@ -15,6 +15,7 @@ class Hub;
 class HistoryReader;
 class PresenceRelay;
 class PublishPipeline;
+class ReadMarkers;
 class Sessions;
 
 /// Reads each connection's inbox in order and hands every frame to the class that handles
@@ -37,6 +38,7 @@ public:
         HistoryReader &history;
         PresenceRelay &presence;
         AdminRequests &admin;
+        ReadMarkers &reads;
     };
 
     RequestDispatcher(const ServerConfig &config, Hub &hub, Handlers handlers,

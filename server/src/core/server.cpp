@@ -18,6 +18,8 @@
 #include "presencerelay.h"
 #include "presencetracker.h"
 #include "publishpipeline.h"
+#include "readmarkers.h"
+#include "readpositionwriter.h"
 #include "requestdispatcher.h"
 #include "serverstats.h"
 #include "sessions.h"
@@ -54,7 +56,8 @@ AuthService::Options authOptions(const ServerConfig &config)
 /// destroyed in reverse order.
 struct Core
 {
-    Core(const ServerConfig &config, store::Database &db, store::MessageWriter &writer, Hub &hub)
+    Core(const ServerConfig &config, store::Database &db, store::MessageWriter &writer,
+         store::ReadPositionWriter &readWriter, Hub &hub)
         : store(db)
         , presence(config.presenceGraceMs)
         , typing(config.typingExpiryMs)
@@ -65,15 +68,17 @@ struct Core
         , lists(broker, names)
         , relay(presence, typing, hub, broker, names)
         , sessions(config, store, auth, hub, presence, channels)
-        , channelRequests(config,
-                          {store.stores(), channels, hub, presence, typing, relay, lists, names})
+        , reads(channels, hub, broker, store, readWriter)
+        , channelRequests(
+              config, {store.stores(), channels, hub, presence, typing, relay, lists, names, reads})
         , publishing(writer, channels, broker, relay)
         , history(store, channels, hub)
         , stats({hub, presence, publishing, [&db] { return db.sizeBytes(); },
                  [this] { return qint64(store.users().size()); }})
         , admin({store, auth, hub, presence, channels, sessions, stats, names})
         , watchdog(hub, config.helloTimeoutMs, config.heartbeatMs)
-        , dispatcher(config, hub, {sessions, channelRequests, publishing, history, relay, admin})
+        , dispatcher(config, hub,
+                     {sessions, channelRequests, publishing, history, relay, admin, reads})
         , accounts(store, hub, sessionCheckInterval)
     {
         QObject::connect(&sessions, &Sessions::inputResumed, &dispatcher,
@@ -101,6 +106,7 @@ struct Core
     ListEvents lists;
     PresenceRelay relay;
     Sessions sessions;
+    ReadMarkers reads;
     ChannelRequests channelRequests;
     PublishPipeline publishing;
     HistoryReader history;
@@ -118,6 +124,7 @@ struct Server::Parts
     ServerConfig config;
     store::Database db;
     std::unique_ptr<store::MessageWriter> writer;
+    std::unique_ptr<store::ReadPositionWriter> readWriter;
     Hub hub;
     std::unique_ptr<Core> core;
     std::unique_ptr<Transport> transport;
@@ -140,6 +147,8 @@ Server::~Server()
     d->core.reset();
     if (d->writer)
         d->writer->stop();
+    if (d->readWriter)
+        d->readWriter->stop();
 }
 
 const ServerConfig &Server::config() const
@@ -162,6 +171,13 @@ bool Server::start(QString *error)
         std::chrono::milliseconds(config.groupCommitMs), maxBatch);
     if (!d->writer->start(error))
         return false;
+    // Read positions are written on a thread of their own too (a connection of its own).
+    d->readWriter = std::make_unique<store::ReadPositionWriter>(
+        [path = config.databasePath()](QString *why) -> std::unique_ptr<store::ReadPositionStore> {
+            return store::SqliteStores::open(path, why);
+        });
+    if (!d->readWriter->start(error))
+        return false;
 
     // Every message reaches the hub through the writer from now on, so the hub's view of
     // each channel's last seq starts from what is committed.
@@ -169,7 +185,7 @@ bool Server::start(QString *error)
     for (const auto &record : channels.all())
         d->hub.setLastSeq(record.channel.name, record.channel.lastSeq);
 
-    d->core = std::make_unique<Core>(d->config, d->db, *d->writer, d->hub);
+    d->core = std::make_unique<Core>(d->config, d->db, *d->writer, *d->readWriter, d->hub);
 
     Transport::Options transportOptions;
     transportOptions.address = config.listenAddress;
@@ -216,6 +232,7 @@ void Server::stop()
             d->transport.reset();
             d->core.reset();
             d->writer.reset();
+            d->readWriter.reset(); // (writes what waits first)
             d->db.close();
             emit stopped();
         };

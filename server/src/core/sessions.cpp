@@ -119,7 +119,7 @@ void Sessions::completeHello(const Responder &reply, bool issuedToken)
     ok.limits = m_config.limits;
     ok.server = u"confabd/"_s + QLatin1StringView(shortVersion);
     ok.name = m_config.serverName;
-    ok.protocol = u"1.1"_s; // the `channel` and `member` events
+    ok.protocol = u"1.2"_s; // 1.1: `channel` and `member` events; 1.2: read positions
     // The user's own channels only: the reply must not grow with the server's public
     // channels (those are paged by `channels`).
     for (const auto &record : m_channels.memberOf(user)) {

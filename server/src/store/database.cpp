@@ -86,6 +86,17 @@ constexpr const char *kSchemaV2[] = {
     "CREATE INDEX channels_by_creator ON channels(created_by)",
 };
 
+// Version 3 (protocol 1.2): how far each user has read each channel, so that their other
+// devices know. Kept by user name, like members; a position outlives a leave (a rejoin finds
+// it again, clamped to what exists).
+constexpr const char *kSchemaV3[] = {
+    R"(CREATE TABLE read_positions(
+        channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+        user_name TEXT NOT NULL,
+        seq INTEGER NOT NULL CHECK (seq >= 0),
+        PRIMARY KEY (user_name, channel_id)) WITHOUT ROWID)",
+};
+
 struct Migration
 {
     std::span<const char *const> statements;
@@ -94,8 +105,9 @@ struct Migration
 constexpr Migration kMigrations[] = {
     {kSchemaV1},
     {kSchemaV2},
+    {kSchemaV3},
 };
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 static_assert(std::size(kMigrations) == kSchemaVersion,
               "one migration step per schema version: bump kSchemaVersion with each new step");
 

@@ -248,4 +248,53 @@ std::optional<qint64> SqliteStores::firstSeqSince(qint64 channelId, qint64 since
     return MessageRepository(m_db).firstSeqSince(channelId, sinceMs, toSeq);
 }
 
+// ---- read positions ---------------------------------------------------------------------
+
+std::optional<qint64> SqliteStores::readPosition(qint64 channelId, const QString &user)
+{
+    QSqlQuery query(m_db.sql());
+    QString why;
+    if (!sql::exec(query,
+                   u"SELECT seq FROM read_positions WHERE user_name = ? AND channel_id = ?"_s,
+                   {user, channelId}, &why)) {
+        qCWarning(lcStore) << "cannot read a read position:" << why;
+        return std::nullopt;
+    }
+    return query.next() ? query.value(0).toLongLong() : 0;
+}
+
+bool SqliteStores::raiseReadPositions(const QList<ReadPosition> &positions, QString *error)
+{
+    Transaction tx(m_db);
+    if (!tx.isActive()) {
+        *error = tx.error();
+        return false;
+    }
+    QSqlQuery query(m_db.sql());
+    // The EXISTS skips a channel deleted meanwhile instead of failing the whole batch on its
+    // foreign key.
+    if (!query.prepare(u"INSERT INTO read_positions(channel_id, user_name, seq)"
+                       u" SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM channels WHERE id = ?)"
+                       u" ON CONFLICT(user_name, channel_id)"
+                       u" DO UPDATE SET seq = max(seq, excluded.seq)"_s)) {
+        *error = query.lastError().text();
+        return false;
+    }
+    for (const ReadPosition &position : positions) {
+        query.addBindValue(position.channelId);
+        query.addBindValue(position.user);
+        query.addBindValue(position.seq);
+        query.addBindValue(position.channelId);
+        if (!query.exec()) {
+            *error = query.lastError().text();
+            return false;
+        }
+    }
+    if (!tx.commit()) {
+        *error = tx.error();
+        return false;
+    }
+    return true;
+}
+
 } // namespace confab::store

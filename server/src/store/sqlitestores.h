@@ -18,7 +18,10 @@ class Database;
 /// the committer is then opened on the first append, on the calling thread), or owning its
 /// connections with open() (the MessageWriter's store, made on the writer thread: see
 /// MessageWriter::OpenMessageStore).
-class SqliteStores final : public AccountStore, public ChannelStore, public MessageStore
+class SqliteStores final : public AccountStore,
+                           public ChannelStore,
+                           public MessageStore,
+                           public ReadPositionStore
 {
 public:
     explicit SqliteStores(Database &db);
@@ -76,6 +79,10 @@ public:
     std::optional<QList<Message>> after(qint64 channelId, const QString &channel, qint64 after,
                                         qint64 toSeq, int limit, bool *more) override;
     std::optional<qint64> firstSeqSince(qint64 channelId, qint64 sinceMs, qint64 toSeq) override;
+
+    // ReadPositionStore
+    std::optional<qint64> readPosition(qint64 channelId, const QString &user) override;
+    bool raiseReadPositions(const QList<ReadPosition> &positions, QString *error) override;
 
 private:
     SqliteStores(std::unique_ptr<Database> db, const std::atomic<bool> *blockGrowth);

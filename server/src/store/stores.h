@@ -152,6 +152,30 @@ public:
     virtual std::optional<qint64> firstSeqSince(qint64 channelId, qint64 sinceMs, qint64 toSeq) = 0;
 };
 
+/// How far a user has read a channel (protocol 1.2).
+struct ReadPosition
+{
+    qint64 channelId = 0;
+    QString user;
+    qint64 seq = 0;
+};
+
+/// Read positions: per user and channel, the highest seq the user has read. A position
+/// never goes back: raising it to a lower seq keeps the higher one.
+class ReadPositionStore
+{
+public:
+    virtual ~ReadPositionStore() = default;
+
+    /// `user`'s position in the channel: 0 when never read; nullopt when the store could
+    /// not be read.
+    virtual std::optional<qint64> readPosition(qint64 channelId, const QString &user) = 0;
+    /// Raises each position to max(stored, given), all in one transaction; false with
+    /// `*error` (and nothing changed) when that fails. A position of a channel that no
+    /// longer exists is skipped.
+    virtual bool raiseReadPositions(const QList<ReadPosition> &positions, QString *error) = 0;
+};
+
 /// The three, as the server hands them to its handlers.
 struct Stores
 {

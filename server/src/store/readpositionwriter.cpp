@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "readpositionwriter.h"
+
+#include "storelog.h"
+
+using namespace Qt::StringLiterals;
+
+namespace confab::store {
+
+ReadPositionWriter::ReadPositionWriter(OpenStore openStore)
+    : m_openStore(std::move(openStore))
+{}
+
+ReadPositionWriter::~ReadPositionWriter()
+{
+    stop();
+}
+
+bool ReadPositionWriter::start(QString *error)
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_thread)
+        return true;
+    if (m_stopped) {
+        *error = u"the read position writer has been stopped"_s;
+        return false;
+    }
+    m_thread = QThread::create([this] { threadMain(); });
+    m_thread->setObjectName(u"confab-reads"_s);
+    m_thread->start();
+    while (!m_startResult)
+        m_wake.wait(&m_mutex);
+    if (m_startResult->isEmpty())
+        return true;
+    *error = *m_startResult;
+    lock.unlock();
+    m_thread->wait();
+    delete m_thread;
+    m_thread = nullptr;
+    return false;
+}
+
+void ReadPositionWriter::threadMain()
+{
+    QString error;
+    std::unique_ptr<ReadPositionStore> store = m_openStore ? m_openStore(&error) : nullptr;
+    if (!store && error.isEmpty())
+        error = u"the read position store could not be opened"_s;
+    QMutexLocker lock(&m_mutex);
+    m_startResult = store ? QString() : error;
+    m_wake.wakeAll();
+    if (!store)
+        return;
+    for (;;) {
+        while (m_pending.isEmpty() && !m_stopping)
+            m_wake.wait(&m_mutex);
+        if (m_pending.isEmpty())
+            return; // stopping, and everything is written
+        QList<ReadPosition> batch;
+        batch.reserve(m_pending.size());
+        for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it)
+            batch.append(ReadPosition{it.key().first, it.key().second, it.value()});
+        m_pending.clear();
+        lock.unlock();
+        if (!store->raiseReadPositions(batch, &error))
+            qCWarning(lcStore) << "cannot keep" << batch.size() << "read positions:" << error;
+        lock.relock();
+        ++m_batches;
+    }
+}
+
+void ReadPositionWriter::submit(const ReadPosition &position)
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_stopped)
+        return;
+    qint64 &seq = m_pending[{position.channelId, position.user}];
+    seq = std::max(seq, position.seq);
+    m_wake.wakeAll();
+}
+
+void ReadPositionWriter::stop()
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_stopped)
+        return;
+    m_stopping = true;
+    m_wake.wakeAll();
+    QThread *thread = m_thread;
+    lock.unlock();
+    if (thread) {
+        thread->wait(); // the thread writes what is pending before it returns
+        delete thread;
+    }
+    lock.relock();
+    m_thread = nullptr;
+    m_stopped = true;
+    m_pending.clear();
+}
+
+quint64 ReadPositionWriter::batchesWritten() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_batches;
+}
+
+} // namespace confab::store
