@@ -17,13 +17,19 @@ ApplicationWindow {
     minimumWidth: 760
     minimumHeight: 480
     visible: true
-    title: AppContext.signedIn && AppContext.currentChannel.length > 0
-           ? "#" + AppContext.currentChannel + " — Confab" : "Confab"
+    // "(3) #general — Confab": the unread total, what is shown, the app.
+    title: AppContext.windowTitle
     color: Theme.background
     font.pixelSize: Theme.fontSize
 
     // The messages of the channel on screen count as read while the window is active.
     onActiveChanged: if (active) AppContext.markRead()
+    // Desktop notifications come only while the window does not have the focus.
+    Binding {
+        target: AppContext
+        property: "windowActive"
+        value: root.active
+    }
 
     Loader {
         anchors.fill: parent
@@ -42,6 +48,15 @@ ApplicationWindow {
     Connections {
         target: AppContext.host
         function onOpenRequested() {
+            root.show()
+            root.raise()
+            root.requestActivate()
+        }
+    }
+    // A desktop notification was clicked: its conversation is shown already.
+    Connections {
+        target: AppContext
+        function onRaiseRequested() {
             root.show()
             root.raise()
             root.requestActivate()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "channellistmodel.h"
 
+#include "mentions.h"
 #include "messagecache.h"
 #include "sortedrows.h"
 #include "typingboard.h"
@@ -45,8 +46,7 @@ void ChannelListModel::messagesStored(const QList<Message> &messages)
 {
     for (const Message &m : messages) {
         const bool mine = m.from == m_me;
-        const bool mention =
-            !mine && !m_me.isEmpty() && m.text.contains(u'@' + m_me, Qt::CaseInsensitive);
+        const bool mention = !mine && mentionsUser(m.text, m_me);
         messageArrived(m, !mine, mention);
     }
 }

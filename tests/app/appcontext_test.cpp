@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+// The app's unread total and window title (AppContext) follow the sidebar live, and the tray
+// says and draws the total. Runs with a QGuiApplication (offscreen) of its own: icons need it.
+
+#include "appcontext.h"
+#include "apptray.h"
+
+#include "channellistmodel.h"
+#include "chatclient.h"
+
+#include <QGuiApplication>
+#include <QImage>
+#include <QQmlEngine>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+using namespace Qt::StringLiterals;
+using namespace confab;
+using confab::client::ChannelListModel;
+using confab::desktop::AppTray;
+using confab::ui::AppContext;
+
+namespace {
+
+Message message(const QString &channel, const QString &from, qint64 seq)
+{
+    Message m;
+    m.channel = channel;
+    m.from = from;
+    m.seq = seq;
+    m.text = u"hi"_s;
+    return m;
+}
+
+TEST(AppContextUnread, TotalAndTitleFollowTheSidebar)
+{
+    QTemporaryDir dataDir;
+    ASSERT_TRUE(dataDir.isValid());
+    ui::LaunchOptions options;
+    options.dataDir = dataDir.path();
+    AppContext::setLaunchOptions(options);
+    QQmlEngine engine;
+    AppContext *context = AppContext::create(&engine, nullptr);
+    EXPECT_EQ(context->unreadTotal(), 0);
+    EXPECT_EQ(context->windowTitle(), u"Confab"_s);
+
+    QSignalSpy total(context, &AppContext::unreadTotalChanged);
+    QSignalSpy title(context, &AppContext::windowTitleChanged);
+    ChannelListModel *channels = context->engine()->channelListModel();
+    channels->upsert(u"general"_s, {});
+    channels->upsert(u"random"_s, {});
+    channels->setUnread(u"general"_s, 2, false);
+    EXPECT_EQ(context->unreadTotal(), 2);
+    channels->messageArrived(message(u"random"_s, u"bob"_s, 7), true, false);
+    EXPECT_EQ(context->unreadTotal(), 3);
+    EXPECT_EQ(total.size(), 2);
+    EXPECT_GE(title.size(), 2);
+    EXPECT_EQ(context->windowTitle(), u"(3) Confab"_s);
+    EXPECT_EQ(context->tray()->unreadTotal(), 3);
+    EXPECT_EQ(context->tray()->toolTip(), u"Confab: 3 unread"_s);
+
+    channels->messageArrived(message(u"random"_s, u"bob"_s, 8), false, false); // read: no change
+    EXPECT_EQ(total.size(), 2);
+    channels->markRead(u"general"_s);
+    EXPECT_EQ(context->unreadTotal(), 1);
+    channels->remove(u"random"_s);
+    EXPECT_EQ(context->unreadTotal(), 0);
+    EXPECT_EQ(context->windowTitle(), u"Confab"_s);
+    EXPECT_EQ(context->tray()->toolTip(), u"Confab"_s);
+    delete context;
+}
+
+TEST(AppContextUnread, WindowFocusIsKept)
+{
+    QTemporaryDir dataDir;
+    ASSERT_TRUE(dataDir.isValid());
+    ui::LaunchOptions options;
+    options.dataDir = dataDir.path();
+    AppContext::setLaunchOptions(options);
+    QQmlEngine engine;
+    AppContext *context = AppContext::create(&engine, nullptr);
+    EXPECT_TRUE(context->isWindowActive());
+    QSignalSpy changed(context, &AppContext::windowActiveChanged);
+    context->setWindowActive(false);
+    context->setWindowActive(false);
+    EXPECT_FALSE(context->isWindowActive());
+    EXPECT_EQ(changed.size(), 1);
+    EXPECT_TRUE(context->mentionsMe(u"nobody signed in: @"_s) == false);
+    delete context;
+}
+
+TEST(AppTray, SaysAndDrawsTheUnreadTotal)
+{
+    AppTray tray;
+    EXPECT_EQ(tray.toolTip(), u"Confab"_s);
+    tray.setUnreadTotal(1);
+    EXPECT_EQ(tray.toolTip(), u"Confab: 1 unread"_s);
+    tray.setNote(u"Hosting a server"_s);
+    EXPECT_EQ(tray.toolTip(), u"Confab: 1 unread\nHosting a server"_s);
+    tray.setUnreadTotal(-4);
+    EXPECT_EQ(tray.unreadTotal(), 0);
+
+    // The badge: red in the top right corner only when there is something unread.
+    const auto corner = [](const QIcon &icon) {
+        return icon.pixmap(64, 64).toImage().pixelColor(64 - 18, 18);
+    };
+    EXPECT_EQ(corner(AppTray::iconWithCount(0)), corner(AppTray::appIcon()));
+    const QColor badge = corner(AppTray::iconWithCount(3));
+    EXPECT_GT(badge.red(), 200);
+    EXPECT_LT(badge.green(), 100);
+    EXPECT_NE(AppTray::iconWithCount(3).pixmap(64, 64).toImage(),
+              AppTray::iconWithCount(120).pixmap(64, 64).toImage());
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    // No window is shown: offscreen wherever it runs (also when ctest lists the tests), and
+    // never the desktop's session bus.
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/confab-test-bus");
+    QGuiApplication app(argc, argv);
+    testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}
