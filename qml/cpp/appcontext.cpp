@@ -331,8 +331,10 @@ void AppContext::setCurrentChannel(const QString &channel)
     m_current = channel;
     m_messages = channel.isEmpty() ? nullptr : m_client->messageModel(channel);
     m_members = channel.isEmpty() ? nullptr : m_client->memberModel(channel);
-    if (!channel.isEmpty())
+    if (!channel.isEmpty()) {
         m_client->markRead(channel);
+        m_notifier->withdraw(channel); // read now: its notification has done its job
+    }
     Q_EMIT currentChannelChanged();
     Q_EMIT currentTopicChanged();
     Q_EMIT typingUsersChanged();

@@ -151,6 +151,18 @@ TEST_F(DesktopNotifyTest, ADirectMessageNotifiesAndTheNextReplacesIt)
     EXPECT_EQ(service.calls().last().replacesId, 0u);
 }
 
+TEST_F(DesktopNotifyTest, OpeningTheConversationWithdrawsItsNotification)
+{
+    QSignalSpy shown(notifier.get(), &DesktopNotifier::shown);
+    send(*bob, u"hi"_s);
+    ASSERT_TRUE(waitUntil([&] { return !shown.isEmpty(); })); // its id is known
+    QSignalSpy closed(notifier.get(), &DesktopNotifier::closed);
+    notifier->withdraw(dm);
+    ASSERT_TRUE(closed.wait(5000));
+    EXPECT_EQ(closed.first().at(0).toString(), dm);
+    notifier->withdraw(u"general"_s); // none there: nothing happens
+}
+
 TEST_F(DesktopNotifyTest, AMentionInAChannelNotifiesOtherMessagesDoNot)
 {
     ASSERT_TRUE(waitUntil([&] { return laptop->channelSync()->isJoined(u"general"_s); }));
