@@ -91,6 +91,27 @@ TEST(AppContextUnread, WindowFocusIsKept)
     delete context;
 }
 
+TEST(AppContextUnread, AClickedNotificationOpensItsConversation)
+{
+    QTemporaryDir dataDir;
+    ASSERT_TRUE(dataDir.isValid());
+    ui::LaunchOptions options;
+    options.dataDir = dataDir.path();
+    AppContext::setLaunchOptions(options);
+    QQmlEngine engine;
+    AppContext *context = AppContext::create(&engine, nullptr);
+    context->engine()->channelListModel()->upsert(u"general"_s, {});
+    context->engine()->channelListModel()->upsert(u"dm:alice:bob"_s, {});
+    QSignalSpy raise(context, &AppContext::raiseRequested);
+    context->openFromNotification(u"dm:alice:bob"_s);
+    EXPECT_EQ(context->currentChannel(), u"dm:alice:bob"_s);
+    EXPECT_EQ(raise.size(), 1);
+    context->openFromNotification(u"gone"_s); // left meanwhile: the window still comes
+    EXPECT_EQ(context->currentChannel(), u"dm:alice:bob"_s);
+    EXPECT_EQ(raise.size(), 2);
+    delete context;
+}
+
 TEST(AppTray, SaysAndDrawsTheUnreadTotal)
 {
     AppTray tray;
