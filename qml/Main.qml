@@ -24,12 +24,6 @@ ApplicationWindow {
 
     // The messages of the channel on screen count as read while the window is active.
     onActiveChanged: if (active) AppContext.markRead()
-    // Desktop notifications come only while the window does not have the focus.
-    Binding {
-        target: AppContext
-        property: "windowActive"
-        value: root.active
-    }
 
     Loader {
         anchors.fill: parent
@@ -52,6 +46,12 @@ ApplicationWindow {
             root.raise()
             root.requestActivate()
         }
+    }
+    // Desktop notifications come only while the window does not have the focus.
+    Binding {
+        target: AppContext
+        property: "windowActive"
+        value: root.active
     }
     // A desktop notification was clicked: its conversation is shown already.
     Connections {

@@ -10,7 +10,7 @@
 #include "clientdevices.h"
 #include "confabprocess.h"
 #include "notificationserver.h"
-#include "privatesessionbus.h"
+#include "notifytestbus.h"
 
 #include "channelsync.h"
 #include "chatclient.h"
@@ -30,7 +30,7 @@ using namespace confab::client::test;
 using confab::desktop::ChatNotifications;
 using confab::desktop::DesktopNotifier;
 using confab::test::ConfabdProcess;
-using confab::test::NotificationServer;
+using confab::desktoptest::NotificationServer;
 
 namespace {
 
@@ -98,7 +98,7 @@ protected:
         EXPECT_EQ(service.calls().size(), 1);
     }
 
-    confab::test::PrivateSessionBus bus;
+    confab::desktoptest::NotifyTestBus bus;
     NotificationServer service;
     std::unique_ptr<DesktopNotifier> notifier;
     QTemporaryDir serverDir;
@@ -231,7 +231,7 @@ TEST_F(DesktopNotifyTest, NothingForWhatWasReadOnTheOtherDevice)
 
 TEST(DesktopNotifier, WithoutAServiceItIsQuietlyUnavailable)
 {
-    confab::test::PrivateSessionBus bus;
+    confab::desktoptest::NotifyTestBus bus;
     QString error;
     ASSERT_TRUE(bus.start(&error)) << error.toStdString();
     DesktopNotifier notifier(bus.connect(u"lonely"_s));

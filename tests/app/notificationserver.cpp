@@ -6,7 +6,7 @@
 
 using namespace Qt::StringLiterals;
 
-namespace confab::test {
+namespace confab::desktoptest {
 
 bool NotificationServer::registerOn(QDBusConnection bus, QString *error)
 {
@@ -45,4 +45,4 @@ void NotificationServer::CloseNotification(uint id)
     Q_EMIT NotificationClosed(id, 3);
 }
 
-} // namespace confab::test
+} // namespace confab::desktoptest

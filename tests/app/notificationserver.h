@@ -9,7 +9,7 @@
 #include <QStringList>
 #include <QVariantMap>
 
-namespace confab::test {
+namespace confab::desktoptest {
 
 class NotificationServer : public QObject
 {
@@ -52,4 +52,4 @@ private:
     uint m_nextId = 1;
 };
 
-} // namespace confab::test
+} // namespace confab::desktoptest

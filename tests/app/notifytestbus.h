@@ -9,12 +9,12 @@
 #include <QStandardPaths>
 #include <QTest>
 
-namespace confab::test {
+namespace confab::desktoptest {
 
-class PrivateSessionBus
+class NotifyTestBus
 {
 public:
-    ~PrivateSessionBus()
+    ~NotifyTestBus()
     {
         for (const QString &name : std::as_const(m_connections))
             QDBusConnection::disconnectFromBus(name);
@@ -61,4 +61,4 @@ private:
     QStringList m_connections;
 };
 
-} // namespace confab::test
+} // namespace confab::desktoptest
