@@ -29,8 +29,8 @@ using namespace confab::client;
 using namespace confab::client::test;
 using confab::desktop::ChatNotifications;
 using confab::desktop::DesktopNotifier;
-using confab::test::ConfabdProcess;
 using confab::desktoptest::NotificationServer;
+using confab::test::ConfabdProcess;
 
 namespace {
 
