@@ -6,7 +6,11 @@
 #include "apptray.h"
 
 #include "channellistmodel.h"
+#include "channelsync.h"
 #include "chatclient.h"
+#include "clientdevices.h"
+#include "confabprocess.h"
+#include "messagecache.h"
 
 #include <QGuiApplication>
 #include <QImage>
@@ -109,6 +113,59 @@ TEST(AppContextUnread, AClickedNotificationOpensItsConversation)
     context->openFromNotification(u"gone"_s); // left meanwhile: the window still comes
     EXPECT_EQ(context->currentChannel(), u"dm:alice:bob"_s);
     EXPECT_EQ(raise.size(), 2);
+    delete context;
+}
+
+// Against the real confabd: a message in the channel on screen counts as unread while the
+// window is not focused (and shows in the title), and is read once it is.
+TEST(AppContextUnread, TheChannelOnScreenIsReadOnlyWhileTheWindowIsFocused)
+{
+    QTemporaryDir serverDir, dataDir;
+    ASSERT_TRUE(serverDir.isValid() && dataDir.isValid());
+    const QString password = u"password1"_s;
+    for (const QString &user : {u"alice"_s, u"bob"_s}) {
+        QString output;
+        ASSERT_EQ(confab::test::runConfabctl({u"--data"_s, serverDir.path(), u"user"_s, u"add"_s,
+                                              user, u"--password-stdin"_s},
+                                             password.toUtf8() + '\n', &output),
+                  0)
+            << output.toStdString();
+    }
+    confab::test::ConfabdProcess server(serverDir.path());
+    QString error;
+    ASSERT_TRUE(server.start(0, &error)) << error.toStdString();
+
+    ui::LaunchOptions options;
+    options.dataDir = dataDir.path();
+    options.serverUrl = server.url();
+    options.user = u"alice"_s;
+    options.password = password;
+    AppContext::setLaunchOptions(options);
+    QQmlEngine engine;
+    AppContext *context = AppContext::create(&engine, nullptr);
+    ASSERT_TRUE(client::test::waitOnline(*context->engine()));
+    ASSERT_TRUE(client::test::waitUntil([&] { return context->currentChannel() == u"general"_s; }));
+    EXPECT_EQ(context->windowTitle(), u"#general — Confab"_s);
+
+    client::test::ClientDevices devices;
+    auto bob = devices.signedIn(server.url(), u"bob"_s, password);
+    ASSERT_TRUE(
+        client::test::waitUntil([&] { return bob->channelSync()->isJoined(u"general"_s); }));
+    context->setWindowActive(false);
+    bob->sendMessage(u"general"_s, u"anyone?"_s);
+    ASSERT_TRUE(client::test::waitUntil([&] { return context->unreadTotal() == 1; }));
+    EXPECT_EQ(context->windowTitle(), u"(1) #general — Confab"_s);
+
+    context->setWindowActive(true);
+    context->markRead(); // what the window does when it gets the focus (Main.qml)
+    EXPECT_EQ(context->unreadTotal(), 0);
+    bob->sendMessage(u"general"_s, u"hello?"_s);
+    ASSERT_TRUE(client::test::waitUntil([&] {
+        return context->engine()->cache()->last(u"general"_s).value_or(Message{}).text ==
+               u"hello?"_s;
+    }));
+    EXPECT_EQ(context->unreadTotal(), 0) << "read at once while focused";
+    EXPECT_EQ(context->windowTitle(), u"#general — Confab"_s);
     delete context;
 }
 
