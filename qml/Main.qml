@@ -17,8 +17,8 @@ ApplicationWindow {
     minimumWidth: 760
     minimumHeight: 480
     visible: true
-    title: AppContext.signedIn && AppContext.currentChannel.length > 0
-           ? "#" + AppContext.currentChannel + " — Confab" : "Confab"
+    // "(3) #general — Confab": the unread total, what is shown, the app.
+    title: AppContext.windowTitle
     color: Theme.background
     font.pixelSize: Theme.fontSize
 
@@ -45,6 +45,21 @@ ApplicationWindow {
     Connections {
         target: AppContext.host
         function onOpenRequested() {
+            root.show()
+            root.raise()
+            root.requestActivate()
+        }
+    }
+    // Desktop notifications come only while the window does not have the focus.
+    Binding {
+        target: AppContext
+        property: "windowActive"
+        value: root.active
+    }
+    // A desktop notification was clicked: its conversation is shown already.
+    Connections {
+        target: AppContext
+        function onRaiseRequested() {
             root.show()
             root.raise()
             root.requestActivate()

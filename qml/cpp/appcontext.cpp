@@ -3,12 +3,16 @@
 
 #include "adminpresencemodel.h"
 #include "adminstats.h"
+#include "apptray.h"
 #include "channellistmodel.h"
 #include "chatclient.h"
+#include "chatnotifications.h"
 #include "connectionstatus.h"
+#include "desktopnotifier.h"
 #include "hostaccount.h"
 #include "hostsession.h"
 #include "membermodel.h"
+#include "mentions.h"
 #include "messagemodel.h"
 #include "typingboard.h"
 #include "uistatelog.h"
@@ -74,6 +78,13 @@ AppContext::AppContext(const LaunchOptions &options, QObject *parent)
     if (!m_client->start(&error))
         qCWarning(lcUi) << "cannot open the local database:" << error;
     m_host = new HostController(m_client, m_launch.dataDir, this);
+    m_tray = new desktop::AppTray(this);
+    m_host->setTray(m_tray);
+    m_notifier = new desktop::DesktopNotifier(QDBusConnection::sessionBus(), this);
+    m_notifications = new desktop::ChatNotifications(m_client, m_notifier, this);
+    m_notifications->setWindowFocused(m_windowActive);
+    connect(m_notifier, &desktop::DesktopNotifier::activated, this,
+            &AppContext::openFromNotification);
     m_discovered = new client::DiscoveredServersModel(this);
     // The sidebar's sections: one list, two filtered views of it.
     auto sidebarSection = [this](bool direct) {
@@ -161,10 +172,21 @@ AppContext::AppContext(const LaunchOptions &options, QObject *parent)
             });
     // The channel on screen is being read: its new messages never count as unread.
     connect(m_client, &ChatClient::messageReceived, this, [this](const Message &message) {
-        if (message.channel == m_current)
+        if (message.channel == m_current && m_windowActive)
             m_client->markRead(m_current);
     });
     auto *channels = m_client->channelListModel();
+    for (const auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(channels, signal, this, &AppContext::recountUnread);
+    connect(channels, &QAbstractItemModel::modelReset, this, &AppContext::recountUnread);
+    connect(channels, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &, const QModelIndex &, const QList<int> &roles) {
+                if (roles.isEmpty() || roles.contains(client::ChannelListModel::UnreadCountRole))
+                    recountUnread();
+            });
+    connect(this, &AppContext::currentTopicChanged, this, &AppContext::windowTitleChanged);
+    connect(this, &AppContext::signedInChanged, this, &AppContext::windowTitleChanged);
+    recountUnread();
     // Queued: a sign-in inserts the channels one by one; choose once they are all there.
     connect(channels, &QAbstractItemModel::rowsInserted, this,
             &AppContext::selectFirstChannelIfNone, Qt::QueuedConnection);
@@ -256,6 +278,52 @@ client::AdminStats *AppContext::adminStats() const
     return m_client->adminPresenceModel()->stats();
 }
 
+void AppContext::setWindowActive(bool active)
+{
+    if (m_windowActive == active)
+        return;
+    m_windowActive = active;
+    m_notifications->setWindowFocused(active);
+    Q_EMIT windowActiveChanged();
+}
+
+void AppContext::recountUnread()
+{
+    const auto *channels = m_client->channelListModel();
+    int total = 0;
+    for (int row = 0; row < channels->rowCount(); ++row)
+        total += channels->index(row).data(client::ChannelListModel::UnreadCountRole).toInt();
+    if (total == m_unreadTotal)
+        return;
+    m_unreadTotal = total;
+    m_tray->setUnreadTotal(total);
+    Q_EMIT unreadTotalChanged();
+    Q_EMIT windowTitleChanged();
+}
+
+QString AppContext::windowTitle() const
+{
+    QString title = u"Confab"_s;
+    if (m_signedIn && !m_current.isEmpty()) {
+        const bool direct = m_client->channelListModel()->otherUser(m_current).size() > 0;
+        title = (direct ? currentTitle() : u'#' + m_current) + u" — "_s + title;
+    }
+    return m_unreadTotal > 0 ? u"(%1) "_s.arg(m_unreadTotal) + title : title;
+}
+
+bool AppContext::mentionsMe(const QString &text) const
+{
+    return client::mentionsUser(text, m_client->user());
+}
+
+void AppContext::openFromNotification(const QString &channel)
+{
+    if (m_client->channelListModel()->rowOf(channel) >= 0)
+        setCurrentChannel(channel);
+    m_host->leaveBackground();
+    Q_EMIT raiseRequested();
+}
+
 void AppContext::setCurrentChannel(const QString &channel)
 {
     if (channel == m_current)
@@ -263,8 +331,10 @@ void AppContext::setCurrentChannel(const QString &channel)
     m_current = channel;
     m_messages = channel.isEmpty() ? nullptr : m_client->messageModel(channel);
     m_members = channel.isEmpty() ? nullptr : m_client->memberModel(channel);
-    if (!channel.isEmpty())
+    if (!channel.isEmpty()) {
         m_client->markRead(channel);
+        m_notifier->withdraw(channel); // read now: its notification has done its job
+    }
     Q_EMIT currentChannelChanged();
     Q_EMIT currentTopicChanged();
     Q_EMIT typingUsersChanged();

@@ -15,6 +15,12 @@
 //   signOut() or a rejected token; the chat page shows whenever it is true, offline too.
 // - User input anywhere in the application (keys, clicks, wheel, pointer moves at most
 //   once a second) is reported to the engine's idle monitor.
+// - `windowActive` is the window's focus as Main.qml binds it (true until told otherwise):
+//   new messages of the channel on screen count as read only while it is true, and
+//   desktop notifications (ChatNotifications) come only while it is false. Clicking one
+//   shows its conversation and asks the window to come forward (raiseRequested()).
+// - `unreadTotal` is the sum of the sidebar's unread counts, live; the window title and the
+//   tray icon (AppTray, where the desktop has a tray) show it.
 // - Lives on the GUI thread.
 
 #include "enginetypes.h"
@@ -32,6 +38,12 @@
 namespace confab::client {
 class ChatClient;
 } // namespace confab::client
+
+namespace confab::desktop {
+class AppTray;
+class ChatNotifications;
+class DesktopNotifier;
+} // namespace confab::desktop
 
 namespace confab::ui {
 
@@ -93,6 +105,13 @@ class AppContext : public QObject
         confab::client::DiscoveredServersModel *discoveredServers READ discoveredServers CONSTANT)
     /// Hosting a server from this app (issue 12).
     Q_PROPERTY(confab::ui::HostController *host READ host CONSTANT)
+    /// Whether the window has the focus (Main.qml binds it to the window's `active`).
+    Q_PROPERTY(
+        bool windowActive READ isWindowActive WRITE setWindowActive NOTIFY windowActiveChanged)
+    /// Unread messages over every conversation in the sidebar.
+    Q_PROPERTY(int unreadTotal READ unreadTotal NOTIFY unreadTotalChanged)
+    /// "(3) #general — Confab": the unread total (when any), what is shown, the app.
+    Q_PROPERTY(QString windowTitle READ windowTitle NOTIFY windowTitleChanged)
 public:
     ~AppContext() override;
 
@@ -126,6 +145,16 @@ public:
     QAbstractItemModel *directChannels() const { return m_directChannels; }
     client::ChatClient *engine() const { return m_client; }
     client::DiscoveredServersModel *discoveredServers() const { return m_discovered; }
+    bool isWindowActive() const { return m_windowActive; }
+    void setWindowActive(bool active);
+    int unreadTotal() const { return m_unreadTotal; }
+    QString windowTitle() const;
+    desktop::DesktopNotifier *notifier() const { return m_notifier; }
+    desktop::AppTray *tray() const { return m_tray; }
+    /// Whether `text` mentions the signed-in user (mentionsUser(): the sidebar's rule).
+    Q_INVOKABLE bool mentionsMe(const QString &text) const;
+    /// Shows `channel` and asks the window to come forward (a notification was clicked).
+    Q_INVOKABLE void openFromNotification(const QString &channel);
 
     Q_INVOKABLE void signIn(const QString &serverUrl, const QString &user, const QString &password);
     /// Creates an account (where the server allows it) and signs in with it.
@@ -193,6 +222,11 @@ Q_SIGNALS:
     /// A sentence for the user about a channel action (left, invited, could not join…).
     void notice(const QString &text, bool isError);
     void personAddFailed(const QString &user, const QString &reason);
+    void windowActiveChanged();
+    void unreadTotalChanged();
+    void windowTitleChanged();
+    /// The window should show itself, come to the front and take the focus.
+    void raiseRequested();
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -207,6 +241,7 @@ private:
     void setAdminError(const QString &error);
     void selectFirstChannelIfNone();
     void hostFromCommandLine();
+    void recountUnread();
 
     LaunchOptions m_launch;
     confab::client::ChatClient *m_client;
@@ -223,6 +258,11 @@ private:
     bool m_signedIn = false;
     QElapsedTimer m_lastActivity;
     QHash<QString, QString> m_pendingPasswords; ///< user -> password while `admin.user` runs
+    desktop::AppTray *m_tray;
+    desktop::DesktopNotifier *m_notifier;
+    desktop::ChatNotifications *m_notifications;
+    bool m_windowActive = true;
+    int m_unreadTotal = 0;
 };
 
 } // namespace confab::ui

@@ -1,17 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hostcontroller.h"
 
+#include "apptray.h"
 #include "hostsession.h"
 
-#include <QApplication>
+#include <QAction>
 #include <QClipboard>
 #include <QGuiApplication>
-#include <QIcon>
-#include <QMenu>
-#include <QPainter>
-#include <QPainterPath>
-#include <QPixmap>
-#include <QSystemTrayIcon>
 
 using namespace Qt::StringLiterals;
 using confab::client::HostSession;
@@ -20,31 +15,6 @@ using confab::client::HostSupervisor;
 using State = confab::client::HostSupervisor::State;
 
 namespace confab::ui {
-
-namespace {
-
-/// The app's icon (packaging/icons/confab.svg: a bubble with three typing dots), drawn here
-/// because Debian's Qt has no SVG icon engine unless qt6-svg is installed.
-QIcon appIcon()
-{
-    QPixmap pixmap(64, 64);
-    pixmap.fill(Qt::transparent);
-    QPainter painter(&pixmap);
-    painter.setRenderHint(QPainter::Antialiasing);
-    QPainterPath bubble;
-    bubble.addRoundedRect(QRectF(5, 7, 54, 41), 11, 11);
-    bubble.moveTo(16, 46);
-    bubble.lineTo(13, 58);
-    bubble.lineTo(28, 47);
-    painter.fillPath(bubble.simplified(), QColor(0x3b, 0x7c, 0xe8));
-    painter.setBrush(Qt::white);
-    painter.setPen(Qt::NoPen);
-    for (const int x : {20, 32, 44})
-        painter.drawEllipse(QPointF(x, 27.5), 4, 4);
-    return QIcon(pixmap);
-}
-
-} // namespace
 
 HostController::HostController(client::ChatClient *client, const QString &appDataDir,
                                QObject *parent)
@@ -232,37 +202,34 @@ void HostController::copyToClipboard(const QString &text) const
         clipboard->setText(text);
 }
 
-bool HostController::keepHostingInBackground()
+void HostController::setTray(desktop::AppTray *tray)
 {
-    if (!qobject_cast<QApplication *>(QCoreApplication::instance()) ||
-        !QSystemTrayIcon::isSystemTrayAvailable())
-        return false;
-    if (m_tray)
-        return true;
-    m_tray = new QSystemTrayIcon(appIcon(), this);
-    m_tray->setToolTip(tr("Confab: hosting a server"));
-    auto *menu = new QMenu();
-    connect(m_tray, &QObject::destroyed, menu, &QObject::deleteLater);
-    menu->addAction(tr("Open Confab"), this, [this] {
+    m_tray = tray;
+    if (!m_tray)
+        return;
+    connect(m_tray, &desktop::AppTray::openRequested, this, [this] {
         leaveBackground();
         Q_EMIT openRequested();
     });
-    menu->addAction(tr("Stop hosting"), this, [this] {
+}
+
+bool HostController::keepHostingInBackground()
+{
+    if (!m_tray || !m_tray->isShown())
+        return false;
+    if (m_inBackground)
+        return true;
+    m_inBackground = true;
+    m_stopAction = new QAction(tr("Stop hosting"), this);
+    connect(m_stopAction, &QAction::triggered, this, [this] {
         m_quitWhenStopped = true;
         if (!m_session->isActive())
             QCoreApplication::quit();
         m_session->stop();
     });
-    m_tray->setContextMenu(menu);
-    connect(m_tray, &QSystemTrayIcon::activated, this,
-            [this](QSystemTrayIcon::ActivationReason why) {
-                if (why == QSystemTrayIcon::Trigger) {
-                    leaveBackground();
-                    Q_EMIT openRequested();
-                }
-            });
-    m_tray->show();
-    // The window goes, the app stays: only "Stop hosting" or a signal ends it now.
+    m_tray->addAction(m_stopAction);
+    m_tray->setNote(tr("Hosting a server"));
+    // The window goes, the app stays: only "Stop hosting", "Quit" or a signal ends it now.
     QGuiApplication::setQuitOnLastWindowClosed(false);
     Q_EMIT inBackgroundChanged();
     return true;
@@ -270,10 +237,15 @@ bool HostController::keepHostingInBackground()
 
 void HostController::leaveBackground()
 {
-    if (!m_tray)
+    if (!m_inBackground)
         return;
-    delete m_tray;
-    m_tray = nullptr;
+    m_inBackground = false;
+    if (m_tray) {
+        m_tray->removeAction(m_stopAction);
+        m_tray->setNote({});
+    }
+    delete m_stopAction;
+    m_stopAction = nullptr;
     QGuiApplication::setQuitOnLastWindowClosed(true);
     Q_EMIT inBackgroundChanged();
 }

@@ -10,9 +10,10 @@
 //   hosts with them. They are remembered across runs.
 // - `stateText` is one plain sentence for the state; `problem` the reason hosting stopped
 //   or cannot start (confabd's own words when it failed); `notice` the last restart notice.
-// - keepHostingInBackground(): shows the tray icon ("Open Confab", "Stop hosting") and
-//   returns true, or returns false when the desktop has no tray (the caller minimises the
-//   window instead). The tray's "Stop hosting" stops the server and then quits the app.
+// - keepHostingInBackground(): adds "Stop hosting" to the app's one tray icon (setTray():
+//   AppTray, which has "Open Confab") and returns true, or returns false when the desktop
+//   has no tray (the caller minimises the window instead). The tray's "Stop hosting" stops
+//   the server and then quits the app.
 // - Lives on the GUI thread; QSystemTrayIcon needs a QApplication.
 
 #include "hostsettings.h"
@@ -21,7 +22,11 @@
 #include <QQmlEngine>
 #include <QStringList>
 
-class QSystemTrayIcon;
+class QAction;
+
+namespace confab::desktop {
+class AppTray;
+} // namespace confab::desktop
 
 namespace confab::client {
 class ChatClient;
@@ -82,14 +87,16 @@ public:
     QString fingerprint() const;
     QString adminUser() const;
     QString serverDataDir() const;
-    bool isInBackground() const { return m_tray != nullptr; }
+    bool isInBackground() const { return m_inBackground; }
+    /// The app's tray, which hosting in the background adds its entries to (none: no tray).
+    void setTray(desktop::AppTray *tray);
 
     /// Saves the settings and hosts with them; false (and `problem` says why) when not.
     Q_INVOKABLE bool start();
     Q_INVOKABLE void stop();
     Q_INVOKABLE void copyToClipboard(const QString &text) const;
     Q_INVOKABLE bool keepHostingInBackground();
-    /// Leaves background mode (the window is back): the tray icon goes.
+    /// Leaves background mode (the window is back): the tray's hosting entries go.
     Q_INVOKABLE void leaveBackground();
 
 Q_SIGNALS:
@@ -103,7 +110,9 @@ private:
     void showSettings(const client::HostSettings &settings);
 
     client::HostSession *m_session;
-    QSystemTrayIcon *m_tray = nullptr;
+    desktop::AppTray *m_tray = nullptr;
+    QAction *m_stopAction = nullptr; ///< the tray's "Stop hosting" while in the background
+    bool m_inBackground = false;
     bool m_quitWhenStopped = false;
     int m_port = 0;
     bool m_network = false;

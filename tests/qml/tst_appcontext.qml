@@ -19,6 +19,18 @@ TestCase {
         verify(!AppContext.busy)
     }
 
+    // Nothing unread before any sign-in: the window is just "Confab" (appcontext_test.cpp
+    // checks the live total); the window's focus is the page's to set.
+    function test_unreadTotalAndTitle() {
+        compare(AppContext.unreadTotal, 0)
+        compare(AppContext.windowTitle, "Confab")
+        verify(AppContext.windowActive)
+        AppContext.windowActive = false
+        verify(!AppContext.windowActive)
+        AppContext.windowActive = true
+        verify(!AppContext.mentionsMe("@nobody"))
+    }
+
     function test_stateEnumValues() {
         // The engine's enum, in its order: no copy to keep in step.
         compare(Connection.Offline, 0)

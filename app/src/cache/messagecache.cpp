@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "messagecache.h"
 
+#include "mentions.h"
+
 #include <QHash>
 #include <QLoggingCategory>
 #include <QSqlError>
@@ -217,15 +219,30 @@ std::pair<int, bool> MessageCache::unread(const QString &channel, qint64 afterSe
                                           const QString &me) const
 {
     QSqlQuery query(m_db);
-    query.prepare(u"SELECT count(*), coalesce(max(instr(lower(text), ?) > 0), 0) FROM messages"
-                  " WHERE channel = ? AND seq > ? AND author != ?"_s);
-    query.addBindValue(u'@' + me.toLower());
+    query.prepare(u"SELECT count(*) FROM messages WHERE channel = ? AND seq > ? AND author != ?"_s);
     query.addBindValue(channel);
     query.addBindValue(afterSeq);
     query.addBindValue(me);
     if (!exec(query) || !query.next())
         return {0, false};
-    return {query.value(0).toInt(), !me.isEmpty() && query.value(1).toInt() > 0};
+    const int count = query.value(0).toInt();
+    if (me.isEmpty() || count == 0)
+        return {count, false};
+    // SQLite narrows the candidates; mentionsUser() is the rule (the one the UI uses).
+    QSqlQuery texts(m_db);
+    texts.prepare(u"SELECT text FROM messages WHERE channel = ? AND seq > ? AND author != ?"
+                  " AND instr(lower(text), ?) > 0"_s);
+    texts.addBindValue(channel);
+    texts.addBindValue(afterSeq);
+    texts.addBindValue(me);
+    texts.addBindValue(u'@' + me.toLower());
+    if (!exec(texts))
+        return {count, false};
+    while (texts.next()) {
+        if (mentionsUser(texts.value(0).toString(), me))
+            return {count, true};
+    }
+    return {count, false};
 }
 
 bool MessageCache::containsCid(const QString &channel, const QString &cid) const

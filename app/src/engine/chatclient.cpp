@@ -11,6 +11,7 @@
 #include "membermodel.h"
 #include "messagemodel.h"
 #include "outboxsender.h"
+#include "ownstatus.h"
 #include "peoplemodel.h"
 #include "presenceroster.h"
 #include "publicchannelsmodel.h"
@@ -21,6 +22,7 @@
 
 #include <QDir>
 #include <QLoggingCategory>
+#include <QPointer>
 
 using namespace Qt::StringLiterals;
 
@@ -77,8 +79,14 @@ ChatClient::ChatClient(const QString &dataDir, Options options, QObject *parent)
             model->refreshLastSeen();
     });
     m_lastSeenTimer->start();
-    connect(m_idle, &IdleMonitor::awayChanged, this, [this] {
-        sendPresence();
+    m_ownStatus = new OwnStatus(m_idle, this);
+    connect(m_ownStatus, &OwnStatus::effectiveChanged, this, [this] {
+        if (m_connection->isSignedIn()) // else sent after sign-in
+            sendPresence();
+        Q_EMIT awayChanged();
+    });
+    connect(m_ownStatus, &OwnStatus::changed, this, [this] {
+        Q_EMIT statusChanged();
         Q_EMIT awayChanged();
     });
 }
@@ -112,6 +120,7 @@ bool ChatClient::start(QString *error)
     m_cache = new MessageCache(m_db->database(), m_options.maxCachedPerChannel, this);
     m_outbox = new Outbox(m_db->database(), this);
     m_drafts = new DraftStore(m_db->database(), m_options.draftFlushDelayMs, this);
+    m_ownStatus->attach(m_db->database());
     m_sync = new ChannelSync(m_connection, m_cache, this);
     connect(m_sync, &ChannelSync::displayNamesSeen, this,
             [this](const QHash<QString, QString> &names) {
@@ -349,8 +358,7 @@ void ChatClient::onSignedIn(const HelloOk &hello)
         m_lists->reconcile(hello);
         m_sync->joinAll(); // Online once every join caught up
     }
-    if (isAway())
-        sendPresence();
+    sendPresence(); // the chosen status, kept across restarts
     if (m_adminWatch)
         watchAdmin();
 }
@@ -402,6 +410,8 @@ void ChatClient::onEvent(const ServerFrame &frame)
             m_typingBoard->apply(typing->state.channel, typing->state.user, typing->state.active);
     } else if (const auto *presence = std::get_if<PresenceEvent>(&frame)) {
         m_roster->applyPresence(presence->presence);
+        if (presence->presence.user == m_me.name) // maybe set on another device of ours
+            m_ownStatus->applyRemote(presence->presence.status, presence->presence.text);
     } else if (const auto *admin = std::get_if<AdminPresenceEvent>(&frame)) {
         m_admin->apply(*admin);
     } else if (const auto *stats = std::get_if<AdminStatsEvent>(&frame)) {
@@ -653,14 +663,36 @@ void ChatClient::userActivity()
 
 bool ChatClient::isAway() const
 {
-    return m_idle->isAway();
+    return m_ownStatus->effective() == PresenceStatus::Away;
+}
+
+QString ChatClient::status() const
+{
+    return presenceStatusName(m_ownStatus->chosen());
+}
+
+QString ChatClient::statusText() const
+{
+    return m_ownStatus->text();
+}
+
+void ChatClient::setStatus(const QString &status, const QString &text)
+{
+    const auto chosen = presenceStatusFromName(status);
+    if (!chosen || !m_ownStatus->set(*chosen, text))
+        qCWarning(lcClient) << "not a status one can choose:" << status;
 }
 
 void ChatClient::sendPresence()
 {
     PresenceRequest presence;
-    presence.status = isAway() ? PresenceStatus::Away : PresenceStatus::Online;
-    m_connection->request(presence, [](const std::optional<Reply> &reply) {
+    presence.status = m_ownStatus->effective();
+    presence.text = m_ownStatus->text();
+    m_ownStatus->noteSent(presence.status, presence.text);
+    QPointer<OwnStatus> own = m_ownStatus;
+    m_connection->request(presence, [own](const std::optional<Reply> &reply) {
+        if (own)
+            own->noteAnswered();
         if (reply && reply->error)
             qCWarning(lcClient) << "presence refused:" << errorCodeName(reply->error->code);
     });

@@ -74,6 +74,7 @@ class IdleMonitor;
 class MemberModel;
 class MessageModel;
 class OutboxSender;
+class OwnStatus;
 class PresenceRoster;
 class TypingBoard;
 class TypingNotifier;
@@ -97,6 +98,9 @@ class ChatClient : public QObject
     Q_OBJECT
     Q_PROPERTY(QString user READ user NOTIFY userChanged)
     Q_PROPERTY(bool away READ isAway NOTIFY awayChanged)
+    /// The status the user chose: "online", "away" or "dnd" (kept across restarts).
+    Q_PROPERTY(QString status READ status NOTIFY statusChanged)
+    Q_PROPERTY(QString statusText READ statusText NOTIFY statusChanged)
     Q_PROPERTY(int maxTextBytes READ maxTextBytes NOTIFY maxTextBytesChanged)
     Q_PROPERTY(QString sendError READ sendError NOTIFY sendErrorChanged)
     Q_PROPERTY(
@@ -212,7 +216,19 @@ public:
     Q_INVOKABLE QString draft(const QString &channel) const;
     /// The user did something: resets the idle timer (and returns from away).
     void userActivity();
+    /// Shown as away: idle while online, or a chosen away.
     bool isAway() const;
+
+    // ---- own status (OwnStatus) ----
+    /// The chosen status ("online", "away" or "dnd"), whatever idleness does.
+    QString status() const;
+    QString statusText() const;
+    /// Chooses a status ("online", "away" or "dnd"; anything else changes nothing and is
+    /// logged) with a text (trimmed, cut to the server's 256 UTF-8 bytes). Kept in the local
+    /// database, sent now when signed in and after every sign-in; the user's other devices
+    /// follow it, as this one follows theirs. While online, idleness shows as away.
+    Q_INVOKABLE void setStatus(const QString &status, const QString &text);
+    OwnStatus *ownStatus() const { return m_ownStatus; }
 
     // ---- admin ----
     /// Starts the admin presence view (`admin.watch` with adminWatchFilter()); sent again
@@ -256,6 +272,7 @@ public:
 Q_SIGNALS:
     void userChanged();
     void awayChanged();
+    void statusChanged();
     void maxTextBytesChanged();
     void sendErrorChanged();
     void signedOut();
@@ -336,6 +353,7 @@ private:
     TypingNotifier *m_typingNotifier;
     TypingBoard *m_typingBoard;
     IdleMonitor *m_idle;
+    OwnStatus *m_ownStatus = nullptr; ///< made in the constructor, after m_idle
     PresenceRoster *m_roster;
     ConnectionStatus *m_status;
     ChannelListModel *m_channels;

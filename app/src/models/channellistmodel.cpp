@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "channellistmodel.h"
 
+#include "mentions.h"
 #include "messagecache.h"
 #include "sortedrows.h"
 #include "typingboard.h"
@@ -50,8 +51,7 @@ void ChannelListModel::messagesStored(const QList<Message> &messages)
         const int row = rowOf(m.channel);
         // A catch-up of what was read on another device is not news.
         const bool unread = m.from != m_me && (row < 0 || m.seq > m_entries[row].readSeq);
-        const bool mention =
-            unread && !m_me.isEmpty() && m.text.contains(u'@' + m_me, Qt::CaseInsensitive);
+        const bool mention = unread && mentionsUser(m.text, m_me);
         messageArrived(m, unread, mention);
     }
 }

@@ -36,8 +36,10 @@ void PeopleModel::refresh()
         return;
     QList<Entry> wanted;
     for (const QString &user : m_roster->knownUsers()) {
-        if (user != m_me)
-            wanted.append({user, m_roster->displayName(user), m_roster->presence(user).status});
+        if (user == m_me)
+            continue;
+        const Presence presence = m_roster->presence(user);
+        wanted.append({user, m_roster->displayName(user), presence.status, presence.text});
     }
     // Both lists are sorted by user name: merge them row by row.
     int row = 0;
@@ -50,7 +52,8 @@ void PeopleModel::refresh()
         if (row < m_entries.size() && m_entries.at(row).user == want.user) {
             if (m_entries.at(row) != want) {
                 m_entries[row] = want;
-                Q_EMIT dataChanged(index(row), index(row), {DisplayNameRole, StatusRole});
+                Q_EMIT dataChanged(index(row), index(row),
+                                   {DisplayNameRole, StatusRole, StatusTextRole});
             }
         } else {
             beginInsertRows({}, row, row);
@@ -84,6 +87,8 @@ QVariant PeopleModel::data(const QModelIndex &index, int role) const
         return e.user;
     case StatusRole:
         return QString(presenceStatusName(e.status));
+    case StatusTextRole:
+        return e.statusText;
     default:
         return {};
     }
@@ -91,7 +96,10 @@ QVariant PeopleModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> PeopleModel::roleNames() const
 {
-    return {{UserRole, "user"}, {DisplayNameRole, "displayName"}, {StatusRole, "status"}};
+    return {{UserRole, "user"},
+            {DisplayNameRole, "displayName"},
+            {StatusRole, "status"},
+            {StatusTextRole, "statusText"}};
 }
 
 int PeopleModel::rowOf(const QString &user) const

@@ -26,6 +26,7 @@ public:
         UserRole = Qt::UserRole + 1, /**< QString: user name (what openDirect() takes) */
         DisplayNameRole,             /**< QString: display name, else the user name */
         StatusRole,                  /**< QString: online, away, dnd or offline */
+        StatusTextRole,              /**< QString: the user's status text ("lunch") */
     };
     Q_ENUM(Role)
 
@@ -50,6 +51,7 @@ private:
         QString user;
         QString display;
         PresenceStatus status = PresenceStatus::Offline;
+        QString statusText;
         friend bool operator==(const Entry &, const Entry &) = default;
     };
 
