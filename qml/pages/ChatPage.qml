@@ -275,6 +275,7 @@ Rectangle {
                         Accessible.name: checked ? qsTr("Hide the member list") : qsTr("Show the member list")
                         onToggled: root.membersShownWhenNarrow = checked
                     }
+                    AppearanceMenu {}
                 }
             }
 
@@ -309,11 +310,57 @@ Rectangle {
                         composer.input.forceActiveFocus()
                     }
                 }
+                // The "New messages" line: placed when a conversation opens, at the first
+                // message after the read position, and kept until the user switches away.
+                property var shownModel: null
                 onModelChanged: {
+                    if (shownModel)
+                        shownModel.moveReadMarkerToEnd() // read while on screen
+                    shownModel = model
+                    if (model)
+                        model.setReadMarker(model.readMarker)
                     stickToEnd = true
                     unseenBelow = 0
                     lastCount = count
-                    Qt.callLater(messageList.positionViewAtEnd)
+                    Qt.callLater(messageList.openAtFirstUnread)
+                }
+                // Leaving the chat (for the admin or host page) leaves the channel too.
+                Component.onDestruction: if (shownModel) shownModel.moveReadMarkerToEnd()
+                /// Shows the newest messages; where more are unread than fit, the first unread
+                /// one at the top instead.
+                function openAtFirstUnread() {
+                    positionViewAtEnd()
+                    const row = model ? model.firstUnreadRow() : -1
+                    if (row >= 0 && row < topRow()) {
+                        stickToEnd = false
+                        positionViewAtIndex(row, ListView.Beginning)
+                    }
+                }
+                /// The row at the top of the viewport.
+                function topRow() {
+                    const row = indexAt(width / 2, contentY + 1)
+                    return row >= 0 ? row : (count > 0 ? 0 : -1)
+                }
+                // Where the line is, re-read as the view scrolls or rows come and go.
+                readonly property int firstUnreadRow: {
+                    contentY; count; // dependencies
+                    return model && model.firstUnreadSeq > 0 ? model.firstUnreadRow() : -1
+                }
+                readonly property bool firstUnreadAbove: {
+                    contentY; contentHeight; height; // dependencies
+                    return firstUnreadRow >= 0 && firstUnreadRow < topRow()
+                }
+                function jumpToFirstUnread() {
+                    const row = model ? model.firstUnreadRow() : -1
+                    if (row < 0)
+                        return
+                    stickToEnd = false
+                    positionViewAtIndex(row, ListView.Beginning)
+                }
+                function jumpToLatest() {
+                    stickToEnd = true
+                    unseenBelow = 0
+                    positionViewAtEnd()
                 }
                 // Messages that arrived below while the user read further up.
                 property int unseenBelow: 0
@@ -337,18 +384,31 @@ Rectangle {
                 onContentHeightChanged: if (stickToEnd && !moving) Qt.callLater(messageList.positionViewAtEnd)
 
                 Button {
+                    objectName: "jumpToUnreadButton"
+                    anchors.top: parent.top
+                    anchors.horizontalCenter: parent.horizontalCenter
+                    anchors.topMargin: Theme.spacing
+                    visible: messageList.firstUnreadAbove
+                    text: qsTr("↑ Jump to first unread")
+                    Accessible.name: qsTr("Jump to the first unread message")
+                    onClicked: {
+                        messageList.jumpToFirstUnread()
+                        composer.input.forceActiveFocus()
+                    }
+                }
+                Button {
                     objectName: "newMessagesButton"
                     anchors.bottom: parent.bottom
                     anchors.horizontalCenter: parent.horizontalCenter
                     anchors.bottomMargin: Theme.spacing
-                    visible: !messageList.stickToEnd && messageList.unseenBelow > 0
+                    visible: !messageList.stickToEnd && !messageList.atYEnd && messageList.count > 0
                     text: messageList.unseenBelow === 1 ? qsTr("1 new message ↓")
-                                                        : qsTr("%1 new messages ↓").arg(messageList.unseenBelow)
-                    Accessible.name: qsTr("Jump to the new messages")
+                          : messageList.unseenBelow > 1 ? qsTr("%1 new messages ↓").arg(messageList.unseenBelow)
+                          : qsTr("Jump to latest ↓")
+                    Accessible.name: messageList.unseenBelow > 0 ? qsTr("Jump to the new messages")
+                                                                 : qsTr("Jump to the latest message")
                     onClicked: {
-                        messageList.stickToEnd = true
-                        messageList.unseenBelow = 0
-                        messageList.positionViewAtEnd()
+                        messageList.jumpToLatest()
                         composer.input.forceActiveFocus()
                     }
                 }
