@@ -9,6 +9,7 @@
 pragma Singleton
 import QtQuick
 import Qt.labs.settings
+import Confab.Ui
 
 QtObject {
     id: root
@@ -44,6 +45,12 @@ QtObject {
     }
 
     property SystemPalette systemPalette: SystemPalette { colorGroup: SystemPalette.Active }
+    // Links in rendered Markdown take the application palette's link colour.
+    property Binding linkColour: Binding {
+        target: MarkdownFilter
+        property: "linkColor"
+        value: root.link
+    }
     property Settings settings: Settings {
         category: "appearance"
         property alias mode: root.mode

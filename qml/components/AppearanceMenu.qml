@@ -16,6 +16,12 @@ ToolButton {
     ToolTip.visible: hovered
     ToolTip.text: qsTr("Appearance")
     onClicked: menu.open()
+    background: Rectangle {
+        implicitWidth: 32
+        implicitHeight: 32
+        radius: Theme.radius
+        color: root.down ? Theme.border : root.hovered ? Theme.hover : "transparent"
+    }
 
     // A checkable item toggles itself when triggered: the binding to Theme.mode comes back.
     function choose(item, mode) {

@@ -3,6 +3,8 @@
 
 #include "safemarkdown.h"
 
+#include <QGuiApplication>
+#include <QPalette>
 #include <QUrl>
 
 using namespace Qt::StringLiterals;
@@ -32,6 +34,21 @@ bool MarkdownFilter::isOpenable(const QString &link) const
     if (scheme == u"mailto"_s)
         return !url.path().isEmpty();
     return (scheme == u"http"_s || scheme == u"https"_s) && !url.host().isEmpty();
+}
+
+QColor MarkdownFilter::linkColor() const
+{
+    return QGuiApplication::palette().color(QPalette::Link);
+}
+
+void MarkdownFilter::setLinkColor(const QColor &color)
+{
+    if (!color.isValid() || color == linkColor())
+        return;
+    QPalette palette = QGuiApplication::palette();
+    palette.setColor(QPalette::Link, color);
+    QGuiApplication::setPalette(palette);
+    Q_EMIT linkColorChanged();
 }
 
 } // namespace confab::ui

@@ -28,6 +28,8 @@ Item {
     required property bool mentionsMe
     required property bool firstUnread
 
+    /// Avatar, name and time: on the first of a group, and again below the "New messages" line.
+    readonly property bool showHeader: root.firstOfGroup || root.firstUnread
     readonly property bool pending: root.deliveryState === 1
     readonly property bool failed: root.deliveryState === 2
     readonly property color textColor: root.failed ? Theme.danger
@@ -147,22 +149,22 @@ Item {
             Layout.fillWidth: true
             Layout.leftMargin: Theme.spacingLarge
             Layout.rightMargin: Theme.spacingLarge
-            Layout.topMargin: root.firstOfGroup ? Theme.spacing : 0
+            Layout.topMargin: root.showHeader ? Theme.spacing : 0
             Layout.bottomMargin: 2
             spacing: Theme.spacing + 4
 
             // Avatar on the first message of a group; the hover time on the others.
             Item {
                 Layout.preferredWidth: Theme.avatarSize
-                Layout.preferredHeight: root.firstOfGroup ? Theme.avatarSize : timeHint.implicitHeight
+                Layout.preferredHeight: root.showHeader ? Theme.avatarSize : timeHint.implicitHeight
                 Layout.alignment: Qt.AlignTop
                 Avatar {
-                    visible: root.firstOfGroup
+                    visible: root.showHeader
                     name: root.author
                 }
                 Label {
                     id: timeHint
-                    visible: !root.firstOfGroup && hover.hovered
+                    visible: !root.showHeader && hover.hovered
                     anchors.right: parent.right
                     anchors.verticalCenter: parent.verticalCenter
                     text: Qt.formatTime(root.time, "hh:mm")
@@ -176,7 +178,7 @@ Item {
                 spacing: 2
 
                 RowLayout {
-                    visible: root.firstOfGroup
+                    visible: root.showHeader
                     spacing: Theme.spacing
                     Label {
                         objectName: "authorLabel"
@@ -212,6 +214,14 @@ Item {
                         HoverHandler {
                             cursorShape: body.hoveredLink.length > 0 ? Qt.PointingHandCursor
                                                                     : Qt.IBeamCursor
+                        }
+                        // Links keep the colour they were rendered in: render again.
+                        Connections {
+                            target: MarkdownFilter
+                            function onLinkColorChanged() {
+                                body.text = ""
+                                body.text = Qt.binding(() => root.markdown)
+                            }
                         }
                     }
                     // A small clock drawn with shapes: no icon font needed.

@@ -330,11 +330,20 @@ Rectangle {
                 /// one at the top instead.
                 function openAtFirstUnread() {
                     positionViewAtEnd()
+                    forceLayout()
                     const row = model ? model.firstUnreadRow() : -1
                     if (row >= 0 && row < topRow()) {
                         stickToEnd = false
                         positionViewAtIndex(row, ListView.Beginning)
+                        // Again once the rows above have measured themselves.
+                        Qt.callLater(messageList.jumpToFirstUnread)
                     }
+                }
+                /// Keeps to the newest message while the user has not scrolled up (queued:
+                /// checked when it runs, not when it was asked for).
+                function followEnd() {
+                    if (stickToEnd)
+                        positionViewAtEnd()
                 }
                 /// The row at the top of the viewport.
                 function topRow() {
@@ -342,13 +351,31 @@ Rectangle {
                     return row >= 0 ? row : (count > 0 ? 0 : -1)
                 }
                 // Where the line is, re-read as the view scrolls or rows come and go.
-                readonly property int firstUnreadRow: {
-                    contentY; count; // dependencies
-                    return model && model.firstUnreadSeq > 0 ? model.firstUnreadRow() : -1
+                property int firstUnreadRow: -1
+                property bool firstUnreadAbove: false
+                function updateUnread() {
+                    firstUnreadRow = model && model.firstUnreadSeq > 0 ? model.firstUnreadRow() : -1
+                    firstUnreadAbove = firstUnreadRow >= 0 && firstUnreadRow < topRow()
                 }
-                readonly property bool firstUnreadAbove: {
-                    contentY; contentHeight; height; // dependencies
-                    return firstUnreadRow >= 0 && firstUnreadRow < topRow()
+                onContentYChanged: Qt.callLater(messageList.updateUnread)
+                Connections {
+                    target: messageList.model
+                    ignoreUnknownSignals: true
+                    function onReadMarkerChanged() { Qt.callLater(messageList.updateUnread) }
+                }
+                // Opened before the catch-up came in (at start, or while offline): once
+                // online, the line goes above what came.
+                Connections {
+                    target: AppContext.status
+                    function onStateChanged() {
+                        const model = messageList.model
+                        if (AppContext.status.state !== Connection.Online || !model
+                                || model.firstUnreadSeq > 0)
+                            return
+                        model.setReadMarker(model.readMarker)
+                        if (messageList.stickToEnd)
+                            Qt.callLater(messageList.openAtFirstUnread)
+                    }
                 }
                 function jumpToFirstUnread() {
                     const row = model ? model.firstUnreadRow() : -1
@@ -366,8 +393,9 @@ Rectangle {
                 property int unseenBelow: 0
                 property int lastCount: 0
                 onCountChanged: {
+                    Qt.callLater(messageList.updateUnread)
                     if (stickToEnd)
-                        Qt.callLater(messageList.positionViewAtEnd)
+                        Qt.callLater(messageList.followEnd)
                     else if (count > lastCount)
                         unseenBelow += count - lastCount
                     lastCount = count
@@ -378,13 +406,16 @@ Rectangle {
                         unseenBelow = 0
                 }
                 onAtYBeginningChanged: if (atYBeginning && count > 0 && !stickToEnd) AppContext.loadOlder()
-                onHeightChanged: if (stickToEnd) Qt.callLater(messageList.positionViewAtEnd)
+                onHeightChanged: if (stickToEnd) Qt.callLater(messageList.followEnd)
                 // Delegates measure themselves after the first layout: keep to the newest as
                 // the content grows, or a channel opens on its oldest messages.
-                onContentHeightChanged: if (stickToEnd && !moving) Qt.callLater(messageList.positionViewAtEnd)
+                onContentHeightChanged: if (stickToEnd && !moving) Qt.callLater(messageList.followEnd)
 
-                Button {
+                AccentButton {
                     objectName: "jumpToUnreadButton"
+                    font.pixelSize: Theme.fontSizeSmall + 1
+                    leftPadding: Theme.spacingLarge
+                    rightPadding: Theme.spacingLarge
                     anchors.top: parent.top
                     anchors.horizontalCenter: parent.horizontalCenter
                     anchors.topMargin: Theme.spacing
@@ -396,8 +427,11 @@ Rectangle {
                         composer.input.forceActiveFocus()
                     }
                 }
-                Button {
+                AccentButton {
                     objectName: "newMessagesButton"
+                    font.pixelSize: Theme.fontSizeSmall + 1
+                    leftPadding: Theme.spacingLarge
+                    rightPadding: Theme.spacingLarge
                     anchors.bottom: parent.bottom
                     anchors.horizontalCenter: parent.horizontalCenter
                     anchors.bottomMargin: Theme.spacing

@@ -23,7 +23,7 @@ using namespace Qt::StringLiterals;
 
 // What a text item's document renders, for tests that must look past its source text
 // (Text.MarkdownText): `TextProbe.formats(item)` gives {plain, bold, italic, image, code,
-// list, quote, anchors: [href…]} of the item's textDocument.
+// list, quote, anchors: [href…], linkColors: ["#rrggbb"…]} of the item's textDocument.
 class TextProbe : public QObject
 {
     Q_OBJECT
@@ -38,6 +38,7 @@ public:
             return {};
         bool bold = false, italic = false, image = false, code = false, list = false, quote = false;
         QStringList anchors;
+        QStringList linkColors;
         for (QTextBlock block = doc->begin(); block.isValid(); block = block.next()) {
             list = list || block.textList();
             quote = quote || block.blockFormat().intProperty(QTextFormat::BlockQuoteLevel) > 0;
@@ -49,8 +50,10 @@ public:
                 italic = italic || format.fontItalic();
                 code = code || format.fontFixedPitch() ||
                        format.fontFamilies().toStringList().contains(u"monospace"_s);
-                if (format.isAnchor() || !format.anchorHref().isEmpty())
+                if (format.isAnchor() || !format.anchorHref().isEmpty()) {
                     anchors << format.anchorHref();
+                    linkColors << format.foreground().color().name();
+                }
             }
         }
         return {{u"plain"_s, doc->toPlainText()},
@@ -60,7 +63,8 @@ public:
                 {u"code"_s, code},
                 {u"list"_s, list},
                 {u"quote"_s, quote},
-                {u"anchors"_s, anchors}};
+                {u"anchors"_s, anchors},
+                {u"linkColors"_s, linkColors}};
     }
 };
 

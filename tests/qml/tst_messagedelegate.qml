@@ -153,6 +153,20 @@ TestCase {
                 "a link, and a plain URL linked")
     }
 
+    function test_linksTakeTheThemeColour() {
+        const before = Theme.mode
+        for (const mode of ["light", "dark"]) {
+            Theme.setMode(mode)
+            const item = make(0, { text: "see [site](https://example.com/a)" })
+            const r = rendered(findChild(item, "messageText"))
+            compare(r.linkColors, [Theme.link.toString()], mode)
+            // A delegate made before the switch renders again in the new colour.
+            Theme.setMode(mode === "light" ? "dark" : "light")
+            compare(rendered(findChild(item, "messageText")).linkColors, [Theme.link.toString()])
+        }
+        Theme.setMode(before)
+    }
+
     function test_mentionIsHighlighted() {
         const plain = make(0, { text: "hi" })
         verify(!findChild(plain, "mentionBar").visible)
