@@ -13,7 +13,7 @@ ToolButton {
     flat: true
     font.pixelSize: Theme.fontSizeLarge
     Accessible.name: qsTr("Appearance: system, light or dark")
-    ToolTip.visible: hovered
+    ToolTip.visible: hovered && !menu.visible
     ToolTip.text: qsTr("Appearance")
     onClicked: menu.open()
     background: Rectangle {
