@@ -168,7 +168,7 @@ TEST_F(ReadingTest, LineStaysPutWhileMessagesArrive)
 TEST_F(ReadingTest, OlderCachedPagesAreLoadedToReachTheFirstUnread)
 {
     store(1, 450);
-    auto model = open(false); // the tester would load pages itself
+    auto model = open(false);            // the tester would load pages itself
     ASSERT_EQ(model->rowOfSeq(121), -1); // not in the window yet
     model->setReadMarker(120);
     EXPECT_EQ(model->firstUnreadSeq(), 121);
