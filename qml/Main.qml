@@ -21,6 +21,28 @@ ApplicationWindow {
     title: AppContext.windowTitle
     color: Theme.background
     font.pixelSize: Theme.fontSize
+    // The controls (Basic style) take their colours from the theme, light or dark.
+    palette {
+        window: Theme.background
+        windowText: Theme.text
+        base: Theme.background
+        alternateBase: Theme.surface
+        text: Theme.text
+        button: Theme.surface
+        buttonText: Theme.text
+        brightText: Theme.accentText
+        highlight: Theme.accent
+        highlightedText: Theme.accentText
+        placeholderText: Theme.textMuted
+        toolTipBase: Theme.surface
+        toolTipText: Theme.text
+        link: Theme.link
+        light: Theme.hover
+        midlight: Theme.border
+        mid: Theme.controlBorder
+        dark: Theme.accent
+        shadow: Theme.shadow
+    }
 
     // The messages of the channel on screen count as read while the window is active.
     onActiveChanged: if (active) AppContext.markRead()

@@ -2,6 +2,7 @@
 // The desktop app: reads the command line, hands it to AppContext, loads Main.qml.
 //   confab [--server URL] [--user NAME (--password-file FILE | --password-stdin)]
 //          [--trust-fingerprint SHA256] [--data DIR] [--screenshot FILE [--screenshot-delay MS]]
+//          [--theme system|light|dark]
 //   confab --host [--listen HOST:PORT] [--data DIR] [--name NAME]
 // SIGTERM and SIGINT quit cleanly: a hosted server says `bye shutdown` and ends with the app.
 // CONFAB_FIRST_FRAME_LOG=1 prints when the first frames showed (benchmarks; firstframelog.h).
@@ -146,10 +147,19 @@ int main(int argc, char *argv[])
         u"network (port 0: any free one)."_s,
         u"HOST:PORT"_s);
     const QCommandLineOption nameOption(u"name"_s, u"With --host: the server's name."_s, u"NAME"_s);
+    // Read by the Theme singleton from the arguments; checked here.
+    const QCommandLineOption themeOption(
+        u"theme"_s, u"Light or dark colours for this run (system, light or dark; not kept)."_s,
+        u"MODE"_s);
     parser.addOptions({serverOption, userOption, passwordFileOption, passwordStdinOption,
                        trustOption, dataOption, hostOption, listenOption, nameOption,
-                       screenshotOption, delayOption});
+                       screenshotOption, delayOption, themeOption});
     parser.process(app);
+    if (parser.isSet(themeOption) &&
+        !QStringList{u"system"_s, u"light"_s, u"dark"_s}.contains(parser.value(themeOption))) {
+        std::fprintf(stderr, "confab: --theme wants system, light or dark\n");
+        return 2;
+    }
 
     confab::ui::LaunchOptions options;
     options.dataDir = parser.value(dataOption);

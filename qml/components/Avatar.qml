@@ -19,7 +19,7 @@ Rectangle {
     Text {
         anchors.centerIn: parent
         text: root.name.length > 0 ? root.name.charAt(0).toUpperCase() : "?"
-        color: "white"
+        color: Theme.avatarText
         font.pixelSize: root.size * 0.45
         font.bold: true
     }

@@ -98,7 +98,7 @@ ItemDelegate {
                     id: badgeText
                     anchors.centerIn: parent
                     text: root.unreadCount > 99 ? "99+" : String(root.unreadCount)
-                    color: "white"
+                    color: Theme.badgeText
                     font.pixelSize: Theme.fontSizeSmall
                     font.bold: true
                 }

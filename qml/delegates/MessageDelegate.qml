@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // One message of MessageModel: a day separator before the first message of a day, the
-// author's avatar, name and time on the first message of a group, then the text. Pending
+// "New messages" line above the first unread one, the author's avatar, name and time on the
+// first message of a group, then the text rendered as Markdown (the model's `markdown` role:
+// HTML and images from the text never render; links open in the browser, http, https and
+// mailto only). A message that mentions the user is tinted with an accent bar. Pending
 // messages are grey with a clock; failed ones are red with Retry, Edit and Discard.
 import QtQuick
 import Confab.Ui
@@ -21,7 +24,12 @@ Item {
     required property bool own
     required property bool firstOfGroup
     required property bool dayBreak
+    required property string markdown // safeMarkdown(text): never the raw text
+    required property bool mentionsMe
+    required property bool firstUnread
 
+    /// Avatar, name and time: on the first of a group, and again below the "New messages" line.
+    readonly property bool showHeader: root.firstOfGroup || root.firstUnread
     readonly property bool pending: root.deliveryState === 1
     readonly property bool failed: root.deliveryState === 2
     readonly property color textColor: root.failed ? Theme.danger
@@ -31,6 +39,14 @@ Item {
     signal discardRequested(string cid)
     /// Back to the composer to edit (a message that can never succeed as it is).
     signal editRequested(string cid)
+
+    /// Opens a link from a message in the browser or mail app; other schemes are ignored.
+    function openLink(link) {
+        if (!MarkdownFilter.isOpenable(link))
+            return false
+        Qt.openUrlExternally(link)
+        return true
+    }
 
     function dayText(date) {
         if (!date || isNaN(date.getTime()))
@@ -50,9 +66,20 @@ Item {
     width: ListView.view ? ListView.view.width : implicitWidth
 
     Rectangle {
+        objectName: "messageBackground"
         anchors.fill: parent
-        anchors.topMargin: dayRow.visible ? dayRow.height : 0
-        color: root.failed ? Theme.dangerSurface : hover.hovered ? Theme.hover : "transparent"
+        anchors.topMargin: (dayRow.visible ? dayRow.height : 0)
+                           + (unreadLine.visible ? unreadLine.height : 0)
+        color: root.failed ? Theme.dangerSurface
+             : root.mentionsMe ? Theme.mentionSurface
+             : hover.hovered ? Theme.hover : "transparent"
+        Rectangle {
+            objectName: "mentionBar"
+            visible: root.mentionsMe && !root.failed
+            width: 3
+            height: parent.height
+            color: Theme.mentionBar
+        }
     }
     HoverHandler { id: hover }
 
@@ -88,26 +115,56 @@ Item {
             }
         }
 
+        // ---- "New messages": above the first message not yet read when the channel opened ----
+        Item {
+            id: unreadLine
+            objectName: "newMessagesLine"
+            visible: root.firstUnread
+            Layout.fillWidth: true
+            implicitHeight: 24
+            Accessible.role: Accessible.Separator
+            Accessible.name: qsTr("New messages")
+            Rectangle {
+                anchors.verticalCenter: parent.verticalCenter
+                x: Theme.spacingLarge
+                width: parent.width - 2 * Theme.spacingLarge
+                height: 1
+                color: Theme.newMessages
+            }
+            Label {
+                anchors.verticalCenter: parent.verticalCenter
+                anchors.right: parent.right
+                anchors.rightMargin: Theme.spacingLarge
+                text: qsTr("New messages")
+                leftPadding: Theme.spacing
+                rightPadding: Theme.spacing
+                color: Theme.newMessages
+                font.pixelSize: Theme.fontSizeSmall
+                font.bold: true
+                background: Rectangle { color: Theme.background }
+            }
+        }
+
         RowLayout {
             Layout.fillWidth: true
             Layout.leftMargin: Theme.spacingLarge
             Layout.rightMargin: Theme.spacingLarge
-            Layout.topMargin: root.firstOfGroup ? Theme.spacing : 0
+            Layout.topMargin: root.showHeader ? Theme.spacing : 0
             Layout.bottomMargin: 2
             spacing: Theme.spacing + 4
 
             // Avatar on the first message of a group; the hover time on the others.
             Item {
                 Layout.preferredWidth: Theme.avatarSize
-                Layout.preferredHeight: root.firstOfGroup ? Theme.avatarSize : timeHint.implicitHeight
+                Layout.preferredHeight: root.showHeader ? Theme.avatarSize : timeHint.implicitHeight
                 Layout.alignment: Qt.AlignTop
                 Avatar {
-                    visible: root.firstOfGroup
+                    visible: root.showHeader
                     name: root.author
                 }
                 Label {
                     id: timeHint
-                    visible: !root.firstOfGroup && hover.hovered
+                    visible: !root.showHeader && hover.hovered
                     anchors.right: parent.right
                     anchors.verticalCenter: parent.verticalCenter
                     text: Qt.formatTime(root.time, "hh:mm")
@@ -121,7 +178,7 @@ Item {
                 spacing: 2
 
                 RowLayout {
-                    visible: root.firstOfGroup
+                    visible: root.showHeader
                     spacing: Theme.spacing
                     Label {
                         objectName: "authorLabel"
@@ -144,13 +201,28 @@ Item {
                         id: body
                         objectName: "messageText"
                         Layout.fillWidth: true
-                        text: root.text
+                        text: root.markdown
                         color: root.textColor
                         font.pixelSize: Theme.fontSize
                         wrapMode: TextEdit.Wrap
                         readOnly: true
                         selectByMouse: true
-                        textFormat: TextEdit.PlainText
+                        selectionColor: Theme.selection
+                        selectedTextColor: Theme.text
+                        textFormat: TextEdit.MarkdownText
+                        onLinkActivated: link => root.openLink(link)
+                        HoverHandler {
+                            cursorShape: body.hoveredLink.length > 0 ? Qt.PointingHandCursor
+                                                                    : Qt.IBeamCursor
+                        }
+                        // Links keep the colour they were rendered in: render again.
+                        Connections {
+                            target: MarkdownFilter
+                            function onLinkColorChanged() {
+                                body.text = ""
+                                body.text = Qt.binding(() => root.markdown)
+                            }
+                        }
                     }
                     // A small clock drawn with shapes: no icon font needed.
                     Rectangle {
@@ -162,7 +234,7 @@ Item {
                         width: 12
                         height: 12
                         radius: 6
-                        color: "transparent"
+                        color: "transparent" // a ring: no fill
                         border.color: Theme.textPending
                         border.width: 1.5
                         Rectangle { x: 5.25; y: 2.5; width: 1.5; height: 4; color: Theme.textPending }

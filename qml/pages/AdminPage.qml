@@ -216,7 +216,7 @@ Rectangle {
             Text {
                 text: toggle.text
                 font: toggle.font
-                color: toggle.checked ? Theme.accent : Theme.text
+                color: toggle.checked ? Theme.link : Theme.text
             }
         }
         background: Rectangle {
@@ -548,7 +548,7 @@ Rectangle {
 
                 width: ListView.view.width
                 height: userLine.height + connectionColumn.height + Theme.spacingSmall
-                color: row.changedRecently ? Qt.tint(row.restColor, "#332f6fde") : row.restColor
+                color: row.changedRecently ? Qt.tint(row.restColor, Qt.rgba(Theme.accent.r, Theme.accent.g, Theme.accent.b, 0.2)) : row.restColor
                 Behavior on color { ColorAnimation { duration: 900 } }
                 Accessible.role: Accessible.Row
                 Accessible.name: row.user + ", " + row.status
@@ -701,7 +701,7 @@ Rectangle {
                                     anchors.verticalCenter: parent.verticalCenter
                                     visible: connectionLine.own
                                     text: qsTr("this app")
-                                    color: Theme.accent
+                                    color: Theme.link
                                     font.pixelSize: Theme.fontSizeSmall + 1
                                 }
                                 KickButton {

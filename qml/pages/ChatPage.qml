@@ -435,6 +435,7 @@ Rectangle {
                         Accessible.name: checked ? qsTr("Hide the member list") : qsTr("Show the member list")
                         onToggled: root.membersShownWhenNarrow = checked
                     }
+                    AppearanceMenu {}
                 }
             }
 
@@ -470,18 +471,92 @@ Rectangle {
                         composer.input.forceActiveFocus()
                     }
                 }
+                // The "New messages" line: placed when a conversation opens, at the first
+                // message after the read position, and kept until the user switches away.
+                property var shownModel: null
                 onModelChanged: {
+                    if (shownModel)
+                        shownModel.moveReadMarkerToEnd() // read while on screen
+                    shownModel = model
+                    if (model)
+                        model.setReadMarker(model.readMarker)
                     stickToEnd = true
                     unseenBelow = 0
                     lastCount = count
-                    Qt.callLater(messageList.positionViewAtEnd)
+                    Qt.callLater(messageList.openAtFirstUnread)
+                }
+                // Leaving the chat (for the admin or host page) leaves the channel too.
+                Component.onDestruction: if (shownModel) shownModel.moveReadMarkerToEnd()
+                /// Shows the newest messages; where more are unread than fit, the first unread
+                /// one at the top instead.
+                function openAtFirstUnread() {
+                    positionViewAtEnd()
+                    forceLayout()
+                    const row = model ? model.firstUnreadRow() : -1
+                    if (row >= 0 && row < topRow()) {
+                        stickToEnd = false
+                        positionViewAtIndex(row, ListView.Beginning)
+                        // Again once the rows above have measured themselves.
+                        Qt.callLater(messageList.jumpToFirstUnread)
+                    }
+                }
+                /// Keeps to the newest message while the user has not scrolled up (queued:
+                /// checked when it runs, not when it was asked for).
+                function followEnd() {
+                    if (stickToEnd)
+                        positionViewAtEnd()
+                }
+                /// The row at the top of the viewport.
+                function topRow() {
+                    const row = indexAt(width / 2, contentY + 1)
+                    return row >= 0 ? row : (count > 0 ? 0 : -1)
+                }
+                // Where the line is, re-read as the view scrolls or rows come and go.
+                property int firstUnreadRow: -1
+                property bool firstUnreadAbove: false
+                function updateUnread() {
+                    firstUnreadRow = model && model.firstUnreadSeq > 0 ? model.firstUnreadRow() : -1
+                    firstUnreadAbove = firstUnreadRow >= 0 && firstUnreadRow < topRow()
+                }
+                onContentYChanged: Qt.callLater(messageList.updateUnread)
+                Connections {
+                    target: messageList.model
+                    ignoreUnknownSignals: true
+                    function onReadMarkerChanged() { Qt.callLater(messageList.updateUnread) }
+                }
+                // Opened before the catch-up came in (at start, or while offline): once
+                // online, the line goes above what came.
+                Connections {
+                    target: AppContext.status
+                    function onStateChanged() {
+                        const model = messageList.model
+                        if (AppContext.status.state !== Connection.Online || !model
+                                || model.firstUnreadSeq > 0)
+                            return
+                        model.setReadMarker(model.readMarker)
+                        if (messageList.stickToEnd)
+                            Qt.callLater(messageList.openAtFirstUnread)
+                    }
+                }
+                function jumpToFirstUnread() {
+                    const row = model ? model.firstUnreadRow() : -1
+                    if (row < 0)
+                        return
+                    stickToEnd = false
+                    positionViewAtIndex(row, ListView.Beginning)
+                }
+                function jumpToLatest() {
+                    stickToEnd = true
+                    unseenBelow = 0
+                    positionViewAtEnd()
                 }
                 // Messages that arrived below while the user read further up.
                 property int unseenBelow: 0
                 property int lastCount: 0
                 onCountChanged: {
+                    Qt.callLater(messageList.updateUnread)
                     if (stickToEnd)
-                        Qt.callLater(messageList.positionViewAtEnd)
+                        Qt.callLater(messageList.followEnd)
                     else if (count > lastCount)
                         unseenBelow += count - lastCount
                     lastCount = count
@@ -492,24 +567,43 @@ Rectangle {
                         unseenBelow = 0
                 }
                 onAtYBeginningChanged: if (atYBeginning && count > 0 && !stickToEnd) AppContext.loadOlder()
-                onHeightChanged: if (stickToEnd) Qt.callLater(messageList.positionViewAtEnd)
+                onHeightChanged: if (stickToEnd) Qt.callLater(messageList.followEnd)
                 // Delegates measure themselves after the first layout: keep to the newest as
                 // the content grows, or a channel opens on its oldest messages.
-                onContentHeightChanged: if (stickToEnd && !moving) Qt.callLater(messageList.positionViewAtEnd)
+                onContentHeightChanged: if (stickToEnd && !moving) Qt.callLater(messageList.followEnd)
 
-                Button {
+                AccentButton {
+                    objectName: "jumpToUnreadButton"
+                    font.pixelSize: Theme.fontSizeSmall + 1
+                    leftPadding: Theme.spacingLarge
+                    rightPadding: Theme.spacingLarge
+                    anchors.top: parent.top
+                    anchors.horizontalCenter: parent.horizontalCenter
+                    anchors.topMargin: Theme.spacing
+                    visible: messageList.firstUnreadAbove
+                    text: qsTr("↑ Jump to first unread")
+                    Accessible.name: qsTr("Jump to the first unread message")
+                    onClicked: {
+                        messageList.jumpToFirstUnread()
+                        composer.input.forceActiveFocus()
+                    }
+                }
+                AccentButton {
                     objectName: "newMessagesButton"
+                    font.pixelSize: Theme.fontSizeSmall + 1
+                    leftPadding: Theme.spacingLarge
+                    rightPadding: Theme.spacingLarge
                     anchors.bottom: parent.bottom
                     anchors.horizontalCenter: parent.horizontalCenter
                     anchors.bottomMargin: Theme.spacing
-                    visible: !messageList.stickToEnd && messageList.unseenBelow > 0
+                    visible: !messageList.stickToEnd && !messageList.atYEnd && messageList.count > 0
                     text: messageList.unseenBelow === 1 ? qsTr("1 new message ↓")
-                                                        : qsTr("%1 new messages ↓").arg(messageList.unseenBelow)
-                    Accessible.name: qsTr("Jump to the new messages")
+                          : messageList.unseenBelow > 1 ? qsTr("%1 new messages ↓").arg(messageList.unseenBelow)
+                          : qsTr("Jump to latest ↓")
+                    Accessible.name: messageList.unseenBelow > 0 ? qsTr("Jump to the new messages")
+                                                                 : qsTr("Jump to the latest message")
                     onClicked: {
-                        messageList.stickToEnd = true
-                        messageList.unseenBelow = 0
-                        messageList.positionViewAtEnd()
+                        messageList.jumpToLatest()
                         composer.input.forceActiveFocus()
                     }
                 }

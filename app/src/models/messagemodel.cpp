@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "messagemodel.h"
 
+#include "safemarkdown.h"
+
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QPointer>
@@ -29,10 +31,12 @@ MessageModel::MessageModel(MessageCache *cache, Outbox *outbox, const QString &c
     const QList<Message> newest = m_cache->newest(m_channel, pageSize);
     m_rows.reserve(newest.size());
     for (const Message &m : newest)
-        m_rows.append(Row{m, DeliveryState::Sent, {}});
+        m_rows.append(Row{m, DeliveryState::Sent, {}, {}});
     m_sentCount = int(m_rows.size());
     for (const OutboxEntry &entry : m_outbox->entries(m_channel))
         m_rows.append(pendingRow(entry));
+    if (const auto cached = m_cache->channel(m_channel))
+        m_readMarker = cached->lastReadSeq;
 
     connect(cache, &MessageCache::messagesStored, this, &MessageModel::messagesStored);
     connect(cache, &MessageCache::wiped, this, &MessageModel::reload);
@@ -69,6 +73,7 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
     const Row &row = m_rows.at(i);
     const bool pending = i >= m_sentCount;
     const QString author = pending ? m_me : row.message.from;
+    const bool own = pending || (!m_me.isEmpty() && row.message.from == m_me);
     switch (role) {
     case Qt::DisplayRole:
     case TextRole:
@@ -88,11 +93,19 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
     case CidRole:
         return row.message.cid;
     case OwnRole:
-        return pending || (!m_me.isEmpty() && row.message.from == m_me);
+        return own;
     case FirstOfGroupRole:
         return isFirstOfGroup(i);
     case DayBreakRole:
         return isDayBreak(i);
+    case MarkdownRole:
+        if (!row.markdown)
+            row.markdown = safeMarkdown(row.message.text);
+        return *row.markdown;
+    case MentionsMeRole:
+        return mentionsMe(row, own);
+    case FirstUnreadRole:
+        return !pending && m_firstUnreadSeq > 0 && row.message.seq == m_firstUnreadSeq;
     default:
         return {};
     }
@@ -110,7 +123,63 @@ QHash<int, QByteArray> MessageModel::roleNames() const
             {CidRole, "cid"},
             {OwnRole, "own"},
             {FirstOfGroupRole, "firstOfGroup"},
-            {DayBreakRole, "dayBreak"}};
+            {DayBreakRole, "dayBreak"},
+            {MarkdownRole, "markdown"},
+            {MentionsMeRole, "mentionsMe"},
+            {FirstUnreadRole, "firstUnread"}};
+}
+
+// The sidebar's rule (ChannelListModel::messagesStored): someone else's text naming
+// `@user`, in any case.
+bool MessageModel::mentionsMe(const Row &row, bool own) const
+{
+    return !own && !m_me.isEmpty() && row.message.text.contains(u'@' + m_me, Qt::CaseInsensitive);
+}
+
+void MessageModel::setReadMarker(qint64 seq)
+{
+    // Older unread messages may be in the cache but not yet in the window: load them (the
+    // window must join them without a hole, as when scrolling up).
+    int loaded = 0;
+    while (m_sentCount > 0 && topSeq() > seq + 1 && loaded < maxUnreadLoad) {
+        const qint64 top = topSeq();
+        const auto below = m_cache->highestBelow(m_channel, top);
+        if (!below || *below != top - 1)
+            break;
+        const int before = m_sentCount;
+        fetchMore({});
+        if (m_sentCount == before)
+            break;
+        loaded += m_sentCount - before;
+    }
+    qint64 first = 0;
+    for (int i = 0; i < m_sentCount && first == 0; ++i) {
+        const Message &m = m_rows.at(i).message;
+        if (m.seq > seq && m.from != m_me)
+            first = m.seq;
+    }
+    const int oldRow = firstUnreadRow();
+    const bool changed = m_readMarker != seq || m_firstUnreadSeq != first;
+    m_readMarker = seq;
+    m_firstUnreadSeq = first;
+    const int newRow = firstUnreadRow();
+    for (const int row : {oldRow, newRow}) {
+        if (row >= 0)
+            Q_EMIT dataChanged(index(row), index(row), {FirstUnreadRole});
+    }
+    if (changed)
+        Q_EMIT readMarkerChanged();
+}
+
+void MessageModel::moveReadMarkerToEnd()
+{
+    setReadMarker(m_sentCount > 0 ? std::max(m_readMarker, m_rows.at(m_sentCount - 1).message.seq)
+                                  : m_readMarker);
+}
+
+int MessageModel::firstUnreadRow() const
+{
+    return m_firstUnreadSeq > 0 ? rowOfSeq(m_firstUnreadSeq) : -1;
 }
 
 bool MessageModel::isDayBreak(int row) const
@@ -223,10 +292,24 @@ void MessageModel::insertOlder(const QList<Message> &messages)
     beginInsertRows({}, 0, n - 1);
     // QList keeps free space at the front: prepending is amortised O(1) per row.
     for (qsizetype i = messages.size() - 1; i >= 0; --i)
-        m_rows.prepend(Row{messages.at(i), DeliveryState::Sent, {}});
+        m_rows.prepend(Row{messages.at(i), DeliveryState::Sent, {}, {}});
     m_sentCount += n;
     endInsertRows();
     touchRow(n);
+    // Older unread messages reached by scrolling (or past maxUnreadLoad): the line goes up
+    // to the first of them.
+    for (const Message &m : messages) {
+        if (m.seq > m_readMarker && m.from != m_me &&
+            (m_firstUnreadSeq == 0 || m.seq < m_firstUnreadSeq)) {
+            const int oldRow = firstUnreadRow();
+            m_firstUnreadSeq = m.seq;
+            if (oldRow >= 0)
+                Q_EMIT dataChanged(index(oldRow), index(oldRow), {FirstUnreadRole});
+            Q_EMIT dataChanged(index(firstUnreadRow()), index(firstUnreadRow()), {FirstUnreadRole});
+            Q_EMIT readMarkerChanged();
+            break;
+        }
+    }
 }
 
 void MessageModel::messagesStored(const QList<Message> &messages)
@@ -260,7 +343,7 @@ void MessageModel::insertSent(const Message &message)
     }
     if (pendingIndex < 0) {
         beginInsertRows({}, pos, pos);
-        m_rows.insert(pos, Row{message, DeliveryState::Sent, {}});
+        m_rows.insert(pos, Row{message, DeliveryState::Sent, {}, {}});
         ++m_sentCount;
         endInsertRows();
         touchRow(pos + 1);
@@ -271,7 +354,7 @@ void MessageModel::insertSent(const Message &message)
         m_rows.move(pendingIndex, pos);
         endMoveRows();
     }
-    m_rows[pos] = Row{message, DeliveryState::Sent, {}};
+    m_rows[pos] = Row{message, DeliveryState::Sent, {}, {}};
     ++m_sentCount;
     Q_EMIT dataChanged(index(pos), index(pos));
     touchRow(pos + 1);
@@ -336,7 +419,7 @@ void MessageModel::reload()
     beginResetModel();
     m_rows.clear();
     for (const Message &m : m_cache->newest(m_channel, pageSize))
-        m_rows.append(Row{m, DeliveryState::Sent, {}});
+        m_rows.append(Row{m, DeliveryState::Sent, {}, {}});
     m_sentCount = int(m_rows.size());
     for (const OutboxEntry &entry : m_outbox->entries(m_channel))
         m_rows.append(pendingRow(entry));

@@ -12,6 +12,13 @@
 // one row inserted, never a reset. It follows the cache (messagesStored, wiped) and the
 // outbox (added, changed, removed) by their signals; the owner connects the channel's gap
 // (ChannelSync::gapFound) to gapBefore(). Used on one thread.
+//
+// Reading aids: `markdown` is the text made safe for Text.MarkdownText (safeMarkdown(),
+// computed when first asked for and kept); `mentionsMe` is the sidebar's mention rule;
+// the read marker places a "New messages" line at the first message after it not written by
+// the user. The line is placed when the marker is set and then stays put (messages arriving
+// while the channel is on screen do not move or add it) until the marker is set again; older
+// unread messages loaded later (scrolling up) move it up to the first of them.
 
 #include "messagecache.h"
 #include "outbox.h"
@@ -19,6 +26,7 @@
 #include <QAbstractListModel>
 
 #include <functional>
+#include <optional>
 
 namespace confab::client {
 
@@ -27,6 +35,11 @@ class MessageModel : public QAbstractListModel
     Q_OBJECT
     Q_PROPERTY(QString channel READ channel CONSTANT)
     Q_PROPERTY(bool fetching READ isFetching NOTIFY fetchingChanged)
+    /// The seq read up to when the line was placed (at first: the channel's read position
+    /// in the cache when this model was made).
+    Q_PROPERTY(qint64 readMarker READ readMarker NOTIFY readMarkerChanged)
+    /// The seq of the message under the "New messages" line (0: no line).
+    Q_PROPERTY(qint64 firstUnreadSeq READ firstUnreadSeq NOTIFY readMarkerChanged)
 public:
     enum Role {
         SeqRole = Qt::UserRole + 1, /**< qint64: the server's seq (0 while pending) */
@@ -40,6 +53,9 @@ public:
         OwnRole,                    /**< bool: written by the signed-in user */
         FirstOfGroupRole, /**< bool: first of a run by one author (new author, day or 5 min gap) */
         DayBreakRole,     /**< bool: first message of its local day */
+        MarkdownRole,     /**< QString: the text as Markdown safe to render (safeMarkdown) */
+        MentionsMeRole,   /**< bool: someone else's message naming `@user` (the signed-in one) */
+        FirstUnreadRole,  /**< bool: the "New messages" line goes above this message */
     };
     Q_ENUM(Role)
     enum class DeliveryState { Sent, Pending, Failed };
@@ -47,6 +63,8 @@ public:
 
     static constexpr int pageSize = 100;
     static constexpr qint64 groupGapMs = 5 * 60 * 1000;
+    /// At most this many rows are loaded from the cache to reach the first unread message.
+    static constexpr int maxUnreadLoad = 10 * pageSize;
 
     /// Fetches `limit` messages before `before` from the server; calls `done` with them
     /// (ascending) or with nullopt on failure. Returns false when it cannot try now.
@@ -68,6 +86,18 @@ public:
     int rowOfCid(const QString &cid) const;
     int sentCount() const { return m_sentCount; }
 
+    qint64 readMarker() const { return m_readMarker; }
+    qint64 firstUnreadSeq() const { return m_firstUnreadSeq; }
+    /// Places the "New messages" line above the first message with seq > `seq` not written
+    /// by the user, loading older cached pages (up to maxUnreadLoad rows) so that it is in
+    /// the window; no such message: no line.
+    Q_INVOKABLE void setReadMarker(qint64 seq);
+    /// Everything in the window counts as read: the marker moves to the newest message and
+    /// the line goes (when the user leaves the channel).
+    Q_INVOKABLE void moveReadMarkerToEnd();
+    /// The row under the "New messages" line, or -1 (no line, or not loaded).
+    Q_INVOKABLE int firstUnreadRow() const;
+
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
@@ -88,6 +118,7 @@ public:
 
 Q_SIGNALS:
     void fetchingChanged(bool fetching);
+    void readMarkerChanged();
 
 private:
     struct Row
@@ -95,6 +126,7 @@ private:
         Message message;
         DeliveryState state = DeliveryState::Sent;
         QString failReason;
+        mutable std::optional<QString> markdown; ///< safeMarkdown(text), once asked for
     };
     static Row pendingRow(const OutboxEntry &entry);
     void insertSent(const Message &message);
@@ -103,6 +135,7 @@ private:
     qint64 topSeq() const;
     bool isFirstOfGroup(int row) const;
     bool isDayBreak(int row) const;
+    bool mentionsMe(const Row &row, bool own) const;
     void setFetching(bool fetching);
 
     MessageCache *m_cache;
@@ -114,6 +147,8 @@ private:
     bool m_fetching = false;
     bool m_changing = false; ///< inside a row change notification: no nested fetch
     int m_historyPage = 200;
+    qint64 m_readMarker = 0;
+    qint64 m_firstUnreadSeq = 0;
     HistoryFetcher m_fetcher;
     DisplayNameFn m_names;
 };
