@@ -170,6 +170,14 @@ AppContext::AppContext(const LaunchOptions &options, QObject *parent)
                 if (channel == m_current)
                     Q_EMIT typingUsersChanged();
             });
+    // Read on another device: its notification has done its job there.
+    connect(m_client, &ChatClient::readPositionChanged, this, [this](const QString &channel) {
+        const auto *channels = m_client->channelListModel();
+        const int row = channels->rowOf(channel);
+        if (row >= 0 &&
+            channels->data(channels->index(row), client::ChannelListModel::UnreadCountRole) == 0)
+            m_notifier->withdraw(channel);
+    });
     // The channel on screen is being read: its new messages never count as unread.
     connect(m_client, &ChatClient::messageReceived, this, [this](const Message &message) {
         if (message.channel == m_current && m_windowActive)
@@ -332,6 +340,8 @@ void AppContext::setCurrentChannel(const QString &channel)
     m_messages = channel.isEmpty() ? nullptr : m_client->messageModel(channel);
     m_members = channel.isEmpty() ? nullptr : m_client->memberModel(channel);
     if (!channel.isEmpty()) {
+        // The "New messages" line goes after what was read before this visit.
+        m_messages->setReadMarker(m_client->lastReadSeq(channel));
         m_client->markRead(channel);
         m_notifier->withdraw(channel); // read now: its notification has done its job
     }

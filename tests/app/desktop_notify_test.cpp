@@ -9,8 +9,8 @@
 
 #include "clientdevices.h"
 #include "confabprocess.h"
-#include "notificationserver.h"
-#include "notifytestbus.h"
+#include "notificationservice.h"
+#include "sessionbus.h"
 
 #include "channelsync.h"
 #include "chatclient.h"
@@ -29,8 +29,8 @@ using namespace confab::client;
 using namespace confab::client::test;
 using confab::desktop::ChatNotifications;
 using confab::desktop::DesktopNotifier;
-using confab::desktoptest::NotificationServer;
 using confab::test::ConfabdProcess;
+using confab::test::NotificationService;
 
 namespace {
 
@@ -43,7 +43,7 @@ protected:
     void SetUp() override
     {
         QString error;
-        ASSERT_TRUE(bus.start(&error)) << error.toStdString();
+        ASSERT_TRUE(bus.start()) << bus.whyNot().toStdString();
         ASSERT_TRUE(service.registerOn(bus.connect(u"service"_s), &error)) << error.toStdString();
         notifier = std::make_unique<DesktopNotifier>(bus.connect(u"app"_s));
 
@@ -92,14 +92,14 @@ protected:
         notifications->setWindowFocused(false);
         laptop->setStatus(u"online"_s, QString());
         send(*bob, u"probe"_s);
-        ASSERT_TRUE(waitUntil([&] { return !service.calls().isEmpty(); }));
-        EXPECT_EQ(service.calls().first().body, u"probe"_s)
-            << "an earlier message notified: " << service.calls().first().body.toStdString();
-        EXPECT_EQ(service.calls().size(), 1);
+        ASSERT_TRUE(waitUntil([&] { return !service.shown().isEmpty(); }));
+        EXPECT_EQ(service.shown().first().body, u"probe"_s)
+            << "an earlier message notified: " << service.shown().first().body.toStdString();
+        EXPECT_EQ(service.shown().size(), 1);
     }
 
-    confab::desktoptest::NotifyTestBus bus;
-    NotificationServer service;
+    confab::test::PrivateSessionBus bus;
+    NotificationService service;
     std::unique_ptr<DesktopNotifier> notifier;
     QTemporaryDir serverDir;
     std::unique_ptr<ConfabdProcess> server;
@@ -115,8 +115,8 @@ protected:
 TEST_F(DesktopNotifyTest, ADirectMessageNotifiesAndTheNextReplacesIt)
 {
     send(*bob, u"hi <b>Alice</b> & co"_s);
-    ASSERT_TRUE(waitUntil([&] { return service.calls().size() == 1; }));
-    const NotificationServer::Call first = service.calls().first();
+    ASSERT_TRUE(waitUntil([&] { return service.shown().size() == 1; }));
+    const confab::test::ShownNotification first = service.shown().first();
     EXPECT_EQ(first.appName, u"Confab"_s);
     EXPECT_EQ(first.replacesId, 0u);
     EXPECT_EQ(first.summary, u"Bob B."_s);
@@ -128,9 +128,9 @@ TEST_F(DesktopNotifyTest, ADirectMessageNotifiesAndTheNextReplacesIt)
 
     QSignalSpy shown(notifier.get(), &DesktopNotifier::shown);
     send(*bob, u"are you there?"_s);
-    ASSERT_TRUE(waitUntil([&] { return service.calls().size() == 2; }));
-    EXPECT_EQ(service.calls().at(1).replacesId, first.id) << "one notification per conversation";
-    EXPECT_EQ(service.calls().at(1).body, u"are you there?"_s);
+    ASSERT_TRUE(waitUntil([&] { return service.shown().size() == 2; }));
+    EXPECT_EQ(service.shown().at(1).replacesId, first.id) << "one notification per conversation";
+    EXPECT_EQ(service.shown().at(1).body, u"are you there?"_s);
     ASSERT_TRUE(waitUntil([&] { return !shown.isEmpty(); }));
 
     QSignalSpy activated(notifier.get(), &DesktopNotifier::activated);
@@ -146,9 +146,9 @@ TEST_F(DesktopNotifyTest, ADirectMessageNotifiesAndTheNextReplacesIt)
     ASSERT_TRUE(closed.wait(5000));
     EXPECT_EQ(closed.first().at(0).toString(), dm);
     send(*bob, u"hello?"_s);
-    ASSERT_TRUE(waitUntil([&] { return service.calls().size() == 3; }));
-    EXPECT_EQ(service.calls().last().body, u"hello?"_s);
-    EXPECT_EQ(service.calls().last().replacesId, 0u);
+    ASSERT_TRUE(waitUntil([&] { return service.shown().size() == 3; }));
+    EXPECT_EQ(service.shown().last().body, u"hello?"_s);
+    EXPECT_EQ(service.shown().last().replacesId, 0u);
 }
 
 TEST_F(DesktopNotifyTest, OpeningTheConversationWithdrawsItsNotification)
@@ -168,9 +168,9 @@ TEST_F(DesktopNotifyTest, AMentionInAChannelNotifiesOtherMessagesDoNot)
     ASSERT_TRUE(waitUntil([&] { return laptop->channelSync()->isJoined(u"general"_s); }));
     bob->sendMessage(u"general"_s, u"hello all"_s);
     bob->sendMessage(u"general"_s, u"@alice look"_s);
-    ASSERT_TRUE(waitUntil([&] { return service.calls().size() == 1; }));
-    EXPECT_EQ(service.calls().first().body, u"@alice look"_s);
-    EXPECT_EQ(service.calls().first().summary, u"Bob B. in #general"_s);
+    ASSERT_TRUE(waitUntil([&] { return service.shown().size() == 1; }));
+    EXPECT_EQ(service.shown().first().body, u"@alice look"_s);
+    EXPECT_EQ(service.shown().first().summary, u"Bob B. in #general"_s);
 }
 
 TEST_F(DesktopNotifyTest, NothingWhileTheWindowIsFocused)
@@ -210,7 +210,7 @@ TEST_F(DesktopNotifyTest, NothingForWhatWasReadOnTheOtherDevice)
     phone->markRead(dm);
     if (!waitUntil([&] { return laptop->lastReadSeq(dm) >= firstSeq; }, 5000))
         GTEST_SKIP() << "this engine does not follow other devices' reads yet";
-    ASSERT_TRUE(waitUntil([&] { return service.calls().size() == 1; })); // "first"
+    ASSERT_TRUE(waitUntil([&] { return service.shown().size() == 1; })); // "first"
 
     // The laptop is away while bob writes and the phone reads: its catch-up replays it.
     laptop->disconnectFromServer();
@@ -224,16 +224,15 @@ TEST_F(DesktopNotifyTest, NothingForWhatWasReadOnTheOtherDevice)
     ASSERT_TRUE(waitUntil([&] { return laptop->cache()->count(dm) == 2; }));
     EXPECT_GE(laptop->lastReadSeq(dm), seq);
     send(*bob, u"probe"_s);
-    ASSERT_TRUE(waitUntil([&] { return service.calls().size() >= 2; }));
-    EXPECT_EQ(service.calls().at(1).body, u"probe"_s)
-        << "a message read on the phone notified: " << service.calls().at(1).body.toStdString();
+    ASSERT_TRUE(waitUntil([&] { return service.shown().size() >= 2; }));
+    EXPECT_EQ(service.shown().at(1).body, u"probe"_s)
+        << "a message read on the phone notified: " << service.shown().at(1).body.toStdString();
 }
 
 TEST(DesktopNotifier, WithoutAServiceItIsQuietlyUnavailable)
 {
-    confab::desktoptest::NotifyTestBus bus;
-    QString error;
-    ASSERT_TRUE(bus.start(&error)) << error.toStdString();
+    confab::test::PrivateSessionBus bus;
+    ASSERT_TRUE(bus.start()) << bus.whyNot().toStdString();
     DesktopNotifier notifier(bus.connect(u"lonely"_s));
     QSignalSpy available(&notifier, &DesktopNotifier::availableChanged);
     notifier.show(u"general"_s, u"Bob"_s, u"hi"_s); // returns at once, nothing waits

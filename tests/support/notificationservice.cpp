@@ -26,7 +26,11 @@ NotificationService::~NotificationService()
 bool NotificationService::start(const QString &address, QString *error)
 {
     m_connectionName = u"confab-test-notifications-"_s + QUuid::createUuid().toString();
-    QDBusConnection bus = QDBusConnection::connectToBus(address, m_connectionName);
+    return registerOn(QDBusConnection::connectToBus(address, m_connectionName), error);
+}
+
+bool NotificationService::registerOn(QDBusConnection bus, QString *error)
+{
     const bool ok =
         bus.isConnected() &&
         bus.registerObject(objectPath, this,
@@ -41,6 +45,11 @@ void NotificationService::click(uint id, const QString &action)
 {
     Q_EMIT ActionInvoked(id, action);
     Q_EMIT NotificationClosed(id, 2); // 2: dismissed by the user
+}
+
+void NotificationService::close(uint id)
+{
+    Q_EMIT NotificationClosed(id, 2);
 }
 
 uint NotificationService::Notify(const QString &appName, uint replacesId, const QString &,
@@ -60,7 +69,7 @@ void NotificationService::CloseNotification(uint id)
 
 QStringList NotificationService::GetCapabilities() const
 {
-    return {u"actions"_s, u"body"_s};
+    return {u"actions"_s, u"body"_s, u"body-markup"_s}; // as most desktops' daemons
 }
 
 QString NotificationService::GetServerInformation(QString &vendor, QString &version,

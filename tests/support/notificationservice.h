@@ -36,10 +36,14 @@ public:
 
     /// Connects to the bus at `address` and owns the service name there.
     bool start(const QString &address, QString *error = nullptr);
+    /// Owns the service name on `bus` (a connection the test made).
+    bool registerOn(QDBusConnection bus, QString *error = nullptr);
     /// Every Notify call so far, in order.
     QList<ShownNotification> shown() const { return m_shown; }
     /// The user clicks notification `id` (its default action).
     void click(uint id, const QString &action = QStringLiteral("default"));
+    /// The user dismisses notification `id` without clicking it.
+    void close(uint id);
 
 public Q_SLOTS:
     uint Notify(const QString &appName, uint replacesId, const QString &appIcon,

@@ -10,6 +10,8 @@ namespace confab::test {
 
 PrivateSessionBus::~PrivateSessionBus()
 {
+    for (const QString &name : std::as_const(m_connections))
+        QDBusConnection::disconnectFromBus(name);
     if (m_daemon && m_daemon->state() != QProcess::NotRunning) {
         m_daemon->terminate();
         if (!m_daemon->waitForFinished(5000))
@@ -37,6 +39,12 @@ bool PrivateSessionBus::start(int timeoutMs)
     }
     m_address = QString::fromLatin1(m_daemon->readLine()).trimmed();
     return true;
+}
+
+QDBusConnection PrivateSessionBus::connect(const QString &name)
+{
+    m_connections.append(name);
+    return QDBusConnection::connectToBus(m_address, name);
 }
 
 } // namespace confab::test

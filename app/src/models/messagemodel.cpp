@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "messagemodel.h"
 
+#include "mentions.h"
 #include "safemarkdown.h"
 
 #include <QDateTime>
@@ -129,11 +130,10 @@ QHash<int, QByteArray> MessageModel::roleNames() const
             {FirstUnreadRole, "firstUnread"}};
 }
 
-// The sidebar's rule (ChannelListModel::messagesStored): someone else's text naming
-// `@user`, in any case.
+// The sidebar's rule (mentionsUser()), for someone else's message.
 bool MessageModel::mentionsMe(const Row &row, bool own) const
 {
-    return !own && !m_me.isEmpty() && row.message.text.contains(u'@' + m_me, Qt::CaseInsensitive);
+    return !own && mentionsUser(row.message.text, m_me);
 }
 
 void MessageModel::setReadMarker(qint64 seq)
