@@ -13,7 +13,7 @@ CONFAB_BUILD_PACKAGES=(
     libavahi-client-dev qtkeychain-qt6-dev
 )
 CONFAB_TEST_PACKAGES=(
-    libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth openssl xdotool
+    libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth openssl xdotool x11-utils
     avahi-daemon dbus-daemon gnome-keyring libsecret-tools
 )
 

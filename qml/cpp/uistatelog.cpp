@@ -9,7 +9,14 @@
 #include "publicchannelsmodel.h"
 
 #include <QAbstractItemModel>
+#include <QGuiApplication>
 #include <QMetaProperty>
+#include <QQuickItem>
+#include <QQuickTextDocument>
+#include <QQuickWindow>
+#include <QTextBlock>
+#include <QTextDocument>
+#include <QTimer>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -97,6 +104,50 @@ QJsonArray memberStatuses(const QAbstractItemModel *model)
     return members;
 }
 
+/// What the window's message texts show, as rendered (the delegates' text documents, so
+/// Markdown is what the renderer made of it): each visible message's plain text and the
+/// parts drawn in bold or as code.
+/// The items under `item` (the visual tree: delegates are not QObject children) named `name`.
+void collectItems(QQuickItem *item, const QString &name, QList<QQuickItem *> *found)
+{
+    if (item->objectName() == name)
+        found->append(item);
+    for (QQuickItem *child : item->childItems())
+        collectItems(child, name, found);
+}
+
+QJsonArray renderedMessages()
+{
+    QJsonArray shown;
+    for (QWindow *window : QGuiApplication::topLevelWindows()) {
+        auto *quickWindow = qobject_cast<QQuickWindow *>(window);
+        if (!quickWindow)
+            continue;
+        QList<QQuickItem *> texts;
+        collectItems(quickWindow->contentItem(), u"messageText"_s, &texts);
+        for (QQuickItem *item : texts) {
+            auto *document = item->property("textDocument").value<QQuickTextDocument *>();
+            if (!document || !item->isVisible())
+                continue;
+            QJsonArray bold, code;
+            for (QTextBlock block = document->textDocument()->begin(); block.isValid();
+                 block = block.next()) {
+                for (auto it = block.begin(); !it.atEnd(); ++it) {
+                    const QTextFragment fragment = it.fragment();
+                    if (fragment.charFormat().fontWeight() >= QFont::Bold)
+                        bold.append(fragment.text());
+                    if (fragment.charFormat().fontFixedPitch())
+                        code.append(fragment.text());
+                }
+            }
+            shown.append(QJsonObject{{u"plain"_s, document->textDocument()->toPlainText()},
+                                     {u"bold"_s, bold},
+                                     {u"code"_s, code}});
+        }
+    }
+    return shown;
+}
+
 } // namespace
 
 UiStateLog *UiStateLog::createIfAsked(AppContext *context)
@@ -132,6 +183,10 @@ UiStateLog::UiStateLog(AppContext *context, const QString &path)
                 metaObject()->method(metaObject()->indexOfMethod("write()")));
     }
     followCurrent();
+    // Delegates are made after the model changes they show: look again now and then.
+    auto *again = new QTimer(this);
+    connect(again, &QTimer::timeout, this, &UiStateLog::write);
+    again->start(250);
 }
 
 void UiStateLog::watch(QAbstractItemModel *model, QList<QMetaObject::Connection> *connections)
@@ -177,6 +232,7 @@ void UiStateLog::write()
         {u"status"_s, m_context->engine()->property("status").toString()},
         {u"messages"_s, newestMessages(m_context->messages(), 6)},
         {u"members"_s, memberStatuses(m_context->members())},
+        {u"rendered"_s, renderedMessages()},
     };
     if (state == m_last)
         return;

@@ -57,14 +57,30 @@ QJsonObject activityOf(const QJsonObject &state, const QString &channel)
     return state.value("activity"_L1).toObject().value(channel).toObject();
 }
 
-QString memberStatus(const QJsonObject &state, const QString &user)
+QJsonObject member(const QJsonObject &state, const QString &user)
 {
     for (const QJsonValue &value : state.value("members"_L1).toArray()) {
         if (value.toObject().value("user"_L1).toString() == user)
-            return value.toObject().value("status"_L1).toString();
+            return value.toObject();
     }
     return {};
 }
+
+QString memberStatus(const QJsonObject &state, const QString &user)
+{
+    return member(state, user).value("status"_L1).toString();
+}
+
+QString memberText(const QJsonObject &state, const QString &user)
+{
+    return member(state, user).value("text"_L1).toString();
+}
+
+// Where things are in the default 1200×760 window (qml/pages/ChatPage.qml, StatusMenu.qml).
+constexpr int ownStatusX = 60, ownStatusY = 28;         // the avatar: opens the status menu
+constexpr int doNotDisturbX = 104, doNotDisturbY = 182; // the menu's third choice
+constexpr int statusTextX = 165, statusTextY = 231;     // the menu's "What are you up to?"
+constexpr int composerX = 580, composerY = 721;
 
 } // namespace
 
@@ -86,7 +102,7 @@ TEST(DesktopDailyUse, DirectMessageTypingNotificationStatusMarkdownAndOfflineSen
     NotificationService bobsDesktop;
     ASSERT_TRUE(bobsDesktop.start(bobBus.address(), &error)) << error.toStdString();
 
-    // Bob's screen is larger than his window: his pointer can rest outside it (unfocused).
+    // Bob's screen is larger than his window: another app's window sits beside it.
     Display aliceScreen, bobScreen;
     ASSERT_TRUE(aliceScreen.start(&error)) << error.toStdString();
     ASSERT_TRUE(bobScreen.start(&error, u"1500x900"_s)) << error.toStdString();
@@ -104,7 +120,7 @@ TEST(DesktopDailyUse, DirectMessageTypingNotificationStatusMarkdownAndOfflineSen
         << dump(alice.state()) << alice.output().toStdString();
     ASSERT_TRUE(bob.shows(onGeneral, 30000)) << dump(bob.state()) << bob.output().toStdString();
     ASSERT_TRUE(alice.xdo({u"mousemove"_s, u"600"_s, u"400"_s}));
-    ASSERT_TRUE(bob.xdo({u"mousemove"_s, u"1450"_s, u"880"_s})); // away from his window
+    ASSERT_TRUE(bob.focusElsewhere()) << "Bob's desktop cannot focus another window";
 
     // Alice: Ctrl+K, "bob", Enter opens the conversation; she types.
     ASSERT_TRUE(alice.key(u"ctrl+k"_s));
@@ -139,11 +155,22 @@ TEST(DesktopDailyUse, DirectMessageTypingNotificationStatusMarkdownAndOfflineSen
     EXPECT_EQ(textsBy(bob.state(), u"alice"_s).value(0).first, u"lunch at 12:30?"_s)
         << dump(bob.state());
 
-    // Alice sets do not disturb; Bob sees it in the conversation's members.
-    ASSERT_TRUE(alice.key(u"ctrl+shift+s"_s)); // TODO(lead): the status menu's way in
+    // Alice sets do not disturb and a status text from the menu on her avatar; Bob sees both
+    // in the conversation's members.
+    ASSERT_TRUE(alice.click(ownStatusX, ownStatusY));
+    ASSERT_TRUE(alice.click(doNotDisturbX, doNotDisturbY));
+    ASSERT_TRUE(alice.shows([](const QJsonObject &s) { return s.value("status"_L1) == "dnd"_L1; }))
+        << dump(alice.state());
+    ASSERT_TRUE(alice.click(ownStatusX, ownStatusY));
+    ASSERT_TRUE(alice.click(statusTextX, statusTextY));
+    ASSERT_TRUE(alice.type(u"focus time"_s));
+    ASSERT_TRUE(alice.key(u"Return"_s));
     EXPECT_TRUE(bob.shows([](const QJsonObject &s) {
-        return memberStatus(s, u"alice"_s) == "dnd"_L1;
+        return memberStatus(s, u"alice"_s) == "dnd"_L1 &&
+               memberText(s, u"alice"_s) == "focus time"_L1;
     })) << dump(bob.state());
+    ASSERT_TRUE(alice.key(u"Escape"_s)); // the menu, if still open
+    ASSERT_TRUE(alice.click(composerX, composerY));
 
     // Bob replies in Markdown; Alice's window renders it.
     const QString reply = u"**sure**, see you at `12:30`"_s;
@@ -153,6 +180,17 @@ TEST(DesktopDailyUse, DirectMessageTypingNotificationStatusMarkdownAndOfflineSen
     EXPECT_TRUE(alice.shows([&](const QJsonObject &s) {
         return textsBy(s, u"bob"_s).value(0).first == reply;
     })) << dump(alice.state());
+    // Rendered: no asterisks or backticks on screen, "sure" in bold, "12:30" as code.
+    EXPECT_TRUE(alice.shows([](const QJsonObject &s) {
+        for (const QJsonValue &value : s.value("rendered"_L1).toArray()) {
+            const QJsonObject shown = value.toObject();
+            if (shown.value("plain"_L1).toString() == "sure, see you at 12:30"_L1)
+                return shown.value("bold"_L1).toArray().contains(u"sure"_s) &&
+                       shown.value("code"_L1).toArray().contains(u"12:30"_s);
+        }
+        return false;
+    })) << "Alice's window does not show Bob's Markdown rendered: "
+        << dump(alice.state());
 
     // The server stops; Alice sends two messages: pending until it is back.
     server.terminate();

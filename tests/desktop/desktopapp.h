@@ -102,6 +102,8 @@ public:
     }
     ~App()
     {
+        m_elsewhere.kill();
+        m_elsewhere.waitForFinished(2000);
         m_process.terminate();
         if (!m_process.waitForFinished(5000))
             m_process.kill();
@@ -143,6 +145,20 @@ public:
                     u"mousemove_relative"_s, u"1"_s, u"0"_s, u"sleep"_s, u"0.2"_s, u"click"_s,
                     u"1"_s});
     }
+    /// Gives the keyboard focus to another program's window on this display (an xmessage,
+    /// as a person switches to another app): this app's window is no longer the active one.
+    bool focusElsewhere()
+    {
+        if (m_elsewhere.state() == QProcess::NotRunning) {
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(u"DISPLAY"_s, m_display);
+            m_elsewhere.setProcessEnvironment(env);
+            m_elsewhere.start(u"xmessage"_s, {u"-geometry"_s, u"+1250+820"_s, u"-title"_s,
+                                              u"elsewhere"_s, u"another app"_s});
+        }
+        return xdo({u"search"_s, u"--sync"_s, u"--name"_s, u"^elsewhere$"_s, u"windowfocus"_s,
+                    u"--sync"_s});
+    }
     bool type(const QString &text) { return xdo({u"type"_s, u"--delay"_s, u"20"_s, text}); }
     bool key(const QString &name) { return xdo({u"key"_s, name}); }
 
@@ -150,6 +166,7 @@ private:
     QString m_display;
     QString m_log;
     QProcess m_process;
+    QProcess m_elsewhere; ///< focusElsewhere()'s window
 };
 
 inline bool contains(const QJsonObject &state, const char *list, const QString &value)

@@ -44,7 +44,6 @@ bool NotificationService::registerOn(QDBusConnection bus, QString *error)
 void NotificationService::click(uint id, const QString &action)
 {
     Q_EMIT ActionInvoked(id, action);
-    Q_EMIT NotificationClosed(id, 2); // 2: dismissed by the user
 }
 
 void NotificationService::close(uint id)

@@ -40,7 +40,7 @@ public:
     bool registerOn(QDBusConnection bus, QString *error = nullptr);
     /// Every Notify call so far, in order.
     QList<ShownNotification> shown() const { return m_shown; }
-    /// The user clicks notification `id` (its default action).
+    /// The user clicks notification `id` (its default action; the app closes it).
     void click(uint id, const QString &action = QStringLiteral("default"));
     /// The user dismisses notification `id` without clicking it.
     void close(uint id);
