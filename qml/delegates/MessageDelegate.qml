@@ -89,59 +89,66 @@ Item {
         spacing: 0
 
         // ---- day separator ----
-        Item {
+        // Made only where a day begins (most rows have none: cheaper to scroll and switch).
+        Loader {
             id: dayRow
-            objectName: "dayBreak"
-            visible: root.dayBreak
+            active: root.dayBreak
+            visible: active
             Layout.fillWidth: true
-            implicitHeight: 36
-            Rectangle {
-                anchors.verticalCenter: parent.verticalCenter
-                width: parent.width - 2 * Theme.spacingLarge
-                x: Theme.spacingLarge
-                height: 1
-                color: Theme.border
-            }
-            Label {
-                anchors.centerIn: parent
-                text: root.dayText(root.time)
-                leftPadding: Theme.spacing
-                rightPadding: Theme.spacing
-                color: Theme.textMuted
-                font.pixelSize: Theme.fontSizeSmall
-                font.bold: true
-                background: Rectangle { color: Theme.background; radius: height / 2
-                                        border.color: Theme.border }
+            sourceComponent: Item {
+                objectName: "dayBreak"
+                implicitHeight: 36
+                Rectangle {
+                    anchors.verticalCenter: parent.verticalCenter
+                    width: parent.width - 2 * Theme.spacingLarge
+                    x: Theme.spacingLarge
+                    height: 1
+                    color: Theme.border
+                }
+                Label {
+                    anchors.centerIn: parent
+                    text: root.dayText(root.time)
+                    leftPadding: Theme.spacing
+                    rightPadding: Theme.spacing
+                    color: Theme.textMuted
+                    font.pixelSize: Theme.fontSizeSmall
+                    font.bold: true
+                    background: Rectangle { color: Theme.background; radius: height / 2
+                                            border.color: Theme.border }
+                }
             }
         }
 
         // ---- "New messages": above the first message not yet read when the channel opened ----
-        Item {
+        Loader {
             id: unreadLine
-            objectName: "newMessagesLine"
-            visible: root.firstUnread
+            active: root.firstUnread
+            visible: active
             Layout.fillWidth: true
-            implicitHeight: 24
-            Accessible.role: Accessible.Separator
-            Accessible.name: qsTr("New messages")
-            Rectangle {
-                anchors.verticalCenter: parent.verticalCenter
-                x: Theme.spacingLarge
-                width: parent.width - 2 * Theme.spacingLarge
-                height: 1
-                color: Theme.newMessages
-            }
-            Label {
-                anchors.verticalCenter: parent.verticalCenter
-                anchors.right: parent.right
-                anchors.rightMargin: Theme.spacingLarge
-                text: qsTr("New messages")
-                leftPadding: Theme.spacing
-                rightPadding: Theme.spacing
-                color: Theme.newMessages
-                font.pixelSize: Theme.fontSizeSmall
-                font.bold: true
-                background: Rectangle { color: Theme.background }
+            sourceComponent: Item {
+                objectName: "newMessagesLine"
+                implicitHeight: 24
+                Accessible.role: Accessible.Separator
+                Accessible.name: qsTr("New messages")
+                Rectangle {
+                    anchors.verticalCenter: parent.verticalCenter
+                    x: Theme.spacingLarge
+                    width: parent.width - 2 * Theme.spacingLarge
+                    height: 1
+                    color: Theme.newMessages
+                }
+                Label {
+                    anchors.verticalCenter: parent.verticalCenter
+                    anchors.right: parent.right
+                    anchors.rightMargin: Theme.spacingLarge
+                    text: qsTr("New messages")
+                    leftPadding: Theme.spacing
+                    rightPadding: Theme.spacing
+                    color: Theme.newMessages
+                    font.pixelSize: Theme.fontSizeSmall
+                    font.bold: true
+                    background: Rectangle { color: Theme.background }
+                }
             }
         }
 
@@ -242,43 +249,47 @@ Item {
                     }
                 }
 
-                RowLayout {
+                // Retry, Edit and Discard: made only for a failed message.
+                Loader {
                     id: failedRow
-                    objectName: "failedRow"
-                    visible: root.failed
-                    spacing: Theme.spacing
-                    Label {
-                        text: root.failReason.length > 0 ? qsTr("Not sent: %1").arg(root.failReason)
-                                                         : qsTr("Not sent")
-                        color: Theme.danger
-                        font.pixelSize: Theme.fontSizeSmall
-                        font.bold: true
-                        wrapMode: Text.Wrap
-                        Layout.maximumWidth: column.width * 0.6
-                    }
-                    Button {
-                        objectName: "retryButton"
-                        Accessible.name: qsTr("Retry sending the message")
-                        text: qsTr("Retry")
-                        flat: true
-                        font.pixelSize: Theme.fontSizeSmall
-                        onClicked: root.retryRequested(root.cid)
-                    }
-                    Button {
-                        objectName: "editButton"
-                        text: qsTr("Edit")
-                        flat: true
-                        font.pixelSize: Theme.fontSizeSmall
-                        Accessible.name: qsTr("Put the message back in the composer to edit it")
-                        onClicked: root.editRequested(root.cid)
-                    }
-                    Button {
-                        objectName: "discardButton"
-                        Accessible.name: qsTr("Discard the message")
-                        text: qsTr("Discard")
-                        flat: true
-                        font.pixelSize: Theme.fontSizeSmall
-                        onClicked: root.discardRequested(root.cid)
+                    active: root.failed
+                    visible: active
+                    sourceComponent: RowLayout {
+                        objectName: "failedRow"
+                        spacing: Theme.spacing
+                        Label {
+                            text: root.failReason.length > 0 ? qsTr("Not sent: %1").arg(root.failReason)
+                                                             : qsTr("Not sent")
+                            color: Theme.danger
+                            font.pixelSize: Theme.fontSizeSmall
+                            font.bold: true
+                            wrapMode: Text.Wrap
+                            Layout.maximumWidth: column.width * 0.6
+                        }
+                        Button {
+                            objectName: "retryButton"
+                            Accessible.name: qsTr("Retry sending the message")
+                            text: qsTr("Retry")
+                            flat: true
+                            font.pixelSize: Theme.fontSizeSmall
+                            onClicked: root.retryRequested(root.cid)
+                        }
+                        Button {
+                            objectName: "editButton"
+                            text: qsTr("Edit")
+                            flat: true
+                            font.pixelSize: Theme.fontSizeSmall
+                            Accessible.name: qsTr("Put the message back in the composer to edit it")
+                            onClicked: root.editRequested(root.cid)
+                        }
+                        Button {
+                            objectName: "discardButton"
+                            Accessible.name: qsTr("Discard the message")
+                            text: qsTr("Discard")
+                            flat: true
+                            font.pixelSize: Theme.fontSizeSmall
+                            onClicked: root.discardRequested(root.cid)
+                        }
                     }
                 }
             }

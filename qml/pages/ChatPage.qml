@@ -518,7 +518,16 @@ Rectangle {
                     firstUnreadRow = model && model.firstUnreadSeq > 0 ? model.firstUnreadRow() : -1
                     firstUnreadAbove = firstUnreadRow >= 0 && firstUnreadRow < topRow()
                 }
-                onContentYChanged: Qt.callLater(messageList.updateUnread)
+                onContentYChanged: {
+                    Qt.callLater(messageList.updateUnread)
+                    Qt.callLater(messageList.loadOlderNearTop)
+                }
+                /// Older messages load before the top is reached, and again while it is near:
+                /// a page that lands while the view sits at the top must not end the loading.
+                function loadOlderNearTop() {
+                    if (count > 0 && (moving || !stickToEnd) && contentY - originY < height)
+                        AppContext.loadOlder()
+                }
                 Connections {
                     target: messageList.model
                     ignoreUnknownSignals: true
@@ -555,6 +564,7 @@ Rectangle {
                 property int lastCount: 0
                 onCountChanged: {
                     Qt.callLater(messageList.updateUnread)
+                    Qt.callLater(messageList.loadOlderNearTop)
                     if (stickToEnd)
                         Qt.callLater(messageList.followEnd)
                     else if (count > lastCount)
@@ -566,7 +576,6 @@ Rectangle {
                     if (atYEnd)
                         unseenBelow = 0
                 }
-                onAtYBeginningChanged: if (atYBeginning && count > 0 && !stickToEnd) AppContext.loadOlder()
                 onHeightChanged: if (stickToEnd) Qt.callLater(messageList.followEnd)
                 // Delegates measure themselves after the first layout: keep to the newest as
                 // the content grows, or a channel opens on its oldest messages.

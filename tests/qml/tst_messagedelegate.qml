@@ -18,6 +18,12 @@ TestCase {
     SignalSpy { id: retrySpy; signalName: "retryRequested" }
     SignalSpy { id: discardSpy; signalName: "discardRequested" }
 
+    /// Whether `item` shows its part `name` (parts made on demand are absent when not shown).
+    function shown(item, name) {
+        const part = findChild(item, name)
+        return part !== null && part.visible
+    }
+
     function make(state, extra) {
         const props = {
             seq: state === 0 ? 7 : 0, author: "alice", authorDisplay: "Alice", text: "hello",
@@ -45,7 +51,7 @@ TestCase {
         compare(plainText(body), "hello")
         verify(Qt.colorEqual(body.color, Theme.text))
         verify(!findChild(item, "pendingClock").visible)
-        verify(!findChild(item, "failedRow").visible)
+        verify(!shown(item, "failedRow"))
         compare(findChild(item, "authorLabel").text, "Alice")
     }
 
@@ -55,13 +61,13 @@ TestCase {
         verify(findChild(item, "pendingClock").visible, "a pending message shows a clock")
         verify(Qt.colorEqual(findChild(item, "messageText").color, Theme.textPending),
                "a pending message is greyed")
-        verify(!findChild(item, "failedRow").visible)
+        verify(!shown(item, "failedRow"))
     }
 
     function test_failed() {
         const item = make(2, {})
         verify(item.failed)
-        verify(findChild(item, "failedRow").visible, "a failed message shows Retry/Discard")
+        verify(shown(item, "failedRow"), "a failed message shows Retry/Discard")
         verify(Qt.colorEqual(findChild(item, "messageText").color, Theme.danger))
         verify(!findChild(item, "pendingClock").visible)
 
@@ -77,9 +83,9 @@ TestCase {
     function test_groupingAndDayBreak() {
         const grouped = make(0, { firstOfGroup: false })
         verify(!findChild(grouped, "authorLabel").visible, "a follow-up hides the author")
-        verify(!findChild(grouped, "dayBreak").visible)
+        verify(!shown(grouped, "dayBreak"))
         const first = make(0, { dayBreak: true })
-        verify(findChild(first, "dayBreak").visible)
+        verify(shown(first, "dayBreak"))
         verify(first.height > grouped.height)
     }
 
@@ -179,7 +185,7 @@ TestCase {
 
     function test_newMessagesLine() {
         const read = make(0, {})
-        verify(!findChild(read, "newMessagesLine").visible)
+        verify(!shown(read, "newMessagesLine"))
         const unread = make(0, { firstUnread: true })
         const line = findChild(unread, "newMessagesLine")
         verify(line.visible)
@@ -222,7 +228,7 @@ TestCase {
         for (let i = 0; i < list.count; ++i) {
             const item = list.itemAtIndex(i)
             verify(item, "row " + i + " is laid out")
-            if (findChild(item, "newMessagesLine").visible)
+            if (shown(item, "newMessagesLine"))
                 withLine.push(i)
         }
         compare(withLine, [firstUnreadRow], "one line, above the first unread message")
@@ -234,7 +240,7 @@ TestCase {
         // The model moves the line (the channel opened again later): the view follows.
         messagesModel.setProperty(firstUnreadRow, "firstUnread", false)
         messagesModel.setProperty(8, "firstUnread", true)
-        verify(!findChild(list.itemAtIndex(firstUnreadRow), "newMessagesLine").visible)
-        verify(findChild(list.itemAtIndex(8), "newMessagesLine").visible)
+        verify(!shown(list.itemAtIndex(firstUnreadRow), "newMessagesLine"))
+        verify(shown(list.itemAtIndex(8), "newMessagesLine"))
     }
 }
