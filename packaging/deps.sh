@@ -9,7 +9,7 @@ CONFAB_BUILD_PACKAGES=(
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
     qml6-module-qtquick-window qml6-module-qtqml-models qml6-module-qtquick-templates
     qml6-module-qtqml-workerscript qml6-module-qttest qml6-module-qt-labs-settings
-    libargon2-dev libsqlite3-dev sqlite3 fonts-dejavu-core libncurses-dev libssl-dev
+    libargon2-dev libsqlite3-dev sqlite3 fonts-dejavu-core fonts-noto-color-emoji libncurses-dev libssl-dev
     libavahi-client-dev qtkeychain-qt6-dev
 )
 CONFAB_TEST_PACKAGES=(

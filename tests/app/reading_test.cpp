@@ -206,4 +206,27 @@ TEST_F(ReadingTest, PendingMessagesAreNeverFirstUnread)
     EXPECT_TRUE(firstUnreadRows(*model).isEmpty());
 }
 
+TEST_F(ReadingTest, ADisplayNameLearnedLaterRetitlesThatAuthorsRows)
+{
+    store(1, 2, u"bob"_s);
+    store(3, 3, u"carol"_s);
+    auto model = open();
+    QHash<QString, QString> names;
+    model->setDisplayNames([&](const QString &user) { return names.value(user, user); });
+    ASSERT_EQ(model->index(0).data(MessageModel::AuthorDisplayRole).toString(), u"bob"_s);
+    QSignalSpy changed(model.get(), &QAbstractItemModel::dataChanged);
+
+    names.insert(u"bob"_s, u"Bob Nakamura"_s);
+    model->displayNameChanged(u"bob"_s);
+
+    ASSERT_EQ(changed.size(), 1); // the rows on screen ask again
+    const auto first = changed.first().at(0).value<QModelIndex>();
+    const auto last = changed.first().at(1).value<QModelIndex>();
+    EXPECT_EQ(first.row(), 0);
+    EXPECT_EQ(last.row(), 1); // bob's rows only
+    EXPECT_TRUE(
+        changed.first().at(2).value<QList<int>>().contains(MessageModel::AuthorDisplayRole));
+    EXPECT_EQ(model->index(1).data(MessageModel::AuthorDisplayRole).toString(), u"Bob Nakamura"_s);
+}
+
 } // namespace

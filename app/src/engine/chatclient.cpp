@@ -606,6 +606,8 @@ MessageModel *ChatClient::messageModel(const QString &channel)
     model->setOwnUser(m_me.name);
     model->setHistoryPage(m_connection->session().limits.historyPage);
     model->setDisplayNames([this](const QString &user) { return displayName(user); });
+    connect(m_roster, &PresenceRoster::displayNameChanged, model,
+            &MessageModel::displayNameChanged);
     model->setHistoryFetcher([this](const QString &c, qint64 before, int limit, auto done) {
         return m_sync->fetchHistory(c, before, limit, std::move(done));
     });

@@ -131,6 +131,21 @@ QHash<int, QByteArray> MessageModel::roleNames() const
 }
 
 // The sidebar's rule (mentionsUser()), for someone else's message.
+void MessageModel::displayNameChanged(const QString &user)
+{
+    int first = -1, last = -1;
+    for (int i = 0; i < rowCount(); ++i) {
+        const bool pending = i >= m_sentCount;
+        if ((pending ? m_me : m_rows.at(i).message.from) != user)
+            continue;
+        if (first < 0)
+            first = i;
+        last = i;
+    }
+    if (first >= 0)
+        Q_EMIT dataChanged(index(first), index(last), {AuthorDisplayRole});
+}
+
 bool MessageModel::mentionsMe(const Row &row, bool own) const
 {
     return !own && mentionsUser(row.message.text, m_me);

@@ -80,6 +80,8 @@ public:
     void setOwnUser(const QString &user) { m_me = user; }
     void setHistoryFetcher(HistoryFetcher fetcher) { m_fetcher = std::move(fetcher); }
     void setDisplayNames(DisplayNameFn names) { m_names = std::move(names); }
+    /// `user`'s display name became known or changed: their rows show it (one dataChanged).
+    void displayNameChanged(const QString &user);
     void setHistoryPage(int limit) { m_historyPage = limit; }
     /// Row of the message with `seq`, or of the pending message with `cid` (-1 if absent).
     int rowOfSeq(qint64 seq) const;
