@@ -455,6 +455,8 @@ Rectangle {
                 Layout.fillHeight: true
                 clip: true
                 model: AppContext.messages
+                // Rows scrolled out are reused for rows scrolled in, rather than made anew.
+                reuseItems: true
                 // Stay at the newest message unless the user scrolled up to read.
                 property bool stickToEnd: true
                 ScrollBar.vertical: ScrollBar {}
