@@ -25,6 +25,11 @@ QString MarkdownFilter::safe(const QString &text) const
     return client::safeMarkdown(text);
 }
 
+bool MarkdownFilter::hasMarkdown(const QString &text) const
+{
+    return client::hasMarkdown(text);
+}
+
 bool MarkdownFilter::isOpenable(const QString &link) const
 {
     const QUrl url(link, QUrl::StrictMode);

@@ -24,6 +24,8 @@ public:
 
     /// `text` as Markdown that renders no HTML and loads no image (see safemarkdown.h).
     Q_INVOKABLE QString safe(const QString &text) const;
+    /// hasMarkdown(): whether `text` needs the Markdown renderer (MessageModel's `formatted`).
+    Q_INVOKABLE bool hasMarkdown(const QString &text) const;
     /// Whether a link may be opened outside the app: http, https and mailto only.
     Q_INVOKABLE bool isOpenable(const QString &link) const;
 

@@ -25,6 +25,7 @@ Item {
     required property bool firstOfGroup
     required property bool dayBreak
     required property string markdown // safeMarkdown(text): never the raw text
+    required property bool formatted // the text has Markdown: else it shows as plain text
     required property bool mentionsMe
     required property bool firstUnread
 
@@ -208,7 +209,8 @@ Item {
                         id: body
                         objectName: "messageText"
                         Layout.fillWidth: true
-                        text: root.markdown
+                        // Plain lines skip the Markdown parser: the same on screen, cheaper.
+                        text: root.formatted ? root.markdown : root.text
                         color: root.textColor
                         font.pixelSize: Theme.fontSize
                         wrapMode: TextEdit.Wrap
@@ -216,7 +218,7 @@ Item {
                         selectByMouse: true
                         selectionColor: Theme.selection
                         selectedTextColor: Theme.text
-                        textFormat: TextEdit.MarkdownText
+                        textFormat: root.formatted ? TextEdit.MarkdownText : TextEdit.PlainText
                         onLinkActivated: link => root.openLink(link)
                         HoverHandler {
                             cursorShape: body.hoveredLink.length > 0 ? Qt.PointingHandCursor
@@ -227,7 +229,8 @@ Item {
                             target: MarkdownFilter
                             function onLinkColorChanged() {
                                 body.text = ""
-                                body.text = Qt.binding(() => root.markdown)
+                                body.text = Qt.binding(() => root.formatted ? root.markdown
+                                                                            : root.text)
                             }
                         }
                     }

@@ -12,6 +12,7 @@
 #include <QTextList>
 #include <gtest/gtest.h>
 
+using confab::client::hasMarkdown;
 using confab::client::safeMarkdown;
 using namespace Qt::StringLiterals;
 
@@ -249,8 +250,48 @@ TEST(SafeMarkdown, PlainUrlsAndAutolinksAreLinked)
 TEST(SafeMarkdown, UnchangedWithoutHtmlOrImages)
 {
     for (const QString &text :
-         {u""_s, u"hello"_s, u"**a** _b_ `c<d`"_s, u"```\n<x>\n```\n"_s, u"line\r\nline\n"_s}) {
+         {u""_s, u"hello"_s, u"**a** _b_ `c<d`"_s, u"```\n<x>\n```\n"_s, u"one\n\ntwo\n"_s}) {
         EXPECT_EQ(safeMarkdown(text), text);
+    }
+}
+
+// Shift+Enter starts a new line in the composer: the line shows as one, not as Markdown's
+// soft break (a space); code keeps its bytes; a blank line still starts a paragraph.
+TEST(SafeMarkdown, ALineBreakShowsAsOne)
+{
+    ASSERT_EQ(render(u"first line\nsecond line"_s).plain, u"first line second line"_s)
+        << "the premise: Markdown alone joins the lines";
+    EXPECT_EQ(render(safeMarkdown(u"first line\nsecond line"_s)).plain,
+              u"first line\nsecond line"_s);
+    EXPECT_EQ(render(safeMarkdown(u"a\r\nb\rc"_s)).plain, u"a\nb\nc"_s);
+    EXPECT_EQ(render(safeMarkdown(u"**bold**\n- one\n- two"_s)).plain, u"bold\none\ntwo"_s);
+    EXPECT_EQ(safeMarkdown(u"```\nx\ny\n```"_s), u"```\nx\ny\n```"_s);
+    EXPECT_EQ(render(safeMarkdown(u"para\n\nnext"_s)).plain, u"para\nnext"_s);
+}
+
+// Text without Markdown renders exactly as plain text shows it, so a view may skip the
+// parser; anything with a construct (or a link) is said to have Markdown.
+TEST(SafeMarkdown, TextWithoutMarkdownRendersAsItself)
+{
+    for (const QString &text :
+         {u"hello"_s, u"lunch at 12:30?"_s, u"Merged. Thanks for the quick review!"_s,
+          u"first line\nsecond line"_s, u"it costs 5.00 (or 4)"_s, u"ça va? 🙂 日本語"_s,
+          u"a, b; c: d\ne"_s, u"50% done, 3/4 left"_s, u"end-to-end tests"_s}) {
+        EXPECT_FALSE(hasMarkdown(text)) << text.toStdString();
+        EXPECT_EQ(render(safeMarkdown(text)).plain, text) << text.toStdString();
+    }
+    for (const QString &text : {u"**bold**"_s,        u"_it_"_s,
+                                u"`code`"_s,          u"[a](b)"_s,
+                                u"<b>x</b>"_s,        u"# title"_s,
+                                u"a | b"_s,           u"~~gone~~"_s,
+                                u"a \\* b"_s,         u"&amp;"_s,
+                                u"title\n==="_s,      u"see https://example.org"_s,
+                                u"www.example.org"_s, u"bob@example.org"_s,
+                                u"- item"_s,          u"+ item"_s,
+                                u"1. first"_s,        u"2) second"_s,
+                                u"    code"_s,        u"text\n- item"_s,
+                                u"![img](x)"_s}) {
+        EXPECT_TRUE(hasMarkdown(text)) << text.toStdString();
     }
 }
 

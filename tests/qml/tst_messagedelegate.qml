@@ -33,8 +33,9 @@ TestCase {
         }
         for (const key in extra)
             props[key] = extra[key]
-        // As MessageModel's `markdown` role does.
+        // As MessageModel's `markdown` and `formatted` roles do.
         props.markdown = MarkdownFilter.safe(props.text)
+        props.formatted = MarkdownFilter.hasMarkdown(props.text)
         const item = createTemporaryObject(delegateComponent, root, props)
         verify(item, "delegate created with all required properties")
         return item
@@ -216,7 +217,8 @@ TestCase {
                 seq: i + 1, author: i % 3 === 0 ? "alice" : "bob", authorDisplay: "", text: text,
                 time: new Date(2024, 10, 27, 9, i), deliveryState: 0, failReason: "",
                 cid: "c" + i, own: false, firstOfGroup: i % 3 === 0, dayBreak: i === 0,
-                markdown: MarkdownFilter.safe(text), mentionsMe: false,
+                markdown: MarkdownFilter.safe(text), formatted: MarkdownFilter.hasMarkdown(text),
+                mentionsMe: false,
                 firstUnread: i === firstUnreadRow
             })
         }

@@ -107,6 +107,8 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
         return mentionsMe(row, own);
     case FirstUnreadRole:
         return !pending && m_firstUnreadSeq > 0 && row.message.seq == m_firstUnreadSeq;
+    case FormattedRole:
+        return hasMarkdown(row.message.text);
     default:
         return {};
     }
@@ -126,6 +128,7 @@ QHash<int, QByteArray> MessageModel::roleNames() const
             {FirstOfGroupRole, "firstOfGroup"},
             {DayBreakRole, "dayBreak"},
             {MarkdownRole, "markdown"},
+            {FormattedRole, "formatted"},
             {MentionsMeRole, "mentionsMe"},
             {FirstUnreadRole, "firstUnread"}};
 }

@@ -56,6 +56,7 @@ public:
         MarkdownRole,     /**< QString: the text as Markdown safe to render (safeMarkdown) */
         MentionsMeRole,   /**< bool: someone else's message naming `@user` (the signed-in one) */
         FirstUnreadRole,  /**< bool: the "New messages" line goes above this message */
+        FormattedRole,    /**< bool: the text has Markdown to render (hasMarkdown); else plain */
     };
     Q_ENUM(Role)
     enum class DeliveryState { Sent, Pending, Failed };

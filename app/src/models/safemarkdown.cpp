@@ -134,6 +134,16 @@ void escapeLine(QStringView line, QString &out)
     }
 }
 
+/// Whether the line starting at `start` is blank (or there is none): a paragraph ends there.
+bool blankFrom(const QString &text, qsizetype start)
+{
+    for (qsizetype i = start; i < text.size() && text[i] != u'\n' && text[i] != u'\r'; ++i) {
+        if (!text[i].isSpace())
+            return false;
+    }
+    return true;
+}
+
 } // namespace
 
 QString safeMarkdown(const QString &text)
@@ -167,6 +177,10 @@ QString safeMarkdown(const QString &text)
                 maybeTable = false;
             else if (line.contains(u'|'))
                 maybeTable = true;
+            // A new line in a chat message is a new line on screen (Shift+Enter), not
+            // Markdown's soft break (a space): two spaces make it a hard break.
+            if (!line.trimmed().isEmpty() && !line.endsWith(u"  "_s) && !blankFrom(text, next))
+                out += u"  "_s;
         }
         out += QStringView(text).mid(end, next - end);
         if (next == text.size() && end == text.size())
@@ -174,6 +188,38 @@ QString safeMarkdown(const QString &text)
         start = next;
     }
     return out;
+}
+
+bool hasMarkdown(const QString &text)
+{
+    // Characters that start or mark a construct: emphasis, code, links, images, HTML,
+    // headings, tables, strikethrough, escapes, entities, setext underlines, autolinks (an
+    // image is `![`: its `[` counts).
+    static const QString marks = u"*_`[]<>#|~\\&=@"_s;
+    if (text.contains(u"://"_s) || text.contains(u"www."_s, Qt::CaseInsensitive))
+        return true;
+    bool lineStart = true;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (marks.contains(c))
+            return true;
+        if (lineStart) {
+            // Indented code, list items ("- ", "+ ", "1. ", "1) "), thematic breaks.
+            if (c.isSpace() && c != u'\n' && c != u'\r')
+                return true;
+            if (c == u'-' || c == u'+')
+                return true;
+            if (c.isDigit()) {
+                qsizetype j = i;
+                while (j < text.size() && text[j].isDigit())
+                    ++j;
+                if (j < text.size() && (text[j] == u'.' || text[j] == u')'))
+                    return true;
+            }
+        }
+        lineStart = c == u'\n' || c == u'\r';
+    }
+    return false;
 }
 
 } // namespace confab::client
