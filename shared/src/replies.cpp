@@ -39,6 +39,8 @@ QJsonObject toJson(const Member &member)
     QJsonObject object{{u"user"_s, member.user}, {u"status"_s, presenceStatusName(member.status)}};
     if (!member.display.isEmpty())
         object.insert(u"display"_s, member.display);
+    if (!member.text.isEmpty())
+        object.insert(u"text"_s, member.text);
     return object;
 }
 
@@ -46,6 +48,7 @@ Member readMember(FieldReader &reader)
 {
     Member member{reader.string("user"_L1), readPresenceStatus(reader, "status"_L1)};
     member.display = reader.optionalString("display"_L1).value_or(QString());
+    member.text = reader.optionalString("text"_L1).value_or(QString());
     return member;
 }
 

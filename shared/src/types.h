@@ -74,6 +74,7 @@ struct Member
     QString user;
     PresenceStatus status = PresenceStatus::Offline;
     QString display{}; ///< the user's display name (1.1; empty: not given)
+    QString text{};    ///< the user's status text (1.2; empty: none, or a server before 1.2)
 
     friend bool operator==(const Member &, const Member &) = default;
 };

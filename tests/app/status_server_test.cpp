@@ -91,6 +91,25 @@ TEST_F(StatusServerTest, OthersSeeTheStatusAndItsText)
     ASSERT_TRUE(waitUntil([&] { return personStatus(*bob, u"alice"_s) == online; }));
 }
 
+TEST_F(StatusServerTest, SomeoneSigningInLaterSeesTheTextFromTheJoinReply)
+{
+    auto bob = signedIn(u"bob"_s);
+    bob->setStatus(u"away"_s, u"lunch"_s);
+    const std::pair<QString, QString> lunch{u"away"_s, u"lunch"_s};
+    // His own echo: the server holds the status before alice comes.
+    ASSERT_TRUE(waitUntil([&] { return memberStatus(*bob, u"bob"_s) == lunch; }));
+
+    // No presence event of bob's reaches alice: only her join reply tells her.
+    auto alice = signedIn(u"alice"_s);
+    ASSERT_TRUE(waitUntil([&] { return memberStatus(*alice, u"bob"_s) == lunch; }));
+    ASSERT_TRUE(waitUntil([&] { return personStatus(*alice, u"bob"_s) == lunch; }));
+
+    // A later presence event still wins.
+    bob->setStatus(u"online"_s, QString());
+    const std::pair<QString, QString> online{u"online"_s, QString()};
+    ASSERT_TRUE(waitUntil([&] { return memberStatus(*alice, u"bob"_s) == online; }));
+}
+
 TEST_F(StatusServerTest, NotAStatusChangesNothing)
 {
     auto alice = signedIn(u"alice"_s);

@@ -236,6 +236,36 @@ TEST(PresenceRoster, MembersPresenceAndSelfOffline)
     EXPECT_EQ(presence.size(), 3);
 }
 
+TEST(PresenceRoster, JoinReplyTextsCountOnlyWhenTheServerSendsThem)
+{
+    PresenceRoster roster;
+    MemberModel model(u"general"_s);
+    ManualClock clock;
+    TypingBoard typing(clock.fn());
+    model.follow(&roster, &typing);
+    const auto shownText = [&model](const QString &user) {
+        return model.index(model.rowOf(user)).data(MemberModel::StatusTextRole).toString();
+    };
+
+    // 1.2: the reply's text is bob's text, and a member without one has none.
+    roster.setMembers(u"general"_s, {{u"bob"_s, PresenceStatus::Away, {}, u"lunch"_s},
+                                     {u"carol"_s, PresenceStatus::Online}});
+    EXPECT_EQ(roster.presence(u"bob"_s).text, u"lunch"_s);
+    EXPECT_EQ(shownText(u"bob"_s), u"lunch"_s);
+    roster.applyPresence({u"carol"_s, PresenceStatus::Dnd, u"focus"_s, 1, 2});
+    roster.setMembers(u"general"_s,
+                      {{u"bob"_s, PresenceStatus::Away}, {u"carol"_s, PresenceStatus::Dnd}});
+    EXPECT_TRUE(roster.presence(u"bob"_s).text.isEmpty());
+    EXPECT_TRUE(shownText(u"carol"_s).isEmpty());
+
+    // An older server's reply never carries a text: it keeps what presence events said.
+    roster.applyPresence({u"carol"_s, PresenceStatus::Dnd, u"focus"_s, 1, 2});
+    roster.setMembers(u"general"_s,
+                      {{u"bob"_s, PresenceStatus::Away}, {u"carol"_s, PresenceStatus::Dnd}}, false);
+    EXPECT_EQ(roster.presence(u"carol"_s).text, u"focus"_s);
+    EXPECT_EQ(shownText(u"carol"_s), u"focus"_s);
+}
+
 TEST(PresenceRoster, MemberModelFollowsTheRosterAndTheTypingBoard)
 {
     PresenceRoster roster;

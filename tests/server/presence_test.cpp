@@ -24,6 +24,17 @@ protected:
         return f;
     }
 
+    /// The `members` of a join reply, by user name.
+    static QJsonObject membersOf(const QJsonObject &joinReply)
+    {
+        QJsonObject byUser;
+        const QJsonArray members =
+            joinReply.value("ok"_L1).toObject().value("members"_L1).toArray();
+        for (const QJsonValue &v : members)
+            byUser.insert(v.toObject().value("user"_L1).toString(), v);
+        return byUser;
+    }
+
     static FramePredicate presenceOf(const QString &user, const QString &status)
     {
         return [=](const QJsonObject &f) {
@@ -71,6 +82,39 @@ TEST_F(Presence, StatusAndTextGoToConnectionsSharingAChannel)
             aliceStatus = v.toObject().value("status"_L1).toString();
     }
     EXPECT_EQ(aliceStatus, u"away"_s);
+}
+
+TEST_F(Presence, TheJoinReplyCarriesStatusTextSetBeforeTheJoin)
+{
+    ASSERT_NO_FATAL_FAILURE(start());
+    TestClient *bob = signInAndJoin(u"bob"_s, {u"general"_s});
+    TestClient *carol = signInAndJoin(u"carol"_s, {u"general"_s});
+    ASSERT_TRUE(bob && carol);
+    expectOk(bob, presence(u"away"_s, u"lunch"_s)); // before alice is there to be told
+
+    // 1.2: each of alice's connections learns bob's text from its join reply alone.
+    TestClient *aliceA = signIn(u"alice"_s);
+    TestClient *aliceB = signIn(u"alice"_s);
+    ASSERT_TRUE(aliceA && aliceB);
+    for (TestClient *alice : {aliceA, aliceB}) {
+        const auto joined = alice->join(u"general"_s);
+        ASSERT_TRUE(joined && isOk(*joined));
+        const QJsonObject members = membersOf(*joined);
+        EXPECT_EQ(members[u"bob"_s][u"status"_s].toString(), u"away"_s);
+        EXPECT_EQ(members[u"bob"_s][u"text"_s].toString(), u"lunch"_s);
+        // No text, no key.
+        ASSERT_TRUE(members.contains(u"carol"_s));
+        EXPECT_FALSE(members[u"carol"_s].toObject().contains(u"text"_s));
+    }
+
+    // A text cleared is gone from the next join reply too.
+    expectOk(bob, presence(u"online"_s));
+    ASSERT_TRUE(aliceA->waitFor(u"presence"_s, presenceOf(u"bob"_s, u"online"_s)));
+    TestClient *dave = signIn(u"dave"_s);
+    ASSERT_TRUE(dave);
+    const auto joined = dave->join(u"general"_s);
+    ASSERT_TRUE(joined && isOk(*joined));
+    EXPECT_FALSE(membersOf(*joined)[u"bob"_s].toObject().contains(u"text"_s));
 }
 
 TEST_F(Presence, AUserOnTwoConnectionsSeesHerStatusOnTheOtherAndStaysOnlineWhileOneIsOpen)

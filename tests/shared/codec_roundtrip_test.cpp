@@ -401,7 +401,8 @@ template <> JoinOk sampleReply()
 {
     return {{u"general"_s, u"Topic"_s, true, 99},
             99,
-            {{u"bob"_s, PresenceStatus::Online, u"Bob 🚲"_s}, {u"carol"_s, PresenceStatus::Dnd}},
+            {{u"bob"_s, PresenceStatus::Online, u"Bob 🚲"_s},
+             {u"carol"_s, PresenceStatus::Dnd, {}, u"focus time until 3 ☕"_s}},
             {u"bob"_s},
             42};
 }
@@ -499,6 +500,27 @@ TEST(Replies, DisplayAppearsInTheJoinMembersAndTheAdminSnapshot)
     const QJsonObject json = watch.toJson();
     EXPECT_EQ(json[u"users"_s][0][u"display"_s].toString(), u"Alice A."_s);
     EXPECT_EQ(AdminWatchOk::fromJson(json), watch);
+}
+
+TEST(Replies, StatusTextAppearsInTheJoinMembersOnlyWhenSet)
+{
+    const JoinOk sample = sampleReply<JoinOk>();
+    const QJsonObject join = sample.toJson();
+    EXPECT_FALSE(join[u"members"_s][0].toObject().contains(u"text"_s));
+    EXPECT_EQ(join[u"members"_s][1][u"text"_s].toString(), u"focus time until 3 ☕"_s);
+    EXPECT_EQ(JoinOk::fromJson(join)->members, sample.members);
+}
+
+TEST(Replies, AJoinMemberWithoutTextHasNone)
+{
+    // What a 1.1 server sends, and a 1.2 server for a member with no status text.
+    const auto join = JoinOk::fromJson(
+        QJsonDocument::fromJson(
+            R"({"channel":{"name":"g"},"last_seq":0,"members":[{"user":"bob","status":"away","display":"Bob"}],"typing":[]})")
+            .object());
+    ASSERT_TRUE(join);
+    EXPECT_EQ(join->members.value(0), (Member{u"bob"_s, PresenceStatus::Away, u"Bob"_s, {}}));
+    EXPECT_TRUE(join->members.value(0).text.isEmpty());
 }
 
 TEST(Replies, HistoryMessagesCarryNoType)

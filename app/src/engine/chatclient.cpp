@@ -23,6 +23,7 @@
 #include <QDir>
 #include <QLoggingCategory>
 #include <QPointer>
+#include <QVersionNumber>
 
 using namespace Qt::StringLiterals;
 
@@ -366,7 +367,10 @@ void ChatClient::onSignedIn(const HelloOk &hello)
 void ChatClient::onJoined(const QString &channel, const JoinOk &reply)
 {
     m_typingBoard->resetChannel(channel, reply.typing);
-    m_roster->setMembers(channel, reply.members);
+    // A server before 1.2 sends no member texts: its silence must not erase the texts known.
+    const bool textsSent =
+        QVersionNumber::fromString(m_connection->session().protocol) >= QVersionNumber(1, 2);
+    m_roster->setMembers(channel, reply.members, textsSent);
     // Runs before the join's catch-up is stored: messageReceived() sees the raised position.
     raiseReadPosition(channel, reply.readSeq);
     if (const qint64 local = lastReadSeq(channel); local > reply.readSeq)

@@ -18,12 +18,15 @@ Presence PresenceRoster::presence(const QString &user) const
     return p;
 }
 
-void PresenceRoster::setMembers(const QString &channel, const QList<Member> &members)
+void PresenceRoster::setMembers(const QString &channel, const QList<Member> &members,
+                                bool textsSent)
 {
     for (const Member &member : members) {
         Presence &p = m_presence[member.user];
         p.user = member.user;
         p.status = member.status;
+        if (textsSent)
+            p.text = member.text;
     }
     m_members.insert(channel, members);
     Q_EMIT membersChanged(channel);

@@ -5,8 +5,10 @@
 // `join` reply, and every user's latest presence (join replies, then `presence` events).
 //
 // Contract:
-// - setMembers() replaces a channel's list (membersChanged); the members' statuses count as
-//   presence. applyPresence() changes one user everywhere (presenceChanged).
+// - setMembers() replaces a channel's list (membersChanged); the members' statuses and (1.2)
+//   status texts count as presence: a join reply is as new as the events before it. A
+//   server before 1.2 sends no texts, so then a member's known text is kept, not erased.
+//   applyPresence() changes one user everywhere (presenceChanged).
 // - While the session is down, showSelfOffline() marks our own user offline (another device
 //   of ours may be online: the next join reply says so), so our row never shows "online"
 //   beside a disconnected banner.
@@ -41,7 +43,9 @@ public:
     /// The latest presence of `user` (offline with that name when unknown).
     Presence presence(const QString &user) const;
 
-    void setMembers(const QString &channel, const QList<Member> &members);
+    /// `textsSent`: the members carry their status texts (a 1.2 server), so an empty one
+    /// means none; false keeps the texts known.
+    void setMembers(const QString &channel, const QList<Member> &members, bool textsSent = true);
     void applyPresence(const Presence &presence);
     void showSelfOffline(const QString &me);
     /// A `member` event: `user` joined (true) or left `channel`; false when it changed nothing.

@@ -95,9 +95,10 @@ void ChannelRequests::join(const Responder &reply, const JoinRequest &request)
     ok.lastSeq = lastSeq;
     QStringList members = m_parts.channels.members(name).values();
     members.sort();
-    for (const QString &member : std::as_const(members))
-        ok.members.append(
-            Member{member, m_parts.presence.presence(member).status, m_parts.names.of(member)});
+    for (const QString &member : std::as_const(members)) {
+        const Presence presence = m_parts.presence.presence(member);
+        ok.members.append(Member{member, presence.status, m_parts.names.of(member), presence.text});
+    }
     ok.typing = m_parts.typing.typingIn(name);
     ok.typing.removeAll(user); // a user is never told of her own typing
     ok.readSeq = m_parts.reads.position(*record, user);
