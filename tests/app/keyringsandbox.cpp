@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "keyringsandbox.h"
 
+#include <gtest/gtest.h>
+
 #include <QDBusConnection>
 #include <QDBusMessage>
 #include <QDBusObjectPath>
@@ -192,6 +194,44 @@ std::optional<QString> KeyringSandbox::lookup(const QString &service, const QStr
         tool.exitCode() != 0)
         return std::nullopt;
     return QString::fromUtf8(tool.readAllStandardOutput());
+}
+
+namespace {
+
+KeyringSandbox *theSandbox = nullptr;
+
+class SandboxEnvironment : public ::testing::Environment
+{
+public:
+    explicit SandboxEnvironment(KeyringSandbox::Mode mode)
+        : m_mode(mode)
+    {}
+    void SetUp() override
+    {
+        theSandbox = new KeyringSandbox(m_mode);
+        theSandbox->start();
+    }
+    void TearDown() override
+    {
+        delete theSandbox;
+        theSandbox = nullptr;
+    }
+
+private:
+    KeyringSandbox::Mode m_mode;
+};
+
+} // namespace
+
+KeyringSandbox *keyringSandbox()
+{
+    return theSandbox;
+}
+
+bool installKeyringSandbox(KeyringSandbox::Mode mode)
+{
+    ::testing::AddGlobalTestEnvironment(new SandboxEnvironment(mode));
+    return true;
 }
 
 } // namespace confab::client::test

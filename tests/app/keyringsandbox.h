@@ -67,4 +67,11 @@ private:
     QString m_whyNot;
 };
 
+/// One sandbox for the whole test executable (the session bus is process-wide), started
+/// before the first test and ended after the last: `installKeyringSandbox(mode)` at namespace
+/// scope, then `keyringSandbox()` in the tests (null before the start).
+KeyringSandbox *keyringSandbox();
+/// Registers the sandbox's start and end with GoogleTest; returns true (for a static).
+bool installKeyringSandbox(KeyringSandbox::Mode mode);
+
 } // namespace confab::client::test

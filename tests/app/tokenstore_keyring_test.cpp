@@ -14,40 +14,24 @@ using namespace confab::client::test;
 
 namespace {
 
-KeyringSandbox *sandbox = nullptr;
-
-class KeyringEnvironment : public ::testing::Environment
-{
-public:
-    void SetUp() override
-    {
-        sandbox = new KeyringSandbox(KeyringSandbox::Mode::SecretService);
-        sandbox->start();
-    }
-    void TearDown() override
-    {
-        delete sandbox;
-        sandbox = nullptr;
-    }
-};
-
-[[maybe_unused]] auto *const environment =
-    ::testing::AddGlobalTestEnvironment(new KeyringEnvironment);
+[[maybe_unused]] const bool installed = installKeyringSandbox(KeyringSandbox::Mode::SecretService);
 
 class KeyringTokenTest : public ::testing::Test
 {
 protected:
     void SetUp() override
     {
-        if (!sandbox || !sandbox->whyNot().isEmpty())
-            GTEST_SKIP() << "no private Secret Service: "
-                         << (sandbox ? sandbox->whyNot() : u"not started"_s).toStdString();
+        if (!keyringSandbox() || !keyringSandbox()->whyNot().isEmpty())
+            GTEST_SKIP()
+                << "no private Secret Service: "
+                << (keyringSandbox() ? keyringSandbox()->whyNot() : u"not started"_s).toStdString();
         ASSERT_TRUE(dir.isValid());
     }
 
     std::optional<QString> inKeyring(const TokenStore &store, const QString &user = u"alice"_s)
     {
-        return sandbox->lookup(TokenStore::keyringService(), store.keyringKey(serverUrl, user));
+        return keyringSandbox()->lookup(TokenStore::keyringService(),
+                                        store.keyringKey(serverUrl, user));
     }
 
     QTemporaryDir dir;
@@ -208,8 +192,8 @@ TEST_F(KeyringTokenTest, ChatClientSignsInResumesAndSignsOut)
         ASSERT_TRUE(waitOnline(*client));
         EXPECT_TRUE(client->hasSavedSession());
         ASSERT_TRUE(waitUntil([&] { return probe.tokenPlace() == TokenStore::Place::Keyring; }));
-        const auto token = sandbox->lookup(TokenStore::keyringService(),
-                                           probe.keyringKey(server.url(), u"alice"_s));
+        const auto token = keyringSandbox()->lookup(TokenStore::keyringService(),
+                                                    probe.keyringKey(server.url(), u"alice"_s));
         ASSERT_TRUE(token);
         EXPECT_FALSE(token->isEmpty());
         EXPECT_FALSE(readAll(probe.filePath()).contains(token->toUtf8()));
@@ -225,8 +209,8 @@ TEST_F(KeyringTokenTest, ChatClientSignsInResumesAndSignsOut)
     EXPECT_FALSE(client->hasSavedSession());
     EXPECT_FALSE(QFile::exists(probe.filePath()));
     EXPECT_TRUE(waitUntil([&] {
-        return !sandbox->lookup(TokenStore::keyringService(),
-                                probe.keyringKey(server.url(), u"alice"_s));
+        return !keyringSandbox()->lookup(TokenStore::keyringService(),
+                                         probe.keyringKey(server.url(), u"alice"_s));
     }));
 }
 #endif

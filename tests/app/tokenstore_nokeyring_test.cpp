@@ -14,34 +14,17 @@ using namespace confab::client::test;
 
 namespace {
 
-KeyringSandbox *sandbox = nullptr;
-
-class EmptyBusEnvironment : public ::testing::Environment
-{
-public:
-    void SetUp() override
-    {
-        sandbox = new KeyringSandbox(KeyringSandbox::Mode::BusOnly);
-        sandbox->start();
-    }
-    void TearDown() override
-    {
-        delete sandbox;
-        sandbox = nullptr;
-    }
-};
-
-[[maybe_unused]] auto *const environment =
-    ::testing::AddGlobalTestEnvironment(new EmptyBusEnvironment);
+[[maybe_unused]] const bool installed = installKeyringSandbox(KeyringSandbox::Mode::BusOnly);
 
 class NoKeyringTokenTest : public ::testing::Test
 {
 protected:
     void SetUp() override
     {
-        if (!sandbox || !sandbox->whyNot().isEmpty())
-            GTEST_SKIP() << "no private session bus: "
-                         << (sandbox ? sandbox->whyNot() : u"not started"_s).toStdString();
+        if (!keyringSandbox() || !keyringSandbox()->whyNot().isEmpty())
+            GTEST_SKIP()
+                << "no private session bus: "
+                << (keyringSandbox() ? keyringSandbox()->whyNot() : u"not started"_s).toStdString();
         ASSERT_TRUE(dir.isValid());
     }
 
