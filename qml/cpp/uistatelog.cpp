@@ -66,7 +66,8 @@ QJsonObject activity(const QList<const QAbstractItemModel *> &models)
     return byName;
 }
 
-/// The newest `count` messages of `model`: author, text, state (sent, pending, failed), seq.
+/// The newest `count` messages of `model`: author, text, state (sent, pending, failed), seq,
+/// and whether the "New messages" line is above it.
 QJsonArray newestMessages(const QAbstractItemModel *model, int count)
 {
     QJsonArray messages;
@@ -81,6 +82,7 @@ QJsonArray newestMessages(const QAbstractItemModel *model, int count)
             {u"text"_s, index.data(client::MessageModel::TextRole).toString()},
             {u"state"_s, QLatin1StringView(states[std::clamp(state, 0, 2)])},
             {u"seq"_s, index.data(client::MessageModel::SeqRole).toLongLong()},
+            {u"first_unread"_s, index.data(client::MessageModel::FirstUnreadRole).toBool()},
         });
     }
     return messages;

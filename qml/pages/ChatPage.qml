@@ -77,7 +77,12 @@ Rectangle {
     color: Theme.background
 
     // Esc that nothing took (no popup open, no @mention list): the conversation is read.
-    Keys.onEscapePressed: AppContext.markRead()
+    // Esc: the conversation is read, its "New messages" line goes.
+    Keys.onEscapePressed: {
+        AppContext.markRead()
+        if (messageList.model)
+            messageList.model.moveReadMarkerToEnd()
+    }
 
     Shortcut {
         sequence: "Ctrl+K"

@@ -6,7 +6,8 @@
 //
 // Alice opens the direct conversation with Bob from the quick switcher (Ctrl+K) and types:
 // Bob sees her typing, then the message, a desktop notification (his window is not focused)
-// and the unread badge; clicking the notification opens the conversation. Alice sets do not
+// and the unread badge; clicking the notification opens the conversation, with the "New
+// messages" line above her message until Bob presses Esc. Alice sets do not
 // disturb and Bob sees it. Bob replies in Markdown and Alice's window renders it. The server
 // stops; Alice sends two messages (pending), the server returns, and each is delivered once,
 // in order, to both windows.
@@ -154,6 +155,15 @@ TEST(DesktopDailyUse, DirectMessageTypingNotificationStatusMarkdownAndOfflineSen
         << dump(bob.state());
     EXPECT_EQ(textsBy(bob.state(), u"alice"_s).value(0).first, u"lunch at 12:30?"_s)
         << dump(bob.state());
+    // The "New messages" line is above what he had not read; Esc reads it and the line goes.
+    auto lineAboveFirst = [](const QJsonObject &s) {
+        return messages(s).size() == 1 &&
+               messages(s).first().toObject().value("first_unread"_L1).toBool();
+    };
+    EXPECT_TRUE(bob.shows(lineAboveFirst)) << dump(bob.state());
+    ASSERT_TRUE(bob.key(u"Escape"_s));
+    EXPECT_TRUE(bob.shows([&](const QJsonObject &s) { return !lineAboveFirst(s); }))
+        << "Esc left the New messages line: " << dump(bob.state());
 
     // Alice sets do not disturb and a status text from the menu on her avatar; Bob sees both
     // in the conversation's members.
