@@ -224,6 +224,7 @@ void UiStateLog::write()
 {
     const QJsonObject state{
         {u"signed_in"_s, m_context->isSignedIn()},
+        {u"active"_s, m_context->isWindowActive()},
         {u"current"_s, m_context->currentChannel()},
         {u"channels"_s, column(m_context->groupChannels(), client::ChannelListModel::TitleRole)},
         {u"direct"_s, column(m_context->directChannels(), client::ChannelListModel::TitleRole)},

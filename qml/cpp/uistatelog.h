@@ -4,7 +4,8 @@
 // What the window shows, as JSON lines, for end-to-end tests that drive two app windows with
 // real input (tests/desktop): the channel on screen, the sidebar's channels and direct
 // conversations (their titles, unread counts and who types there), the public channels listed
-// for browsing, the composer's text, the user's own status, and the conversation on screen:
+// for browsing, the composer's text, the user's own status, whether the window is the active
+// one (keys go there), and the conversation on screen:
 // its newest messages (author, text, delivery state, seq) and its members' statuses. Written only
 // when `CONFAB_UI_STATE_LOG` names a file, and only when something changed; a test reads the last
 // line. Like confabctl's CONFAB_REDRAW_LOG: a window for tests, nothing more.

@@ -121,7 +121,12 @@ TEST(DesktopDailyUse, DirectMessageTypingNotificationStatusMarkdownAndOfflineSen
         << dump(alice.state()) << alice.output().toStdString();
     ASSERT_TRUE(bob.shows(onGeneral, 30000)) << dump(bob.state()) << bob.output().toStdString();
     ASSERT_TRUE(alice.xdo({u"mousemove"_s, u"600"_s, u"400"_s}));
+    auto active = [](const QJsonObject &s) { return s.value("active"_L1).toBool(); };
+    ASSERT_TRUE(alice.shows(active))
+        << "Alice's window never became active: " << dump(alice.state());
     ASSERT_TRUE(bob.focusElsewhere()) << "Bob's desktop cannot focus another window";
+    ASSERT_TRUE(bob.shows([&](const QJsonObject &s) { return !active(s); }))
+        << "Bob's window kept the focus: " << dump(bob.state());
 
     // Alice: Ctrl+K, "bob", Enter opens the conversation; she types.
     ASSERT_TRUE(alice.key(u"ctrl+k"_s));
@@ -151,7 +156,9 @@ TEST(DesktopDailyUse, DirectMessageTypingNotificationStatusMarkdownAndOfflineSen
 
     // Bob clicks it: the conversation opens, the composer has the focus.
     bobsDesktop.click(shown.id);
-    ASSERT_TRUE(bob.shows([](const QJsonObject &s) { return s.value("current"_L1) == dm; }))
+    ASSERT_TRUE(bob.shows([](const QJsonObject &s) {
+        return s.value("current"_L1) == dm && s.value("active"_L1).toBool();
+    })) << "the click did not bring Bob's window forward on the conversation: "
         << dump(bob.state());
     EXPECT_EQ(textsBy(bob.state(), u"alice"_s).value(0).first, u"lunch at 12:30?"_s)
         << dump(bob.state());
