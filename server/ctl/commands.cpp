@@ -112,10 +112,8 @@ std::optional<QString> Commands::newPassword(const QString &user, bool forceStdi
         *exitCode = fail(ExitFailed, why);
         return std::nullopt;
     }
-    if (rules::validateNewPassword(*password)) {
-        *exitCode =
-            fail(ExitUsage, u"a password must be %1 to %2 bytes long"_s.arg(rules::minPasswordBytes)
-                                .arg(rules::maxPasswordBytes));
+    if (const QString problem = rules::newPasswordProblem(*password, user); !problem.isEmpty()) {
+        *exitCode = fail(ExitUsage, problem);
         return std::nullopt;
     }
     return password;

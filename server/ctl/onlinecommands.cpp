@@ -328,10 +328,8 @@ int OnlineCommands::user(const OnlineRequest &request)
             PasswordInput::read(u"New password for %1: "_s.arg(name), request.passwordStdin, &why);
         if (!password)
             return fail(ExitFailed, why);
-        if (rules::validateNewPassword(*password))
-            return fail(ExitUsage,
-                        u"a password must be %1 to %2 bytes long"_s.arg(rules::minPasswordBytes)
-                            .arg(rules::maxPasswordBytes));
+        if (const QString problem = rules::newPasswordProblem(*password, name); !problem.isEmpty())
+            return fail(ExitUsage, problem);
         frame.password = *password;
         frame.action = action == u"add"_s ? AdminUserAction::Add : AdminUserAction::ResetPassword;
         if (action == u"add"_s) {

@@ -140,11 +140,11 @@ QString readUserName(FieldReader &reader, QLatin1StringView name = "user"_L1)
     return user;
 }
 
-QString readNewPassword(FieldReader &reader)
+QString readNewPassword(FieldReader &reader, const QString &user)
 {
     QString password = reader.string("password"_L1);
     if (reader.ok()) {
-        if (const auto error = rules::validateNewPassword(password))
+        if (const auto error = rules::validateNewPassword(password, user))
             reader.fail(*error);
     }
     return password;
@@ -211,7 +211,7 @@ ClientFrame parseRegister(FieldReader &reader, RequestId id, const Limits &)
     RegisterRequest request;
     request.id = id;
     request.user = readUserName(reader);
-    request.password = readNewPassword(reader);
+    request.password = readNewPassword(reader, request.user);
     request.display = readOptionalDisplay(reader).value_or(request.user);
     return request;
 }
@@ -370,7 +370,7 @@ ClientFrame parseAdminUser(FieldReader &reader, RequestId id, const Limits &)
     request.user = readUserName(reader);
     switch (request.action) {
     case AdminUserAction::Add:
-        request.password = readNewPassword(reader);
+        request.password = readNewPassword(reader, request.user);
         request.display = readOptionalDisplay(reader).value_or(QString());
         if (reader.has("role"_L1))
             request.role = readRole(reader);
@@ -379,7 +379,7 @@ ClientFrame parseAdminUser(FieldReader &reader, RequestId id, const Limits &)
         request.role = readRole(reader);
         break;
     case AdminUserAction::ResetPassword:
-        request.password = readNewPassword(reader);
+        request.password = readNewPassword(reader, request.user);
         break;
     case AdminUserAction::Disable:
     case AdminUserAction::Enable:

@@ -110,7 +110,16 @@ std::optional<Error> validateText(QStringView text, int maxBytes)
     return std::nullopt;
 }
 
-std::optional<Error> validateNewPassword(QStringView password)
+namespace {
+
+bool isUserName(QStringView password, QStringView user)
+{
+    return !user.isEmpty() && password.trimmed().compare(user, Qt::CaseInsensitive) == 0;
+}
+
+} // namespace
+
+std::optional<Error> validateNewPassword(QStringView password, QStringView user)
 {
     const qsizetype bytes = utf8Length(password);
     if (bytes < minPasswordBytes || bytes > maxPasswordBytes) {
@@ -119,7 +128,20 @@ std::optional<Error> validateNewPassword(QStringView password)
                          .arg(maxPasswordBytes),
                      {}};
     }
+    if (isUserName(password, user))
+        return Error{ErrorCode::BadRequest, u"field 'password' must not be the user name"_s, {}};
     return std::nullopt;
+}
+
+QString newPasswordProblem(QStringView password, QStringView user)
+{
+    const qsizetype bytes = utf8Length(password);
+    if (bytes < minPasswordBytes || bytes > maxPasswordBytes)
+        return u"a password must be %1 to %2 bytes long"_s.arg(minPasswordBytes)
+            .arg(maxPasswordBytes);
+    if (isUserName(password, user))
+        return u"a password must not be the user name"_s;
+    return {};
 }
 
 bool isValidDisplayName(QStringView display)

@@ -44,8 +44,11 @@ qsizetype utf8Length(QStringView text);
 
 /// A message text: empty is `bad_request`, over `maxBytes` UTF-8 bytes is `too_large`.
 std::optional<Error> validateText(QStringView text, int maxBytes);
-/// A new password: `minPasswordBytes`..`maxPasswordBytes` UTF-8 bytes.
-std::optional<Error> validateNewPassword(QStringView password);
+/// A new password: `minPasswordBytes`..`maxPasswordBytes` UTF-8 bytes, and not `user`'s
+/// own name (in any case, spaces around it ignored), the first guess of anyone.
+std::optional<Error> validateNewPassword(QStringView password, QStringView user = {});
+/// Why confabctl refuses `password` for `user`, as a sentence; empty when it is fine.
+QString newPasswordProblem(QStringView password, QStringView user);
 /// A display name: 1–64 characters, no control characters.
 bool isValidDisplayName(QStringView display);
 

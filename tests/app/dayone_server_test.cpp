@@ -238,4 +238,7 @@ TEST_F(DayOneServerTest, CreateAccountWhereTheServerDoesNotAllowIt)
     // Checked here before the server is asked.
     carol->registerAccount(server->url().toString(), u"carol"_s, u"short"_s);
     EXPECT_EQ(carol->connection()->errorString(), u"A password needs at least 8 characters."_s);
+    carol->registerAccount(server->url().toString(), u"caroline"_s, u"Caroline"_s);
+    EXPECT_EQ(carol->connection()->errorString(),
+              u"Choose a password other than your user name."_s);
 }

@@ -258,6 +258,9 @@ TEST_F(ConfabctlTest, ChangesAPasswordAndRevokesTokens)
     EXPECT_FALSE(store::TokenRepository(db).userFor(*token, now));
 
     expectOneLineError(ctl({u"user"_s, u"passwd"_s, u"bob"_s}, "tiny\n"), 2, u"8 to 1024"_s);
+    expectOneLineError(
+        ctl({u"user"_s, u"add"_s, u"benjamin"_s, u"--password-stdin"_s}, "Benjamin\n"), 2,
+        u"must not be the user name"_s);
     EXPECT_EQ(store::UserRepository(db).find(u"bob"_s)->passwordHash, hash);
 }
 

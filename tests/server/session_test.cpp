@@ -300,6 +300,16 @@ TEST_F(Session, RegisterWithOpenRegistrationCreatesAnAccount)
         other,
         QJsonObject{{"t"_L1, "register"_L1}, {"user"_L1, "frank"_L1}, {"password"_L1, "short"_L1}},
         u"bad_request"_s);
+    // The user name as the password: refused, and no account is made (a later register with
+    // a good password succeeds).
+    expectError(other,
+                QJsonObject{{"t"_L1, "register"_L1},
+                            {"user"_L1, "gertrude"_L1},
+                            {"password"_L1, "Gertrude"_L1}},
+                u"bad_request"_s);
+    expectOk(other, QJsonObject{{"t"_L1, "register"_L1},
+                                {"user"_L1, "gertrude"_L1},
+                                {"password"_L1, "a better password"_L1}});
 }
 
 TEST_F(Session, RegisterWithoutOpenRegistrationIsForbidden)

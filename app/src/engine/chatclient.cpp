@@ -224,6 +224,10 @@ void ChatClient::registerAccount(const QString &address, const QString &user,
         m_connection->stop(errortext::passwordTooShort(rules::minPasswordBytes));
         return;
     }
+    if (rules::validateNewPassword(password, name)) {
+        m_connection->stop(errortext::passwordIsUserName());
+        return;
+    }
     m_connection->createAccount(*url, Connection::Credentials{QString(), name, password},
                                 display.trimmed());
 }

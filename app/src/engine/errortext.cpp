@@ -120,6 +120,11 @@ QString invalidUserName()
     return u"A user name is 1 to 32 lower-case letters, digits, “_”, “.” or “-”."_s;
 }
 
+QString passwordIsUserName()
+{
+    return u"Choose a password other than your user name."_s;
+}
+
 QString passwordTooShort(int minBytes)
 {
     return u"A password needs at least %1 characters."_s.arg(minBytes);

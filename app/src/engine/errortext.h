@@ -42,6 +42,8 @@ QString registerFailed(const QString &user, const Error &error);
 QString invalidUserName();
 /// A new password shorter than the server accepts.
 QString passwordTooShort(int minBytes);
+/// register: the password is the user name (the server refuses it too).
+QString passwordIsUserName();
 /// A message over the server's `limits.text`.
 QString textTooLong(qsizetype bytes, int maxBytes);
 /// The server said `bye` `shutdown`: the engine keeps trying.
