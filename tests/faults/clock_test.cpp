@@ -12,8 +12,10 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QSaveFile>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 
 #include <gtest/gtest.h>
@@ -131,6 +133,22 @@ TEST_P(ClockJumpTest, HelloTimeoutFiresOnTime)
     ASSERT_TRUE(silent.isClosed()) << "no close within " << waitMs << " ms";
     expectOnTime("close 4001", timer.elapsed());
     EXPECT_EQ(silent.closeCode(), 4001);
+}
+
+TEST_P(ClockJumpTest, HandshakeTimeoutFiresOnTime)
+{
+    ASSERT_NO_FATAL_FAILURE(
+        startServer({u"--timing-handshake-timeout-ms"_s, QString::number(periodMs)}));
+    QTcpSocket mute; // connects and never sends the WebSocket upgrade
+    QElapsedTimer timer;
+    timer.start();
+    mute.connectToHost(QHostAddress::LocalHost, quint16(server.port()));
+    ASSERT_TRUE(mute.waitForConnected(5000));
+    jump();
+    waitUntil([&] { return mute.state() == QAbstractSocket::UnconnectedState; }, waitMs);
+    ASSERT_EQ(mute.state(), QAbstractSocket::UnconnectedState)
+        << "still connected after " << waitMs << " ms";
+    expectOnTime("handshake closed", timer.elapsed());
 }
 
 TEST_P(ClockJumpTest, HeartbeatDropsOnlyTheSilentConnectionOnTime)
