@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "clock.h"
 #include "presencetracker.h"
 #include "typingtracker.h"
 
-#include <QDateTime>
 #include <QSignalSpy>
 #include <gtest/gtest.h>
 
@@ -13,9 +13,14 @@ using confab::server::PresenceTracker;
 using confab::server::TypingTracker;
 
 namespace {
-qint64 now()
+// Presence dates what people see (wall clock); typing expiry runs on the monotonic clock.
+qint64 wallNow()
 {
-    return QDateTime::currentMSecsSinceEpoch();
+    return confab::server::clock::wallMs();
+}
+qint64 monotonicNow()
+{
+    return confab::server::clock::monotonicMs();
 }
 } // namespace
 
@@ -36,8 +41,8 @@ TEST(PresenceTracker, GoesOfflineOnlyAfterTheGracePeriod)
 {
     PresenceTracker tracker(50);
     QSignalSpy changed(&tracker, &PresenceTracker::changed);
-    tracker.connectionOpened(u"bob"_s, now());
-    tracker.connectionClosed(u"bob"_s, now());
+    tracker.connectionOpened(u"bob"_s, wallNow());
+    tracker.connectionClosed(u"bob"_s, wallNow());
     EXPECT_EQ(tracker.presence(u"bob"_s).status, PresenceStatus::Online);
     ASSERT_TRUE(changed.wait(2000));
     EXPECT_EQ(changed.last().at(0).value<Presence>().status, PresenceStatus::Offline);
@@ -48,9 +53,9 @@ TEST(PresenceTracker, QuickReconnectDoesNotFlap)
 {
     PresenceTracker tracker(100);
     QSignalSpy changed(&tracker, &PresenceTracker::changed);
-    tracker.connectionOpened(u"carol"_s, now());
-    tracker.connectionClosed(u"carol"_s, now());
-    tracker.connectionOpened(u"carol"_s, now());
+    tracker.connectionOpened(u"carol"_s, wallNow());
+    tracker.connectionClosed(u"carol"_s, wallNow());
+    tracker.connectionOpened(u"carol"_s, wallNow());
     // Wait past the grace period: no offline may come.
     EXPECT_FALSE(changed.wait(300));
     EXPECT_EQ(changed.size(), 1);
@@ -76,7 +81,7 @@ TEST(TypingTracker, ActiveIsRelayedAndExpires)
 {
     TypingTracker tracker(60);
     QSignalSpy expired(&tracker, &TypingTracker::expired);
-    EXPECT_TRUE(tracker.update(u"general"_s, u"alice"_s, true, now()));
+    EXPECT_TRUE(tracker.update(u"general"_s, u"alice"_s, true, monotonicNow()));
     EXPECT_EQ(tracker.typingIn(u"general"_s), QStringList{u"alice"_s});
     ASSERT_TRUE(expired.wait(2000));
     EXPECT_EQ(expired.at(0).at(0).toString(), u"general"_s);
@@ -87,9 +92,9 @@ TEST(TypingTracker, ActiveIsRelayedAndExpires)
 TEST(TypingTracker, InactiveRelayedOnlyWhenTyping)
 {
     TypingTracker tracker(6000);
-    EXPECT_FALSE(tracker.update(u"general"_s, u"alice"_s, false, now()));
-    tracker.update(u"general"_s, u"alice"_s, true, now());
+    EXPECT_FALSE(tracker.update(u"general"_s, u"alice"_s, false, monotonicNow()));
+    tracker.update(u"general"_s, u"alice"_s, true, monotonicNow());
     EXPECT_EQ(tracker.channelsOf(u"alice"_s), QStringList{u"general"_s});
-    EXPECT_TRUE(tracker.update(u"general"_s, u"alice"_s, false, now()));
+    EXPECT_TRUE(tracker.update(u"general"_s, u"alice"_s, false, monotonicNow()));
     EXPECT_FALSE(tracker.stop(u"general"_s, u"alice"_s));
 }

@@ -3,6 +3,7 @@
 
 #include "authservice.h"
 #include "channeldirectory.h"
+#include "clock.h"
 #include "codec.h"
 #include "connection.h"
 #include "displaynames.h"
@@ -14,8 +15,6 @@
 #include "sessions.h"
 #include "stores.h"
 #include "wsframe.h"
-
-#include <QDateTime>
 
 #include <algorithm>
 
@@ -31,7 +30,7 @@ constexpr int maxBacklogsListed = 100;
 
 qint64 nowMs()
 {
-    return QDateTime::currentMSecsSinceEpoch();
+    return clock::monotonicMs(); // idle times only
 }
 
 /// A user-name pattern: `*` any run of characters, `?` one character, everything else

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "authservice.h"
 
+#include "clock.h"
 #include "logging.h"
 #include "stores.h"
 
-#include <QDateTime>
 #include <QPointer>
 
 using namespace Qt::StringLiterals;
@@ -61,7 +61,7 @@ AuthService::Result AuthService::signInWithToken(const QString &token, qint64 no
 void AuthService::signInWithPassword(const QString &user, const QString &password,
                                      const QHostAddress &from, Callback done)
 {
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 now = clock::monotonicMs();
     sweep(now);
     const QString userKey = u"u:"_s + user;
     const QString addressKey = u"a:"_s + from.toString();
@@ -88,7 +88,7 @@ void AuthService::signInWithPassword(const QString &user, const QString &passwor
             [self, matches, record, userKey, addressKey, done] {
                 if (!self)
                     return;
-                const qint64 now = QDateTime::currentMSecsSinceEpoch();
+                const qint64 now = clock::monotonicMs();
                 const bool failed = !record || !matches;
                 self->m_attempts.end(userKey, failed, now);
                 self->m_attempts.end(addressKey, failed, now);
@@ -102,7 +102,7 @@ void AuthService::signInWithPassword(const QString &user, const QString &passwor
                     return;
                 }
                 QString error;
-                const auto token = self->m_accounts.issueToken(record->id, now,
+                const auto token = self->m_accounts.issueToken(record->id, clock::wallMs(),
                                                                self->m_options.tokenTtlMs, &error);
                 if (!token) {
                     qCWarning(lcAuth) << "cannot issue a token:" << error;
@@ -120,7 +120,7 @@ void AuthService::signInWithPassword(const QString &user, const QString &passwor
 
 std::optional<Error> AuthService::admitRegistration(const QHostAddress &from)
 {
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 now = clock::monotonicMs();
     sweep(now);
     const QString key = u"r:"_s + from.toString();
     if (const qint64 wait =

@@ -2,6 +2,7 @@
 #include "channelrequests.h"
 
 #include "channeldirectory.h"
+#include "clock.h"
 #include "codec.h"
 #include "connection.h"
 #include "displaynames.h"
@@ -15,8 +16,6 @@
 #include "replies.h"
 #include "typingtracker.h"
 #include "validation.h"
-
-#include <QDateTime>
 
 using namespace Qt::StringLiterals;
 
@@ -67,7 +66,7 @@ void ChannelRequests::join(const Responder &reply, const JoinRequest &request)
     } else if (request.rewindCount) {
         from = lastSeq - std::min(*request.rewindCount, cap) + 1;
     } else if (request.rewindSeconds) {
-        const qint64 since = QDateTime::currentMSecsSinceEpoch() - *request.rewindSeconds * 1000;
+        const qint64 since = clock::wallMs() - *request.rewindSeconds * 1000;
         const auto first = m_parts.stores.messages.firstSeqSince(record->id, since, lastSeq);
         if (!first) {
             c->joined.remove(name);

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "connection.h"
 
+#include "clock.h"
 #include "frameflusher.h"
 #include "logging.h"
 #include "wsframe.h"
 
-#include <QDateTime>
 #include <QSocketNotifier>
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -150,7 +150,8 @@ qint64 DirectWriteSocket::bufferWrite(const char *data, qint64 size)
 }
 
 Connection::Connection(QWebSocket *socket, QTcpSocket *tcp, QString session, qint64 sendBufferCap,
-                       const Limits &limits, qint64 nowMs, FrameFlusher *flusher, QObject *parent)
+                       const Limits &limits, qint64 wallNowMs, FrameFlusher *flusher,
+                       QObject *parent)
     : QObject(parent)
     , publishLimiter(limits.ratePerSecond, limits.burst)
     , typingLimiter(2, 2)
@@ -160,8 +161,9 @@ Connection::Connection(QWebSocket *socket, QTcpSocket *tcp, QString session, qin
     , m_peerAddress(socket->peerAddress())
     , m_peerPort(socket->peerPort())
     , m_sendBufferCap(sendBufferCap)
-    , m_connectedSinceMs(nowMs)
-    , m_lastActivityMs(nowMs)
+    , m_connectedSinceMs(wallNowMs)
+    , m_openedAtMs(clock::monotonicMs())
+    , m_lastActivityMs(m_openedAtMs)
     , m_flusher(flusher)
 {
     m_socket->setParent(this);
@@ -180,8 +182,7 @@ Connection::Connection(QWebSocket *socket, QTcpSocket *tcp, QString session, qin
 
     connect(m_socket, &QWebSocket::textMessageReceived, this, &Connection::onText);
     connect(m_socket, &QWebSocket::binaryMessageReceived, this, &Connection::onBinary);
-    connect(m_socket, &QWebSocket::pong, this,
-            [this] { m_lastActivityMs = QDateTime::currentMSecsSinceEpoch(); });
+    connect(m_socket, &QWebSocket::pong, this, [this] { m_lastActivityMs = clock::monotonicMs(); });
     // The peer's close frame (QWebSocket answers it and closes the TCP socket), or the
     // socket closing for any other reason: nothing more is sent, and a peer that does not
     // read the answer is dropped soon, with whatever is still buffered for it.
@@ -237,7 +238,7 @@ void Connection::onText(const QString &text)
 {
     if (m_closing)
         return;
-    m_lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+    m_lastActivityMs = clock::monotonicMs();
     inbox.push_back(text.toUtf8());
     emit inboxGrew(this);
 }

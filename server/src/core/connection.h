@@ -75,7 +75,7 @@ class Connection : public QObject
     Q_OBJECT
 public:
     Connection(QWebSocket *socket, QTcpSocket *tcp, QString session, qint64 sendBufferCap,
-               const Limits &limits, qint64 nowMs, FrameFlusher *flusher,
+               const Limits &limits, qint64 wallNowMs, FrameFlusher *flusher,
                QObject *parent = nullptr);
     ~Connection() override;
 
@@ -86,11 +86,14 @@ public:
     QString peerText() const;
     /// The client is at `address` (reported by a trusted reverse proxy), not at the peer.
     void setForwardedFor(const QHostAddress &address);
+    /// When it was accepted, wall clock (shown to admins).
     qint64 connectedSinceMs() const { return m_connectedSinceMs; }
+    /// When it was accepted, monotonic clock (the hello timeout runs from here).
+    qint64 openedAtMs() const { return m_openedAtMs; }
     /// The client came over TLS (wss:// to this server; not known behind a TLS proxy).
     bool isEncrypted() const { return m_encrypted; }
+    /// The last frame or pong from the peer, monotonic clock (idle and heartbeat).
     qint64 lastActivityMs() const { return m_lastActivityMs; }
-    void markActivity(qint64 nowMs) { m_lastActivityMs = nowMs; }
 
     // ---- session state, owned by the request handlers ----
     std::optional<SessionUser> user;
@@ -171,6 +174,7 @@ private:
     quint16 m_peerPort = 0;
     qint64 m_sendBufferCap;
     qint64 m_connectedSinceMs;
+    qint64 m_openedAtMs;
     qint64 m_lastActivityMs;
     QList<ReplySlot> m_slots; ///< QList: allocates nothing while empty (see inbox)
     quint64 m_nextSlot = 1;

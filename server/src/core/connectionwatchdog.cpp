@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "connectionwatchdog.h"
 
+#include "clock.h"
 #include "connection.h"
 #include "hub.h"
 #include "logging.h"
-
-#include <QDateTime>
 
 #include <algorithm>
 
@@ -27,7 +26,7 @@ ConnectionWatchdog::ConnectionWatchdog(Hub &hub, int helloTimeoutMs, int heartbe
 
 void ConnectionWatchdog::tick()
 {
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 now = clock::monotonicMs();
     const bool pingNow = now - m_lastPingMs >= m_heartbeatMs;
     if (pingNow)
         m_lastPingMs = now;
@@ -35,8 +34,7 @@ void ConnectionWatchdog::tick()
     for (Connection *c : connections) {
         if (c->isClosing())
             continue;
-        if (!c->isSignedIn() && !c->helloPending &&
-            now - c->connectedSinceMs() > m_helloTimeoutMs) {
+        if (!c->isSignedIn() && !c->helloPending && now - c->openedAtMs() > m_helloTimeoutMs) {
             qCInfo(lcNet) << c->session() << "sent no hello in time - closing 4001";
             c->closeWith(CloseCode::NoHello, u"no hello in time"_s);
             continue;

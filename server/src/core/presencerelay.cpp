@@ -2,13 +2,12 @@
 #include "presencerelay.h"
 
 #include "broker.h"
+#include "clock.h"
 #include "connection.h"
 #include "displaynames.h"
 #include "hub.h"
 #include "presencetracker.h"
 #include "typingtracker.h"
-
-#include <QDateTime>
 
 namespace confab::server {
 
@@ -30,8 +29,7 @@ PresenceRelay::PresenceRelay(PresenceTracker &presence, TypingTracker &typing, H
 
 void PresenceRelay::setStatus(const Responder &reply, const PresenceRequest &request)
 {
-    m_presence.set(reply.connection()->userName(), request.status, request.text,
-                   QDateTime::currentMSecsSinceEpoch());
+    m_presence.set(reply.connection()->userName(), request.status, request.text, clock::wallMs());
     reply.ok();
 }
 
@@ -46,7 +44,7 @@ void PresenceRelay::typing(Connection *c, const TypingNotice &notice)
 {
     if (!c->joined.contains(notice.channel))
         return;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 now = clock::monotonicMs();
     if (c->typingLimiter.take(now) > 0)
         return; // over 2 a second: dropped silently
     if (!m_typing.update(notice.channel, c->userName(), notice.active, now))

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "presencetracker.h"
 
+#include "clock.h"
 #include "logging.h"
 
-#include <QDateTime>
 #include <QTimer>
 
 namespace confab::server {
@@ -57,7 +57,7 @@ void PresenceTracker::connectionClosed(const QString &user, qint64 nowMs)
         const PresenceStatus previous = entry->presence.status;
         setStatus(*entry, PresenceStatus::Offline);
         entry->presence.text.clear();
-        entry->presence.since = QDateTime::currentMSecsSinceEpoch();
+        entry->presence.since = clock::wallMs();
         qCDebug(lcPresence) << user << "offline";
         emit changed(entry->presence, previous);
     });

@@ -13,6 +13,8 @@ namespace confab::server {
 /// flap. A status set by the user (away, dnd, text) lasts until they go offline.
 /// Emits changed() for every visible change. Keeps the number of users in each status
 /// (of those it has seen), so counting costs nothing.
+/// The `nowMs` passed in are wall-clock times (clock::wallMs()): they are shown as
+/// `since`/`last_seen`. The grace runs on a QTimer (monotonic).
 class PresenceTracker : public QObject
 {
     Q_OBJECT

@@ -3,6 +3,7 @@
 
 #include "broker.h"
 #include "channeldirectory.h"
+#include "clock.h"
 #include "codec.h"
 #include "connection.h"
 #include "logging.h"
@@ -10,7 +11,6 @@
 #include "presencerelay.h"
 #include "replies.h"
 
-#include <QDateTime>
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
@@ -47,7 +47,7 @@ void PublishPipeline::publish(const Responder &reply, const PublishRequest &requ
                     u"join '%1' before publishing to it"_s.arg(request.channel));
         return;
     }
-    if (const qint64 wait = c->publishLimiter.take(QDateTime::currentMSecsSinceEpoch()); wait > 0) {
+    if (const qint64 wait = c->publishLimiter.take(clock::monotonicMs()); wait > 0) {
         ++m_refusedRateLimited;
         reply.error(ErrorCode::RateLimited, u"publishing too fast; retry after %1 ms"_s.arg(wait),
                     wait);

@@ -3,6 +3,7 @@
 
 #include "adminrequests.h"
 #include "channelrequests.h"
+#include "clock.h"
 #include "connection.h"
 #include "historyreader.h"
 #include "hub.h"
@@ -13,7 +14,6 @@
 #include "responder.h"
 #include "sessions.h"
 
-#include <QDateTime>
 #include <QPointer>
 
 using namespace Qt::StringLiterals;
@@ -37,7 +37,7 @@ template <typename... Handler> Overloaded(Handler...) -> Overloaded<Handler...>;
 
 qint64 nowMs()
 {
-    return QDateTime::currentMSecsSinceEpoch();
+    return clock::monotonicMs(); // rates and windows only
 }
 
 } // namespace

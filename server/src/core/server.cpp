@@ -6,6 +6,7 @@
 #include "channeldirectory.h"
 #include "channelrepository.h"
 #include "channelrequests.h"
+#include "clock.h"
 #include "connectionwatchdog.h"
 #include "database.h"
 #include "displaynames.h"
@@ -242,10 +243,9 @@ void Server::stop()
         }
         auto *poll = new QTimer(this);
         poll->setInterval(20);
-        auto deadline = QDateTime::currentMSecsSinceEpoch() + closeWaitMs;
+        auto deadline = clock::monotonicMs() + closeWaitMs;
         connect(poll, &QTimer::timeout, this, [this, poll, deadline, finish] {
-            if (d->core && !d->hub.connections().isEmpty() &&
-                QDateTime::currentMSecsSinceEpoch() < deadline)
+            if (d->core && !d->hub.connections().isEmpty() && clock::monotonicMs() < deadline)
                 return;
             poll->deleteLater();
             finish();

@@ -4,6 +4,7 @@
 
 #include "authservice.h"
 #include "channeldirectory.h"
+#include "clock.h"
 #include "codec.h"
 #include "connection.h"
 #include "hub.h"
@@ -11,8 +12,6 @@
 #include "presencetracker.h"
 #include "replies.h"
 #include "stores.h"
-
-#include <QDateTime>
 
 #include <algorithm>
 
@@ -22,11 +21,6 @@ namespace confab::server {
 
 namespace {
 constexpr int maxFailedHellos = 3;
-
-qint64 nowMs()
-{
-    return QDateTime::currentMSecsSinceEpoch();
-}
 } // namespace
 
 Sessions::Sessions(const ServerConfig &config, store::AccountStore &accounts, AuthService &auth,
@@ -48,7 +42,7 @@ void Sessions::hello(const Responder &reply, const HelloRequest &request)
         return;
     }
     if (!request.token.isEmpty()) {
-        auto result = m_auth.signInWithToken(request.token, nowMs());
+        auto result = m_auth.signInWithToken(request.token, clock::wallMs());
         if (result.error) {
             failHello(reply, *result.error);
             return;
@@ -107,7 +101,7 @@ void Sessions::completeHello(const Responder &reply, bool issuedToken)
     m_hub.signedIn(c);
     const QString &user = c->userName();
     qCInfo(lcAuth) << c->session() << "signed in as" << user;
-    m_presence.connectionOpened(user, nowMs());
+    m_presence.connectionOpened(user, clock::wallMs());
     emit signedIn(c);
 
     HelloOk ok;
@@ -207,7 +201,7 @@ void Sessions::connectionClosed(Connection *c)
     qCInfo(lcNet) << "disconnect" << c->session() << (c->isSignedIn() ? c->userName() : QString());
     m_hub.remove(c);
     if (c->isSignedIn())
-        m_presence.connectionClosed(c->userName(), nowMs());
+        m_presence.connectionClosed(c->userName(), clock::wallMs());
     emit closed(c);
     c->deleteLater();
 }

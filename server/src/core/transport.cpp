@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "transport.h"
 
+#include "clock.h"
 #include "connection.h"
 #include "frameflusher.h"
 #include "logging.h"
 
-#include <QDateTime>
 #include <QFile>
 #include <QNetworkRequest>
 #include <QRandomGenerator>
@@ -237,8 +237,8 @@ void Transport::acceptDescriptor(int descriptor)
     }
     // The deadline runs from accept, through the TLS and the WebSocket handshakes.
     const QString peer = peerKey(socket->peerAddress(), socket->peerPort());
-    m_handshaking.insert(peer, Handshake{socket, QDateTime::currentMSecsSinceEpoch() +
-                                                     m_options.handshakeTimeoutMs});
+    m_handshaking.insert(peer,
+                         Handshake{socket, clock::monotonicMs() + m_options.handshakeTimeoutMs});
     connect(socket, &QObject::destroyed, this, [this, peer, socket] {
         if (m_handshaking.value(peer).socket == socket)
             m_handshaking.remove(peer);
@@ -268,7 +268,7 @@ void Transport::expireHandshakes()
     }
     if (m_handshaking.isEmpty())
         return;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 now = clock::monotonicMs();
     QList<QTcpSocket *> expired;
     for (const Handshake &handshake : std::as_const(m_handshaking)) {
         if (handshake.deadlineMs <= now)
@@ -330,9 +330,8 @@ void Transport::adoptUpgraded()
             disconnect(tcp, nullptr, this, nullptr);
         const QString session = u"s"_s + QString::number(m_nextSession++, 36) + u'-' +
                                 QString::number(QRandomGenerator::global()->generate(), 36);
-        auto *connection =
-            new Connection(ws, tcp, session, m_options.sendBufferBytes, m_options.limits,
-                           QDateTime::currentMSecsSinceEpoch(), m_flusher, this);
+        auto *connection = new Connection(ws, tcp, session, m_options.sendBufferBytes,
+                                          m_options.limits, clock::wallMs(), m_flusher, this);
         if (!tcp) {
             qCWarning(lcNet) << "upgraded socket without its TCP socket; closing";
             connection->closeWith(CloseCode::Internal, u"internal error"_s);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "typingtracker.h"
 
-#include <QDateTime>
+#include "clock.h"
 
 #include <algorithm>
 
@@ -55,7 +55,7 @@ QStringList TypingTracker::channelsOf(const QString &user) const
 
 void TypingTracker::sweep()
 {
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 now = clock::monotonicMs();
     QList<std::pair<QString, QString>> ended;
     for (auto channel = m_deadlines.begin(); channel != m_deadlines.end();) {
         for (auto user = channel->begin(); user != channel->end();) {

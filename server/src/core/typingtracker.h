@@ -19,6 +19,7 @@ public:
     /// Records a client's typing frame. Returns true when it should be relayed: every
     /// `active:true` (a refresh keeps receivers' own expiry alive), and an `active:false`
     /// only when the user was typing.
+    /// `nowMs` is clock::monotonicMs().
     bool update(const QString &channel, const QString &user, bool active, qint64 nowMs);
     /// Ends typing (a publish, a last disconnect). True when the user was typing there.
     bool stop(const QString &channel, const QString &user);

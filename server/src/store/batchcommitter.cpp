@@ -4,9 +4,21 @@
 #include "sqlutil.h"
 #include "storelog.h"
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace confab::store {
+
+namespace {
+/// SQL for the ts of a channel's newest message (0 when it has none): the floor of the
+/// next ts, so that history stays in time order across a restart too.
+QString lastTsOf(const QString &channelId)
+{
+    return u"coalesce((SELECT m.ts FROM messages m WHERE m.channel_id = %1 "
+           u"ORDER BY m.seq DESC LIMIT 1), 0)"_s.arg(channelId);
+}
+} // namespace
 
 bool BatchCommitter::open(const QString &path, QString *error)
 {
@@ -17,13 +29,16 @@ bool BatchCommitter::open(const QString &path, QString *error)
     // max() guards against a last_seq that lags its messages: seq must never be reused.
     if (!sql::exec(query,
                    u"SELECT c.id, max(c.last_seq, coalesce((SELECT max(m.seq) FROM messages m "
-                   u"WHERE m.channel_id = c.id), 0)) FROM channels c"_s,
+                   u"WHERE m.channel_id = c.id), 0)), "_s +
+                       lastTsOf(u"c.id"_s) + u" FROM channels c"_s,
                    {}, &why)) {
         *error = u"cannot load channel seqs from %1: %2"_s.arg(path, why);
         return false;
     }
-    while (query.next())
+    while (query.next()) {
         m_lastSeq.insert(query.value(0).toLongLong(), query.value(1).toLongLong());
+        m_lastTs.insert(query.value(0).toLongLong(), query.value(2).toLongLong());
+    }
     if (!sql::exec(query, u"SELECT coalesce(max(rowid), 0) FROM messages"_s, {}, &why) ||
         !query.next()) {
         *error = u"cannot load message numbers from %1: %2"_s.arg(path, why);
@@ -61,12 +76,15 @@ std::optional<qint64> BatchCommitter::lastSeq(qint64 channelId, QString *error)
         return *it;
     // A channel created after open(): its seq starts where the database says.
     QSqlQuery query(m_db.sql());
-    if (!sql::exec(query, u"SELECT last_seq FROM channels WHERE id = ?"_s, {channelId}, error))
+    if (!sql::exec(query,
+                   u"SELECT last_seq, "_s + lastTsOf(u"?"_s) + u" FROM channels WHERE id = ?"_s,
+                   {channelId, channelId}, error))
         return std::nullopt;
     if (!query.next())
         return std::nullopt;
     const qint64 seq = query.value(0).toLongLong();
     m_lastSeq.insert(channelId, seq);
+    m_lastTs.insert(channelId, query.value(1).toLongLong());
     return seq;
 }
 
@@ -108,22 +126,24 @@ QList<PublishOutcome> BatchCommitter::commit(const std::vector<PublishJob> &jobs
     if (!m_statements.begin.run(&why))
         return failAll(jobs, why);
     const QHash<qint64, qint64> seqBefore = m_lastSeq; // implicitly shared: cheap to keep
+    const QHash<qint64, qint64> tsBefore = m_lastTs;
     const qint64 numberBefore = m_lastNumber;
     auto handBack = [&](const QString &reason) {
         rollback();
         m_lastSeq = seqBefore;
+        m_lastTs = tsBefore;
         m_lastNumber = numberBefore;
         return failAll(jobs, reason);
     };
 
-    const qint64 ts = sql::nowMs();
+    const qint64 now = sql::nowMs();
     QList<PublishOutcome> outcomes;
     outcomes.reserve(qsizetype(jobs.size()));
     QHash<qint64, qint64> touched; // channel id → its new last seq
     for (const PublishJob &job : jobs) {
         PublishOutcome outcome;
         outcome.ticket = job.ticket;
-        if (!apply(job, ts, &outcome, &why))
+        if (!apply(job, now, &outcome, &why))
             return handBack(why);
         if (!outcome.dup && !outcome.error)
             touched.insert(job.channelId, outcome.message.seq);
@@ -142,7 +162,7 @@ QList<PublishOutcome> BatchCommitter::commit(const std::vector<PublishJob> &jobs
     return outcomes;
 }
 
-bool BatchCommitter::apply(const PublishJob &job, qint64 ts, PublishOutcome *outcome,
+bool BatchCommitter::apply(const PublishJob &job, qint64 nowMs, PublishOutcome *outcome,
                            QString *error)
 {
     error->clear();
@@ -190,6 +210,8 @@ bool BatchCommitter::apply(const PublishJob &job, qint64 ts, PublishOutcome *out
         return true;
     }
     const qint64 number = m_lastNumber + 1;
+    // The wall clock may have been set back: ts never goes below the previous seq's.
+    const qint64 ts = std::max(nowMs, m_lastTs.value(job.channelId));
     outcome->message = Message{
         job.channel, *last + 1, QString::number(number, 36), job.cid, job.from, ts, job.text};
     const QByteArray mid = outcome->message.mid.toLatin1(); // base-36 digits
@@ -218,6 +240,7 @@ bool BatchCommitter::apply(const PublishJob &job, qint64 ts, PublishOutcome *out
     }
     m_lastNumber = number;
     m_lastSeq.insert(job.channelId, outcome->message.seq);
+    m_lastTs.insert(job.channelId, ts);
     return true;
 }
 

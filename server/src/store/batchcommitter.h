@@ -41,7 +41,8 @@ private:
 
     /// Stores one job (or finds its original, or answers not_found) into `*outcome`;
     /// false with `*error` when the database failed and the batch must be rolled back.
-    bool apply(const PublishJob &job, qint64 ts, PublishOutcome *outcome, QString *error);
+    /// The message's ts is `nowMs` (wall clock), or the channel's last ts when that is later.
+    bool apply(const PublishJob &job, qint64 nowMs, PublishOutcome *outcome, QString *error);
     /// Ends the open transaction without keeping anything (also after SQLite ended it).
     void rollback();
     /// The channel's newest seq; nullopt when it does not exist (or, with `*error` set, on
@@ -53,6 +54,7 @@ private:
     sqlite3 *m_handle = nullptr; // m_db's connection, for the statements
     Statements m_statements;
     QHash<qint64, qint64> m_lastSeq; // channel id → newest committed seq
+    QHash<qint64, qint64> m_lastTs;  // channel id → ts of that seq (the next one's floor)
     qint64 m_lastNumber = 0;         // newest message rowid, the source of `mid`
     qint64 m_defaultMaxPages = 0;
     bool m_growthBlocked = false;

@@ -30,6 +30,8 @@ inline bool exec(QSqlQuery &query, const QString &statement,
     return ok;
 }
 
+/// The wall clock: for stored dates only (created, message ts, token expiry). Timeouts and
+/// rates run on the monotonic clock (server/src/core/clock.h).
 inline qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
