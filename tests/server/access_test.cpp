@@ -12,6 +12,7 @@
 #include <QJsonArray>
 
 #include <algorithm>
+#include <utility>
 
 #include <variant>
 
@@ -31,87 +32,66 @@ struct AccessCase
     QString signedOut;   ///< on a connection that has not signed in
     QString nonMember;   ///< a signed-in user who is not a member of a private channel
     QString nonMemberDm; ///< the same for a direct conversation of two others
+    QString notJoined;   ///< a signed-in user who has not joined a public channel
     QString nonAdmin;    ///< a signed-in user without the admin role
 };
 
 const QString secret = u"secret"_s;
 const QString dm = u"dm:carol:dave"_s;
+const QString lobby = u"lobby"_s;
 const QString attackText = u"attack-text-must-not-be-stored"_s;
 
 /// Every client request type of protocol v1 (+ this server's extensions, docs/protocol.md).
+/// Columns: signed out, non-member of `secret`, non-member of `dm`, not joined to `lobby`,
+/// non-admin.
 QList<AccessCase> accessTable()
 {
     const QJsonObject onChannel{{"channel"_L1, "$channel"_L1}};
+    const QJsonObject wrongPassword{
+        {"v"_L1, 1},
+        {"auth"_L1, QJsonObject{{"user"_L1, "carol"_L1}, {"password"_L1, "not-her-pw"_L1}}}};
+    const QJsonObject registration{{"user"_L1, "mallory"_L1}, {"password"_L1, "mallory-pw-1"_L1}};
+    const QJsonObject publish{
+        {"channel"_L1, "$channel"_L1}, {"cid"_L1, "attack-cid"_L1}, {"text"_L1, attackText}};
+    const QJsonObject history{{"channel"_L1, "$channel"_L1}, {"after"_L1, 0}};
+    const QJsonObject create{{"channel"_L1, "$channel"_L1}, {"private"_L1, true}};
+    const QJsonObject invite{{"channel"_L1, "$channel"_L1}, {"user"_L1, "bob"_L1}};
+    const QJsonObject typing{{"channel"_L1, "$channel"_L1}, {"active"_L1, true}};
+    const QJsonObject read{{"channel"_L1, "$channel"_L1}, {"seq"_L1, 1}};
+    const QJsonObject setPassword{
+        {"action"_L1, "password"_L1}, {"user"_L1, "carol"_L1}, {"password"_L1, "hijacked-pw-1"_L1}};
+    const QString no;
+    const QString notReady = u"not_ready"_s;
+    const QString forbidden = u"forbidden"_s;
+    const QString ok = u"ok"_s;
+    // clang-format off
     return {
-        {u"hello"_s,
-         {{"v"_L1, 1},
-          {"auth"_L1, QJsonObject{{"user"_L1, "carol"_L1}, {"password"_L1, "not-her-pw"_L1}}}},
-         u"unauthorized"_s,
-         {},
-         {},
-         {}},
-        {u"register"_s,
-         {{"user"_L1, "mallory"_L1}, {"password"_L1, "mallory-pw-1"_L1}},
-         u"forbidden"_s,
-         {},
-         {},
-         {}}, // registration is closed (the default)
-        {u"logout"_s, {}, u"not_ready"_s, {}, {}, {}},
-        {u"join"_s, onChannel, u"not_ready"_s, u"forbidden"_s, u"forbidden"_s, {}},
+        // Registration is closed (the default).
+        {u"hello"_s,         wrongPassword, u"unauthorized"_s, no, no, no, no},
+        {u"register"_s,      registration,  forbidden, no, no, no, no},
+        {u"logout"_s,        {},            notReady,  no, no, no, no},
+        // Joining a public channel is how one becomes a member: allowed, so not tried.
+        {u"join"_s,          onChannel,     notReady,  forbidden, forbidden, no, no},
         // Leaving what one is not a member of is a no-op; a direct conversation is never left.
-        {u"leave"_s, onChannel, u"not_ready"_s, u"ok"_s, u"bad_request"_s, {}},
-        {u"publish"_s,
-         {{"channel"_L1, "$channel"_L1}, {"cid"_L1, "attack-cid"_L1}, {"text"_L1, attackText}},
-         u"not_ready"_s,
-         u"forbidden"_s,
-         u"forbidden"_s,
-         {}},
-        {u"history"_s,
-         {{"channel"_L1, "$channel"_L1}, {"after"_L1, 0}},
-         u"not_ready"_s,
-         u"forbidden"_s,
-         u"forbidden"_s,
-         {}},
-        {u"channels"_s, {}, u"not_ready"_s, u"ok"_s, {}, {}}, // listed below: neither shown
+        {u"leave"_s,         onChannel,     notReady,  ok, u"bad_request"_s, ok, no},
+        {u"publish"_s,       publish,       notReady,  forbidden, forbidden, forbidden, no},
+        // A public channel's history is open to every signed-in user.
+        {u"history"_s,       history,       notReady,  forbidden, forbidden, ok, no},
+        {u"channels"_s,      {},            notReady,  ok, no, no, no}, // checked below
         // The name is taken (names are global); a `dm:` name is never created.
-        {u"create"_s,
-         {{"channel"_L1, "$channel"_L1}, {"private"_L1, true}},
-         u"not_ready"_s,
-         u"conflict"_s,
-         u"bad_request"_s,
-         {}},
-        {u"invite"_s,
-         {{"channel"_L1, "$channel"_L1}, {"user"_L1, "bob"_L1}},
-         u"not_ready"_s,
-         u"forbidden"_s,
-         u"forbidden"_s,
-         {}},
-        {u"typing"_s,
-         {{"channel"_L1, "$channel"_L1}, {"active"_L1, true}},
-         u"none"_s,
-         u"none"_s,
-         u"none"_s,
-         {}},
-        {u"presence"_s, {{"status"_L1, "away"_L1}}, u"not_ready"_s, {}, {}, {}},
-        {u"admin.watch"_s, {}, u"not_ready"_s, {}, {}, u"forbidden"_s},
-        {u"admin.unwatch"_s, {}, u"not_ready"_s, {}, {}, u"forbidden"_s},
-        {u"admin.stats"_s, {}, u"not_ready"_s, {}, {}, u"forbidden"_s},
-        {u"admin.kick"_s, {{"user"_L1, "carol"_L1}}, u"not_ready"_s, {}, {}, u"forbidden"_s},
-        {u"admin.user"_s,
-         {{"action"_L1, "password"_L1},
-          {"user"_L1, "carol"_L1},
-          {"password"_L1, "hijacked-pw-1"_L1}},
-         u"not_ready"_s,
-         {},
-         {},
-         u"forbidden"_s},
-        {u"read"_s,
-         {{"channel"_L1, "$channel"_L1}, {"seq"_L1, 1}},
-         u"not_ready"_s,
-         u"forbidden"_s,
-         u"forbidden"_s,
-         {}},
+        {u"create"_s,        create,        notReady,  u"conflict"_s, u"bad_request"_s, u"conflict"_s, no},
+        // An invite to a public channel is a no-op.
+        {u"invite"_s,        invite,        notReady,  forbidden, forbidden, ok, no},
+        {u"typing"_s,        typing,        u"none"_s, u"none"_s, u"none"_s, u"none"_s, no},
+        {u"presence"_s,      {{"status"_L1, "away"_L1}}, notReady, no, no, no, no},
+        {u"admin.watch"_s,   {},            notReady,  no, no, no, forbidden},
+        {u"admin.unwatch"_s, {},            notReady,  no, no, no, forbidden},
+        {u"admin.stats"_s,   {},            notReady,  no, no, no, forbidden},
+        {u"admin.kick"_s,    {{"user"_L1, "carol"_L1}}, notReady, no, no, no, forbidden},
+        {u"admin.user"_s,    setPassword,   notReady,  no, no, no, forbidden},
+        {u"read"_s,          read,          notReady,  forbidden, forbidden, forbidden, no},
     };
+    // clang-format on
 }
 
 QJsonObject frameFor(const AccessCase &c, const QString &channel)
@@ -138,14 +118,17 @@ protected:
         dave = signIn(u"dave"_s);
         root = signIn(u"root"_s);
         ASSERT_TRUE(carol1 && carol2 && dave && root);
-        expectOk(carol1,
-                 QJsonObject{{"t"_L1, "create"_L1}, {"channel"_L1, secret}, {"private"_L1, true}});
+        // A public one too, made before alice signs in (its `added` event is old news).
+        for (const auto &[channel, isPrivate] : {std::pair{secret, true}, std::pair{lobby, false}})
+            expectOk(carol1, QJsonObject{{"t"_L1, "create"_L1},
+                                         {"channel"_L1, channel},
+                                         {"private"_L1, isPrivate}});
         for (TestClient *c : {carol1, carol2})
-            for (const QString &channel : {secret, dm, u"general"_s})
+            for (const QString &channel : {secret, dm, lobby, u"general"_s})
                 ASSERT_TRUE(c->joinSynced(channel));
         ASSERT_TRUE(dave->joinSynced(dm));
-        ASSERT_TRUE(carol1->publish(secret, u"before"_s));
-        ASSERT_TRUE(carol1->publish(dm, u"before"_s));
+        for (const QString &channel : {secret, dm, lobby})
+            ASSERT_TRUE(carol1->publish(channel, u"before"_s));
         expectOk(root, QJsonObject{{"t"_L1, "admin.watch"_L1}});
 
         anonymous = connectClient();
@@ -250,6 +233,9 @@ TEST_F(Access, EveryRequestIsRefusedToWhoMayNotAndChangesNothing)
         if (!c.nonMember.isEmpty())
             ASSERT_NO_FATAL_FAILURE(
                 tryAs(alice1, frameFor(c, secret), c.nonMember, u"non-member"_s));
+        if (!c.notJoined.isEmpty())
+            ASSERT_NO_FATAL_FAILURE(
+                tryAs(alice1, frameFor(c, lobby), c.notJoined, u"not joined"_s));
         if (!c.nonMemberDm.isEmpty())
             ASSERT_NO_FATAL_FAILURE(tryAs(alice1, frameFor(c, dm), c.nonMemberDm, u"non-member"_s));
         if (!c.nonAdmin.isEmpty())
@@ -273,18 +259,20 @@ TEST_F(Access, EveryRequestIsRefusedToWhoMayNotAndChangesNothing)
 
     // Nothing stored: each conversation still holds its one message, carol her password,
     // the members are who they were, alice sees neither, no account was made.
-    for (const QString &channel : {secret, dm}) {
+    for (const QString &channel : {secret, dm, lobby}) {
         const QJsonObject history = expectOk(
             carol1, QJsonObject{{"t"_L1, "history"_L1}, {"channel"_L1, channel}, {"after"_L1, 0}});
         const QJsonArray messages = history.value("messages"_L1).toArray();
         ASSERT_EQ(messages.size(), 1) << dump(history).toStdString();
         EXPECT_EQ(messages[0].toObject().value("text"_L1).toString(), u"before"_s);
     }
-    const QJsonObject join =
-        expectOk(carol2, QJsonObject{{"t"_L1, "join"_L1}, {"channel"_L1, secret}});
-    const QJsonArray members = join.value("members"_L1).toArray();
-    ASSERT_EQ(members.size(), 1) << dump(join).toStdString();
-    EXPECT_EQ(members[0].toObject().value("user"_L1).toString(), u"carol"_s);
+    for (const QString &channel : {secret, lobby}) {
+        const QJsonObject join =
+            expectOk(carol2, QJsonObject{{"t"_L1, "join"_L1}, {"channel"_L1, channel}});
+        const QJsonArray members = join.value("members"_L1).toArray();
+        ASSERT_EQ(members.size(), 1) << dump(join).toStdString();
+        EXPECT_EQ(members[0].toObject().value("user"_L1).toString(), u"carol"_s);
+    }
     const QJsonObject list = expectOk(alice2, QJsonObject{{"t"_L1, "channels"_L1}});
     for (const QJsonValue &channel : list.value("channels"_L1).toArray()) {
         const QString name = channel.toObject().value("name"_L1).toString();
