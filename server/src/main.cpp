@@ -115,8 +115,17 @@ int main(int argc, char *argv[])
     const QCommandLineOption proxyOption(
         u"trusted-proxy"_s, u"Reverse proxies whose X-Forwarded-For is believed (a,b,...)."_s,
         u"ADDRESSES"_s);
+    const QCommandLineOption tlsOnlyOption(
+        u"tls-only"_s, u"Refuse to start when plain ws:// would be served on an address other "
+                       u"than loopback (127.0.0.1, ::1): there, only a local reverse proxy that "
+                       u"terminates TLS reaches it."_s);
+    const QCommandLineOption originsOption(
+        u"allowed-origins"_s,
+        u"Browser origins allowed to connect (https://host[:port],...); an upgrade with "
+        u"another Origin header gets HTTP 403, one without any is let in. Default: any."_s,
+        u"ORIGINS"_s);
     parser.addOptions({configOption, listenOption, dataOption, registrationOption, certOption,
-                       keyOption, selfSignedOption, proxyOption});
+                       keyOption, selfSignedOption, proxyOption, tlsOnlyOption, originsOption});
     parser.addOption(checkOption);
     QList<QCommandLineOption> settingOptions;
     for (const QString &key : ServerConfigLoader::keys()) {
@@ -139,11 +148,9 @@ int main(int argc, char *argv[])
             return fail(error);
     }
     const std::pair<const QCommandLineOption &, const char *> shortcuts[] = {
-        {listenOption, "server.listen"},
-        {dataOption, "server.data"},
-        {certOption, "server.tls_cert"},
-        {keyOption, "server.tls_key"},
-        {proxyOption, "server.trusted_proxy"}};
+        {listenOption, "server.listen"},       {dataOption, "server.data"},
+        {certOption, "server.tls_cert"},       {keyOption, "server.tls_key"},
+        {proxyOption, "server.trusted_proxy"}, {originsOption, "server.allowed_origins"}};
     for (const auto &[option, key] : shortcuts) {
         if (parser.isSet(option) &&
             !ServerConfigLoader::apply(QString::fromLatin1(key), parser.value(option), &config,
@@ -154,6 +161,8 @@ int main(int argc, char *argv[])
         config.openRegistration = true;
     if (parser.isSet(selfSignedOption))
         config.tlsSelfSigned = true;
+    if (parser.isSet(tlsOnlyOption))
+        config.tlsOnly = true;
 
     if (parser.isSet(checkOption))
         return checkDatabase(config.databasePath());
@@ -162,6 +171,8 @@ int main(int argc, char *argv[])
     if (config.tlsSelfSigned && config.tlsCertificate.isEmpty() && config.tlsKey.isEmpty() &&
         !useSelfSignedCertificate(&config, &error))
         return fail(error);
+    if (const QString refusal = config.tlsOnlyViolation(); !refusal.isEmpty())
+        return fail(refusal);
 
     confab::server::Server server(config);
     if (!server.start(&error))

@@ -71,3 +71,51 @@ TEST(ServerConfig, MissingFileIsAnError)
     EXPECT_FALSE(ServerConfigLoader::loadFile(u"/nonexistent/confabd.ini"_s, &config, &error));
     EXPECT_FALSE(error.isEmpty());
 }
+
+TEST(ServerConfig, OriginsAreNormalisedAndBadOnesRefused)
+{
+    using confab::server::normalizeOrigin;
+    EXPECT_EQ(normalizeOrigin(u"https://Chat.Example.COM"_s), u"https://chat.example.com"_s);
+    EXPECT_EQ(normalizeOrigin(u"HTTPS://chat.example.com:443"_s), u"https://chat.example.com"_s);
+    EXPECT_EQ(normalizeOrigin(u"http://localhost:8080/"_s), u"http://localhost:8080"_s);
+    EXPECT_EQ(normalizeOrigin(u"http://[::1]:3000"_s), u"http://[::1]:3000"_s);
+    for (const QString &bad :
+         {u"null"_s, u"chat.example.com"_s, u"https://"_s, u"https://a.example/path"_s,
+          u"https://user@a.example"_s, u"https://a.example?x=1"_s, u""_s})
+        EXPECT_FALSE(normalizeOrigin(bad)) << bad.toStdString();
+
+    ServerConfig config;
+    QString error;
+    ASSERT_TRUE(ServerConfigLoader::apply(u"server.allowed_origins"_s,
+                                          u" https://A.example , http://b.example:81"_s, &config,
+                                          &error))
+        << error.toStdString();
+    EXPECT_EQ(config.allowedOrigins,
+              QStringList({u"https://a.example"_s, u"http://b.example:81"_s}));
+    EXPECT_FALSE(ServerConfigLoader::apply(u"server.allowed_origins"_s, u"https://ok, bad"_s,
+                                           &config, &error));
+    EXPECT_TRUE(error.contains(u"server.allowed_origins"_s));
+    EXPECT_EQ(config.allowedOrigins.size(), 2) << "a bad value changed the config";
+}
+
+TEST(ServerConfig, TlsOnlyRefusesPlainWsOffLoopbackOnly)
+{
+    ServerConfig config;
+    config.listenAddress = QHostAddress::Any;
+    EXPECT_TRUE(config.tlsOnlyViolation().isEmpty()) << "off by default";
+    QString error;
+    ASSERT_TRUE(ServerConfigLoader::apply(u"server.tls_only"_s, u"true"_s, &config, &error));
+    EXPECT_TRUE(config.tlsOnlyViolation().contains(u"0.0.0.0"_s));
+    for (const auto &address : {QHostAddress(QHostAddress::AnyIPv6), QHostAddress(u"10.0.0.5"_s)})
+        EXPECT_FALSE(config.tlsOnlyViolation().isEmpty()) << address.toString().toStdString();
+    for (const auto &address :
+         {QHostAddress(QHostAddress::LocalHost), QHostAddress(QHostAddress::LocalHostIPv6),
+          QHostAddress(u"127.0.0.2"_s)}) {
+        config.listenAddress = address;
+        EXPECT_TRUE(config.tlsOnlyViolation().isEmpty()) << address.toString().toStdString();
+    }
+    config.listenAddress = QHostAddress::Any;
+    config.tlsCertificate = u"cert.pem"_s;
+    config.tlsKey = u"key.pem"_s;
+    EXPECT_TRUE(config.tlsOnlyViolation().isEmpty()) << "TLS anywhere is fine";
+}

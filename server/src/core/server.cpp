@@ -200,6 +200,7 @@ bool Server::start(QString *error)
     transportOptions.maxHandshaking = config.maxHandshaking;
     transportOptions.connectionsPerAddress = config.connectionsPerAddress;
     transportOptions.trustedProxies = config.trustedProxies;
+    transportOptions.allowedOrigins = config.allowedOrigins;
     d->transport = std::make_unique<Transport>(transportOptions);
     connect(d->transport.get(), &Transport::connected, &d->core->dispatcher,
             &RequestDispatcher::adopt);

@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QUrl>
 
 #include <functional>
 
@@ -83,6 +84,19 @@ bool parseAddresses(const QString &text, QList<QHostAddress> *out)
     return true;
 }
 
+bool parseOrigins(const QString &text, QStringList *out)
+{
+    QStringList origins;
+    for (const QString &part : text.split(u',', Qt::SkipEmptyParts)) {
+        const auto origin = normalizeOrigin(part.trimmed());
+        if (!origin)
+            return false;
+        origins.append(*origin);
+    }
+    *out = origins;
+    return true;
+}
+
 bool parseListen(const QString &text, ServerConfig *config)
 {
     const int colon = text.lastIndexOf(u':');
@@ -137,6 +151,14 @@ const QList<Setting> &settings()
         {u"server.trusted_proxy"_s,
          u"comma-separated proxy addresses whose X-Forwarded-For is believed"_s,
          [](const QString &v, ServerConfig *c) { return parseAddresses(v, &c->trustedProxies); }},
+        {u"server.tls_only"_s,
+         u"refuse to start serving plain ws:// on an address other than 127.0.0.1 or ::1 "
+         u"(true/false)"_s,
+         [](const QString &v, ServerConfig *c) { return parseBool(v, &c->tlsOnly); }},
+        {u"server.allowed_origins"_s,
+         u"comma-separated browser origins (https://host[:port]) allowed to connect; "
+         u"empty: any (clients without an Origin header are always allowed)"_s,
+         [](const QString &v, ServerConfig *c) { return parseOrigins(v, &c->allowedOrigins); }},
         limitSetting(u"limits.frame"_s, u"largest frame in bytes"_s, &Limits::frame, 1024,
                      16 * 1024 * 1024),
         limitSetting(u"limits.text"_s, u"largest message text in UTF-8 bytes"_s, &Limits::text, 1,
@@ -207,6 +229,33 @@ QString ServerConfig::defaultDataDir()
 QString ServerConfig::databasePath() const
 {
     return QDir(dataDir.isEmpty() ? defaultDataDir() : dataDir).filePath(u"confab.db"_s);
+}
+
+QString ServerConfig::tlsOnlyViolation() const
+{
+    const bool plain = tlsCertificate.isEmpty() && tlsKey.isEmpty();
+    if (!tlsOnly || !plain || listenAddress.isLoopback())
+        return {};
+    return u"server.tls_only is set, but this would serve plain ws:// on %1, which is not a "
+           u"loopback address: give --tls-cert and --tls-key or --tls-self-signed, or listen on "
+           u"127.0.0.1 or ::1 behind a reverse proxy that terminates TLS"_s.arg(
+               listenAddress.toString());
+}
+
+std::optional<QString> normalizeOrigin(const QString &text)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    const QString scheme = url.scheme().toLower();
+    if (!url.isValid() || scheme.isEmpty() || url.host().isEmpty() || !url.userInfo().isEmpty() ||
+        !(url.path().isEmpty() || url.path() == u"/"_s) || url.hasQuery() || url.hasFragment())
+        return std::nullopt;
+    const int defaultPort = scheme == u"https"_s ? 443 : scheme == u"http"_s ? 80 : -1;
+    QString origin = scheme + u"://"_s;
+    const QString host = url.host(QUrl::FullyEncoded).toLower();
+    origin += host.contains(u':') ? u'[' + host + u']' : host; // IPv6 literals
+    if (const int port = url.port(defaultPort); port != defaultPort)
+        origin += u':' + QString::number(port);
+    return origin;
 }
 
 QString ServerConfigLoader::flagName(const QString &sectionKey)

@@ -7,6 +7,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace confab::server {
 
 /// Every setting of confabd. Defaults are PROTOCOL.md's; each can be set in the INI config
@@ -26,6 +28,12 @@ struct ServerConfig
     bool tlsSelfSigned = false;
     /// Reverse proxies whose X-Forwarded-For is believed (empty: the header is ignored).
     QList<QHostAddress> trustedProxies;
+    /// Refuse to start when plain ws:// would be served on an address other than loopback
+    /// (127.0.0.0/8, ::1): there, only a local reverse proxy that terminates TLS can connect.
+    bool tlsOnly = false;
+    /// Browser origins allowed to upgrade, normalised `scheme://host[:port]` (see
+    /// normalizeOrigin); empty: no check. An upgrade without an Origin header is always let in.
+    QStringList allowedOrigins;
 
     // [limits]
     Limits limits;
@@ -60,7 +68,15 @@ struct ServerConfig
 
     QString databasePath() const;
     static QString defaultDataDir();
+    /// With tlsOnly: a sentence saying why this config must not start (plain ws:// on an
+    /// address other than loopback); empty when it may. Call once TLS files are settled.
+    QString tlsOnlyViolation() const;
 };
+
+/// An origin as `scheme://host[:port]`, scheme and host in lower case, a scheme's default
+/// port (80, 443) left out; nullopt when `text` is not such an origin (a path, query,
+/// user info, or no host). Browsers send this form in the Origin header.
+std::optional<QString> normalizeOrigin(const QString &text);
 
 /// Reads a config file and command-line flags into a ServerConfig (flags win).
 /// On a bad file, key or value: returns false with a sentence naming it in `error`.

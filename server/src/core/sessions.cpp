@@ -11,6 +11,7 @@
 #include "logging.h"
 #include "presencetracker.h"
 #include "replies.h"
+#include "secretcompare.h"
 #include "stores.h"
 
 #include <algorithm>
@@ -173,7 +174,8 @@ void Sessions::logout(const Responder &reply, const LogoutRequest &)
         return;
     const QList<Connection *> others = m_hub.connectionsOf(c->userName());
     for (Connection *other : others) {
-        if (other != c && other->user && other->user->token == token && !other->isClosing())
+        if (other != c && other->user && auth::secretsEqual(other->user->token, token) &&
+            !other->isClosing())
             other->closeWith(CloseCode::Normal, u"signed out"_s);
     }
 }

@@ -5,6 +5,7 @@
 #include "connection.h"
 #include "frameflusher.h"
 #include "logging.h"
+#include "serverconfig.h"
 
 #include <QFile>
 #include <QNetworkRequest>
@@ -17,6 +18,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QWebSocket>
+#include <QWebSocketCorsAuthenticator>
 #include <QWebSocketServer>
 
 #include <algorithm>
@@ -138,6 +140,9 @@ bool Transport::listen(QString *error)
     m_wsServer->setMaxPendingConnections(10000);
     m_wsServer->setHandshakeTimeout(std::chrono::milliseconds(m_options.handshakeTimeoutMs));
     connect(m_wsServer, &QWebSocketServer::newConnection, this, &Transport::adoptUpgraded);
+    if (!m_options.allowedOrigins.isEmpty())
+        connect(m_wsServer, &QWebSocketServer::originAuthenticationRequired, this,
+                &Transport::checkOrigin);
 
     if (!m_tcpServer->listen(m_options.address, m_options.port)) {
         *error = u"cannot listen on %1:%2: %3"_s.arg(m_options.address.toString())
@@ -314,6 +319,28 @@ QHostAddress Transport::clientAddress(const QWebSocket *ws) const
             break;
     }
     return client;
+}
+
+void Transport::checkOrigin(QWebSocketCorsAuthenticator *authenticator)
+{
+    const QString origin = authenticator->origin();
+    // No Origin header: not a browser (the desktop app, confabctl), which cannot be made to
+    // send someone else's credentials; the allowlist is about browsers only.
+    if (origin.isEmpty())
+        return;
+    const auto normalized = normalizeOrigin(origin);
+    if (normalized && m_options.allowedOrigins.contains(*normalized))
+        return;
+    authenticator->setAllowed(false);
+    // Each origin once at info (a page hammering the server must not flood the log), bounded.
+    constexpr qsizetype maxLoggedOrigins = 100;
+    if (!m_refusedOrigins.contains(origin) && m_refusedOrigins.size() < maxLoggedOrigins) {
+        m_refusedOrigins.insert(origin);
+        qCInfo(lcNet) << "refusing upgrades from origin" << origin
+                      << "(not in server.allowed_origins): HTTP 403";
+    } else {
+        qCDebug(lcNet) << "refusing an upgrade from origin" << origin;
+    }
 }
 
 void Transport::adoptUpgraded()

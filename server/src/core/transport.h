@@ -7,6 +7,7 @@
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QSslConfiguration>
 #include <QTimer>
 #include <QUrl>
@@ -16,6 +17,7 @@ class QTcpServer;
 class QTcpSocket;
 class QWebSocket;
 class QWebSocketServer;
+class QWebSocketCorsAuthenticator;
 
 namespace confab::server {
 
@@ -31,7 +33,8 @@ class FrameFlusher;
 /// Limits held here: a deadline from accept to the end of the upgrade, a cap on connections
 /// still handshaking (more are closed at once), connections per client address (close 4009;
 /// the address is X-Forwarded-For's when the peer is a trusted proxy), and at the descriptor
-/// limit accepting pauses and retries a little later instead of spinning.
+/// limit accepting pauses and retries a little later instead of spinning. With an Origin
+/// allowlist, a browser's upgrade from another origin is answered HTTP 403 and closed.
 class Transport : public QObject
 {
     Q_OBJECT
@@ -49,6 +52,9 @@ public:
         int maxHandshaking = 1024;
         int connectionsPerAddress = 0; ///< 0: unlimited
         QList<QHostAddress> trustedProxies;
+        /// Normalised origins (normalizeOrigin) a browser's upgrade may come from; empty:
+        /// any. An upgrade without an Origin header is let in (desktop clients send none).
+        QStringList allowedOrigins;
     };
 
     explicit Transport(Options options, QObject *parent = nullptr);
@@ -77,6 +83,8 @@ private:
     /// trusted proxy, else the peer's.
     QHostAddress clientAddress(const QWebSocket *ws) const;
     bool isTrustedProxy(const QHostAddress &address) const;
+    /// QWebSocketServer asks during each upgrade; a refusal makes it answer 403 and close.
+    void checkOrigin(QWebSocketCorsAuthenticator *authenticator);
 
     Options m_options;
     QTcpServer *m_tcpServer = nullptr; ///< listens; we accept on its descriptor ourselves
@@ -92,6 +100,7 @@ private:
     int m_acceptFailures = 0;    ///< in the current episode (logged once at its start and end)
     int m_refusedHandshakes = 0; ///< over the handshaking cap, in the current episode
     QHash<QHostAddress, int> m_perAddress; ///< open connections per client address
+    QSet<QString> m_refusedOrigins;        ///< already logged at info (bounded)
 };
 
 } // namespace confab::server
