@@ -197,4 +197,51 @@ TEST_F(RefusalTest, ANewerSchemaIsRefusedWithAnUpgradeHint)
         u"database %1 has schema version 999, newer than this build supports"_s.arg(db()));
 }
 
+/// `chattr +i` on a directory for the life of the guard: not even root may create a file in
+/// it (the read-only cases for an unprivileged user are security_store_test.cpp's).
+class Immutable
+{
+public:
+    explicit Immutable(QString dir)
+        : m_dir(std::move(dir))
+    {
+        m_ok = chattr(u"+i"_s, &m_error);
+    }
+    ~Immutable()
+    {
+        if (m_ok)
+            chattr(u"-i"_s, nullptr);
+    }
+    bool ok() const { return m_ok; }
+    QString error() const { return m_error; }
+
+private:
+    bool chattr(const QString &flag, QString *error) const
+    {
+        QProcess process;
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.start(u"chattr"_s, {flag, m_dir});
+        const bool done = process.waitForFinished(5000) &&
+                          process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0;
+        if (!done && error)
+            *error = QString::fromLocal8Bit(process.readAll()).trimmed() + process.errorString();
+        return done;
+    }
+
+    QString m_dir;
+    QString m_error;
+    bool m_ok = false;
+};
+
+TEST_F(RefusalTest, ADataDirectoryNoOneMayWriteIsLeftAlone)
+{
+    ASSERT_NO_FATAL_FAILURE(makeRealDatabase());
+    const Immutable guard(dataDir.path());
+    if (!guard.ok())
+        GTEST_SKIP() << "cannot make the directory immutable here (needs root with "
+                        "CAP_LINUX_IMMUTABLE on ext4 or similar): "
+                     << guard.error().toStdString();
+    expectRefusal(u"data directory %1 is not writable by"_s.arg(dataDir.path()));
+}
+
 } // namespace
