@@ -6,7 +6,7 @@
 // seqs are gapless from 1 per channel, and every subscriber holds every message of its
 // channel once and in order.
 
-#include "../daemon/daemonfixture.h"
+#include "daemonfixture.h"
 #include "bulkaccounts.h"
 #include "rawwsclient.h"
 
