@@ -14,6 +14,7 @@
 #include <QHash>
 #include <QRandomGenerator>
 
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
