@@ -6,8 +6,8 @@
 // seqs are gapless from 1 per channel, and every subscriber holds every message of its
 // channel once and in order.
 
-#include "daemonfixture.h"
 #include "bulkaccounts.h"
+#include "daemonfixture.h"
 #include "rawwsclient.h"
 
 #include <QElapsedTimer>
