@@ -24,30 +24,40 @@ RawWsClient::RawWsClient(QObject *parent)
         if (m_socket.bytesAvailable() > 0)
             m_socketError += u" (%1 bytes left unread)"_s.arg(m_socket.bytesAvailable());
         m_disconnected = true;
+        emit closed();
     });
 }
 
 bool RawWsClient::open(const QUrl &url, int timeoutMs)
 {
+    openAsync(url);
+    return waitUntil([this] { return m_handshakeDone || m_handshakeFailed || m_disconnected; },
+                     timeoutMs) &&
+           m_handshakeDone;
+}
+
+void RawWsClient::openAsync(const QUrl &url)
+{
+    m_url = url;
+    connect(&m_socket, &QTcpSocket::connected, this, &RawWsClient::sendUpgrade,
+            Qt::SingleShotConnection);
     m_socket.connectToHost(url.host(), quint16(url.port()));
-    if (!waitUntil([this] { return m_socket.state() == QAbstractSocket::ConnectedState; },
-                   timeoutMs))
-        return false;
+}
+
+void RawWsClient::sendUpgrade()
+{
     QByteArray key(16, Qt::Uninitialized);
     for (char &c : key)
         c = char(QRandomGenerator::global()->bounded(256));
-    const QByteArray path = url.path().isEmpty() ? QByteArray("/") : url.path().toUtf8();
-    const QByteArray request = "GET " + path + " HTTP/1.1\r\nHost: " + url.host().toUtf8() + ":" +
-                               QByteArray::number(url.port()) +
+    const QByteArray path = m_url.path().isEmpty() ? QByteArray("/") : m_url.path().toUtf8();
+    const QByteArray request = "GET " + path + " HTTP/1.1\r\nHost: " + m_url.host().toUtf8() + ":" +
+                               QByteArray::number(m_url.port()) +
                                "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                                "Sec-WebSocket-Key: " +
                                key.toBase64() +
                                "\r\nSec-WebSocket-Version: 13\r\n"
                                "Sec-WebSocket-Protocol: confab.v1\r\n\r\n";
     m_socket.write(request);
-    return waitUntil([this] { return m_handshakeDone || m_handshakeFailed || m_disconnected; },
-                     timeoutMs) &&
-           m_handshakeDone;
 }
 
 void RawWsClient::sendFrame(quint8 opcode, const QByteArray &payload, bool fin)
@@ -148,8 +158,13 @@ void RawWsClient::onReadyRead()
             m_handshakeDone = true;
         else
             m_handshakeFailed = true;
+        if (m_handshakeDone)
+            emit opened();
     }
+    const qsizetype before = m_frames.size();
     parseFrames();
+    if (m_frames.size() > before)
+        emit framesArrived();
 }
 
 void RawWsClient::parseFrames()

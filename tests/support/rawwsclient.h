@@ -35,6 +35,11 @@ public:
     /// TCP connect plus the HTTP upgrade (subprotocol confab.v1). True once the server
     /// answered 101.
     bool open(const QUrl &url, int timeoutMs = 5000);
+    /// The same without waiting: starts the connect, the upgrade follows on its own. Many
+    /// clients open at once this way (isOpen() or isClosed() tells when it is over).
+    void openAsync(const QUrl &url);
+    bool isOpen() const { return m_handshakeDone && !isClosed(); }
+    bool handshakeFailed() const { return m_handshakeFailed; }
 
     /// Sends one masked frame.
     void sendFrame(quint8 opcode, const QByteArray &payload, bool fin = true);
@@ -60,6 +65,16 @@ public:
     qint64 textBytesReceived() const { return m_textBytes; }
     int pingsReceived() const { return m_pings; }
     QTcpSocket *socket() { return &m_socket; }
+
+signals:
+    /// New text frames were appended to frames(); emitted after the batch is parsed.
+    void framesArrived();
+    /// The upgrade succeeded (after openAsync()).
+    void opened();
+    /// The TCP connection ended.
+    void closed();
+
+public:
     /// The socket error that ended the connection, if any (for failure messages).
     QString socketError() const { return m_socketError; }
     /// Bytes still unparsed (a partial frame) when the connection ended.
@@ -67,6 +82,7 @@ public:
 
 private:
     void onReadyRead();
+    void sendUpgrade();
     void parseFrames();
 
     QTcpSocket m_socket;
@@ -83,6 +99,7 @@ private:
     qint64 m_nextId = 1;
     QList<QJsonObject> m_frames;
     QString m_socketError;
+    QUrl m_url;
 };
 
 } // namespace confab::test

@@ -12,6 +12,7 @@
 #include <QMutex>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QtEndian>
 
 #include <cerrno>
 #include <cstring>
@@ -110,6 +111,20 @@ constexpr Migration kMigrations[] = {
 constexpr int kSchemaVersion = 3;
 static_assert(std::size(kMigrations) == kSchemaVersion,
               "one migration step per schema version: bump kSchemaVersion with each new step");
+
+QString foreignDatabase(const QString &path)
+{
+    return u"%1 is a SQLite database of another application, not Confab's; refusing to touch "
+           u"it (point --data at another directory)"_s.arg(path);
+}
+
+QString newerSchema(const QString &path, qint64 version)
+{
+    return u"database %1 has schema version %2, newer than this build supports (%3); "
+           u"upgrade Confab"_s.arg(path)
+               .arg(version)
+               .arg(kSchemaVersion);
+}
 
 QAtomicInteger<quint64> s_connectionCounter;
 
@@ -259,7 +274,8 @@ bool Database::open(const QString &path, QString *error)
             *error = *refusal;
             return false;
         }
-        if (!checkHeader(path, &why) || !createPrivateFile(file, &why)) {
+        if (!checkHeader(path, &why) || !checkIdentity(path, &why) ||
+            !createPrivateFile(file, &why)) {
             *error = why;
             return false;
         }
@@ -309,11 +325,63 @@ bool Database::checkHeader(const QString &path, QString *error)
         return false;
     }
     // Checked before SQLite sees the file, so a stranger's file is never rewritten.
-    if (file.read(16) != QByteArrayView("SQLite format 3\0", 16)) {
+    const QByteArray header = file.read(100);
+    if (!header.startsWith(QByteArrayView("SQLite format 3\0", 16)) || header.size() < 100) {
         *error = u"%1 is not a SQLite database (wrong header); refusing to touch it"_s.arg(path);
         return false;
     }
+    // The page count in the header is valid when its change counter matches (SQLite 3.7+).
+    const auto *h = reinterpret_cast<const uchar *>(header.constData());
+    const qint64 pageSize =
+        qFromBigEndian<quint16>(h + 16) == 1 ? 65536 : qFromBigEndian<quint16>(h + 16);
+    // Fixed values of every valid header: a power-of-two page size, payload fractions 64/32/32.
+    const bool sane = pageSize >= 512 && (pageSize & (pageSize - 1)) == 0 && h[21] == 64 &&
+                      h[22] == 32 && h[23] == 32;
+    if (!sane) {
+        *error = u"database %1 is corrupt (damaged header); restore it from a backup"_s.arg(path);
+        return false;
+    }
+    const qint64 pages = qFromBigEndian<quint32>(h + 28);
+    const bool countValid = qFromBigEndian<quint32>(h + 24) == qFromBigEndian<quint32>(h + 92);
+    if (countValid && pages > 0 && info.size() < pages * pageSize && !hasWal(path)) {
+        *error = u"database %1 is truncated (%2 bytes of %3); restore it from a backup"_s.arg(path)
+                     .arg(info.size())
+                     .arg(pages * pageSize);
+        return false;
+    }
     return true;
+}
+
+bool Database::checkIdentity(const QString &path, QString *error)
+{
+    // SQLite would make -wal and -shm files beside a WAL database just to read these, so the
+    // header is read by hand. With a WAL of its own the file may be stale: SQLite decides.
+    QFile file(path);
+    if (hasWal(path) || !file.open(QIODevice::ReadOnly))
+        return true;
+    const QByteArray header = file.read(100);
+    if (header.size() < 100)
+        return true;
+    const auto *h = reinterpret_cast<const uchar *>(header.constData());
+    const qint64 version = qFromBigEndian<qint32>(h + 60);
+    const qint64 appId = qFromBigEndian<qint32>(h + 68);
+    // Tables need pages beyond the first (the schema): a version 0 file with more is used.
+    const bool hasTables = qFromBigEndian<quint32>(h + 28) > 1;
+    if ((appId != 0 && appId != kApplicationId) || (version == 0 && appId == 0 && hasTables)) {
+        *error = foreignDatabase(path);
+        return false;
+    }
+    if (version > kSchemaVersion) {
+        *error = newerSchema(path, version);
+        return false;
+    }
+    return true;
+}
+
+bool Database::hasWal(const QString &path)
+{
+    const QFileInfo wal(path + u"-wal"_s);
+    return wal.exists() && wal.size() > 0;
 }
 
 bool Database::prepareDirectory(const QString &dir, QString *error)
@@ -411,18 +479,16 @@ bool Database::configureAndMigrate(QString *error)
     const auto tables =
         version ? readInteger(m_db, u"SELECT count(*) FROM sqlite_master"_s, &why) : std::nullopt;
     if (!tables) {
-        *error = u"database %1 is corrupt or unreadable: %2"_s.arg(m_path, why);
+        *error = u"database %1 is corrupt or unreadable (%2); restore it from a backup"_s.arg(
+            m_path, why);
         return false;
     }
     if ((*appId != 0 && *appId != kApplicationId) || (*version == 0 && *tables > 0)) {
-        *error = u"%1 is a SQLite database of another application, not Confab's"_s.arg(m_path);
+        *error = foreignDatabase(m_path);
         return false;
     }
     if (*version > kSchemaVersion) {
-        *error = u"database %1 has schema version %2, newer than this build supports (%3); "
-                 u"upgrade Confab"_s.arg(m_path)
-                     .arg(*version)
-                     .arg(kSchemaVersion);
+        *error = newerSchema(m_path, *version);
         return false;
     }
 

@@ -57,6 +57,10 @@ public:
 
 private:
     static bool checkHeader(const QString &path, QString *error);
+    /// Refuses another application's file or a newer schema from the header alone.
+    static bool checkIdentity(const QString &path, QString *error);
+    /// True when `path` has a non-empty write-ahead log beside it.
+    static bool hasWal(const QString &path);
     bool configureAndMigrate(QString *error);
     bool migrate(int fromVersion, QString *error);
     bool ensureGeneralChannel(QString *error);
