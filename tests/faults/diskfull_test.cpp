@@ -265,6 +265,14 @@ TEST_F(DiskFull, PublishingIntoAFullDiskFailsCleanlyAndResumesWithoutGapsOrDupli
         ASSERT_TRUE(synced) << "join (catch-up) failed on a full disk";
         EXPECT_EQ(synced->value("last_seq"_L1).toInteger(), acked.last().second);
     }
+    // A token sign-in (a reconnecting client) needs no write: it must work.
+    TestClient reconnecting;
+    ASSERT_TRUE(reconnecting.open(daemon.url()));
+    const auto tokenHello = reconnecting.helloToken(alice->token());
+    ASSERT_TRUE(tokenHello && isOk(*tokenHello))
+        << "token sign-in on a full disk: "
+        << (tokenHello ? dump(*tokenHello).toStdString() : "no reply");
+    EXPECT_TRUE(reconnecting.joinSynced(general, {{"since"_L1, acked.last().second}}));
     const qint64 readSeq = acked.last().second;
     const auto read = alice2->request(
         QJsonObject{{"t"_L1, "read"_L1}, {"channel"_L1, general}, {"seq"_L1, readSeq}});

@@ -28,8 +28,9 @@ constexpr int batch = 250;           // connects started at once (the listen bac
 constexpr int handshakeTimeoutMs = 3000;
 constexpr int helloTimeoutMs = 3000;
 // The server checks its deadlines every timeout/4; on two shared cores and with thousands
-// of sockets to close at once, a few seconds more are allowed before "late" is a failure.
-constexpr int closeSlackMs = 4000;
+// of sockets to close at once, two seconds more are allowed before "late" is a failure
+// (closing them once took seconds of a stalled event loop: up to 6 s late).
+constexpr int closeSlackMs = 2000;
 const QString password = u"password1"_s;
 
 struct Stats
@@ -66,7 +67,8 @@ protected:
             {u"--limits-handshaking"_s, u"10000"_s, u"--limits-connections-per-address"_s, u"0"_s,
              u"--timing-handshake-timeout-ms"_s, QString::number(handshakeTimeoutMs),
              u"--timing-hello-timeout-ms"_s, QString::number(helloTimeoutMs),
-             u"--timing-group-commit-ms"_s, u"0"_s, u"--limits-rate-per-s"_s, u"1000"_s});
+             u"--timing-group-commit-ms"_s, u"0"_s, u"--limits-rate-per-s"_s, u"100000"_s,
+             u"--limits-burst"_s, u"100000"_s});
         ASSERT_TRUE(daemon.start(0, &error)) << error.toStdString();
         pid = daemon.process().processId();
         for (TestClient *client : {&alice, &bob}) {
@@ -85,11 +87,13 @@ protected:
         const QString cid = newCid();
         QElapsedTimer timer;
         timer.start();
-        alice.sendPublish(u"general"_s, u"ping"_s, cid);
+        const qint64 id = alice.sendPublish(u"general"_s, u"ping"_s, cid);
         const auto msg = bob.waitFor(
             u"msg"_s, [&](const QJsonObject &m) { return m["cid"_L1].toString() == cid; }, 15000);
         const qint64 elapsed = timer.elapsed();
-        alice.take(u"reply"_s);
+        const auto reply = alice.waitForReply(id, 1000);
+        EXPECT_TRUE(reply && isOk(*reply))
+            << "publish: " << (reply ? dump(*reply).toStdString() : "no reply");
         alice.take(u"msg"_s);
         return msg ? elapsed : -1;
     }
@@ -99,6 +103,7 @@ protected:
     void floodRound(const char *name, std::vector<qint64> *latencies)
     {
         SocketSwarm swarm(quint16(daemon.port()));
+        const qint64 cpuBefore = processCpuMs(pid);
         QElapsedTimer wall;
         wall.start();
         auto openBatches = [&](int total, bool upgrade) {
@@ -148,11 +153,13 @@ protected:
             wrongEnd += !s.closedByPeer || (upgraded ? s.closeCode != 4001 : s.closeCode != -1);
         }
         const Stats hs = statsOf(handshakeLife), he = statsOf(helloLife);
-        std::printf("[ figures ] %s: opened %d + %d in %lld ms, daemon fds at peak %d; "
-                    "handshake closes after median %lld / max %lld ms, hello closes after "
-                    "median %lld / max %lld ms\n",
-                    name, handshakeFlood, helloFlood, qint64(openedMs), peak, hs.median, hs.max,
-                    he.median, he.max);
+        const qint64 cpuMs = processCpuMs(pid) - cpuBefore;
+        std::printf(
+            "[ figures ] %s: daemon CPU %lld ms; opened %d + %d in %lld ms, daemon fds at peak %d; "
+            "handshake closes after median %lld / max %lld ms, hello closes after "
+            "median %lld / max %lld ms\n",
+            name, cpuMs, handshakeFlood, helloFlood, qint64(openedMs), peak, hs.median, hs.max,
+            he.median, he.max);
         EXPECT_EQ(early, 0) << name << ": closed before their deadline";
         EXPECT_EQ(late, 0) << name << ": closed more than " << closeSlackMs
                            << " ms after their deadline";
@@ -172,9 +179,12 @@ TEST_F(Flood, HalfOpenConnectionsAreClosedOnTimeWhileChatGoesOnAndResourcesComeB
 {
     // Warm-up: a first flood of the same size, so that the baseline includes what the
     // server's allocator keeps once it has held 6,000 connections.
+    const int startFds = openDescriptors(pid);
     std::vector<qint64> warmUp;
     ASSERT_NO_FATAL_FAILURE(floodRound("warm-up flood", &warmUp));
-    ASSERT_TRUE(waitUntil([&] { return openDescriptors(pid) <= 40; }, 10000));
+    ASSERT_TRUE(waitUntil([&] { return openDescriptors(pid) <= startFds; }, 10000))
+        << "descriptors: " << openDescriptors(pid) << " after the warm-up, " << startFds
+        << " before";
 
     std::vector<qint64> quiet;
     for (int i = 0; i < 40; ++i)
@@ -189,25 +199,38 @@ TEST_F(Flood, HalfOpenConnectionsAreClosedOnTimeWhileChatGoesOnAndResourcesComeB
         << "a message published during the flood never arrived";
     EXPECT_TRUE(alice.isConnected() && bob.isConnected())
         << "a signed-in user was cut off by the flood";
-
     // Everything the flood took is given back.
     EXPECT_TRUE(waitUntil([&] { return openDescriptors(pid) <= baseFds; }, 10000))
         << "descriptors: " << openDescriptors(pid) << " after, " << baseFds << " before";
+    const int afterFds = openDescriptors(pid);
     const qint64 afterRss = residentKiB(pid);
+
+    // Once more: what a flood leaves in memory must not add up flood after flood.
+    std::vector<qint64> again;
+    ASSERT_NO_FATAL_FAILURE(floodRound("third flood", &again));
+    EXPECT_TRUE(waitUntil([&] { return openDescriptors(pid) <= baseFds; }, 10000));
+    const qint64 againRss = residentKiB(pid);
+
     const Stats q = statsOf(quiet), d = statsOf(during);
     std::printf("[ figures ] publish->delivery latency: quiet median %lld / p95 %lld / max %lld "
                 "ms (%zu samples); during the flood median %lld / p95 %lld / max %lld ms (%zu "
                 "samples)\n",
                 q.median, q.p95, q.max, quiet.size(), d.median, d.p95, d.max, during.size());
-    std::printf("[ figures ] daemon fds: baseline %d, after %d; VmRSS: baseline %lld KiB, after "
-                "%lld KiB (%+.1f %%)\n",
-                baseFds, openDescriptors(pid), baseRss, afterRss,
-                100.0 * double(afterRss - baseRss) / double(baseRss));
-    // Generous (two shared cores, other builds running): chat stays interactive.
+    std::printf("[ figures ] daemon fds: baseline %d, after the flood %d; VmRSS: baseline %lld "
+                "KiB, after the flood %lld KiB (%+.1f %%), after a third %lld KiB (%+.1f %%)\n",
+                baseFds, afterFds, baseRss, afterRss,
+                100.0 * double(afterRss - baseRss) / double(baseRss), againRss,
+                100.0 * double(againRss - afterRss) / double(afterRss));
+    // Generous (two shared cores, other builds running), yet far below the seconds-long
+    // stalls that closing thousands of handshakes once caused: chat stays interactive.
     EXPECT_LE(d.median, std::max<qint64>(10 * q.median, 250));
-    EXPECT_LE(d.max, 3000);
-    // The second flood must not leave more behind than 10 % of the warm baseline.
-    EXPECT_LE(afterRss, baseRss + baseRss / 10) << "memory not given back after the flood";
+    EXPECT_LE(d.max, 1500) << "a message took seconds during the flood";
+    // glibc keeps freed heap in the process (a malloc_trim(0) from a debugger brought the
+    // daemon from 57 to 27 MB after a flood), and it creeps by a few per cent a flood as
+    // the heap fragments: the bounds allow that, not a leak of what a connection holds
+    // (a few KiB each: 6,000 connections would add 10 % and more every time).
+    EXPECT_LE(afterRss, baseRss + baseRss / 4) << "memory not given back after the flood";
+    EXPECT_LE(againRss, afterRss + afterRss / 10) << "memory grows flood after flood";
 }
 
 } // namespace
