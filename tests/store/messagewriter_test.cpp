@@ -373,7 +373,8 @@ TEST_F(MessageWriterTest, AFullDiskFailsTheBatchStoresNothingAndBurnsNoSeq)
         const PublishOutcome &o = collector.outcomes[i];
         ASSERT_TRUE(o.error) << i;
         EXPECT_EQ(o.error->code, ErrorCode::Internal);
-        EXPECT_FALSE(o.error->message.isEmpty());
+        // The person who sent it learns why (docs/protocol.md, "A full disk").
+        EXPECT_TRUE(o.error->message.contains(u"disk is full"_s)) << o.error->message.toStdString();
     }
     EXPECT_EQ(storedCount(m_general), 2);
     EXPECT_EQ(ChannelRepository(m_db).find(u"general"_s)->channel.lastSeq, 2);

@@ -8,6 +8,8 @@
 #include "sqlitestores.h"
 #include "storetest.h"
 
+#include <atomic>
+
 using namespace Qt::StringLiterals;
 using namespace confab;
 using namespace confab::store;
@@ -84,6 +86,60 @@ TEST_F(ReadPositions, TheWriterKeepsEverythingSubmittedBeforeStop)
     EXPECT_EQ(SqliteStores(db).readPosition(general, u"bob"_s), 1);
     writer.submit({general, u"bob"_s, 3}); // after stop: dropped, no crash
     EXPECT_EQ(SqliteStores(db).readPosition(general, u"bob"_s), 1);
+}
+
+/// A store that refuses every write while `full` is set (a full disk), else passes on.
+class FullDiskStore : public ReadPositionStore
+{
+public:
+    FullDiskStore(std::unique_ptr<ReadPositionStore> real, std::atomic<bool> *full)
+        : m_real(std::move(real))
+        , m_full(full)
+    {}
+    std::optional<qint64> readPosition(qint64 channelId, const QString &user) override
+    {
+        return m_real->readPosition(channelId, user);
+    }
+    bool raiseReadPositions(const QList<ReadPosition> &positions, QString *error) override
+    {
+        if (m_full->load()) {
+            *error = u"database or disk is full"_s;
+            return false;
+        }
+        return m_real->raiseReadPositions(positions, error);
+    }
+
+private:
+    std::unique_ptr<ReadPositionStore> m_real;
+    std::atomic<bool> *m_full;
+};
+
+TEST_F(ReadPositions, TheWriterKeepsWhatAFullDiskRefusedAndWritesItOnceThereIsSpace)
+{
+    {
+        Database db; // makes the file
+        ASSERT_NO_FATAL_FAILURE(open(db));
+    }
+    std::atomic<bool> full{true};
+    ReadPositionWriter writer([path = dbPath(), &full](QString *error) {
+        std::unique_ptr<ReadPositionStore> real(SqliteStores::open(path, error));
+        return real ? std::make_unique<FullDiskStore>(std::move(real), &full) : nullptr;
+    });
+    QString error;
+    ASSERT_TRUE(writer.start(&error)) << error.toStdString();
+    Database db;
+    ASSERT_NO_FATAL_FAILURE(open(db));
+    const qint64 general = ChannelRepository(db).find(u"general"_s)->id;
+    writer.submit({general, u"alice"_s, 4});
+    ASSERT_TRUE(QTest::qWaitFor([&] { return writer.batchesWritten() >= 1; }));
+    EXPECT_EQ(SqliteStores(db).readPosition(general, u"alice"_s), 0); // refused
+    writer.submit({general, u"alice"_s, 2}); // lower: the refused 4 must still win
+    full = false;                            // space again: the retry writes it
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return SqliteStores(db).readPosition(general, u"alice"_s) == 4; }, 5000))
+        << "the refused position was dropped";
+    writer.stop();
+    EXPECT_EQ(SqliteStores(db).readPosition(general, u"alice"_s), 4);
 }
 
 TEST_F(ReadPositions, AWriterWhoseStoreCannotOpenSaysWhy)

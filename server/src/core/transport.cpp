@@ -256,12 +256,21 @@ void Transport::acceptDescriptor(int descriptor)
         socket->deleteLater();
     });
     if (ssl) {
-        connect(ssl, &QSslSocket::encrypted, this,
-                [this, ssl] { m_wsServer->handleConnection(ssl); });
+        connect(ssl, &QSslSocket::encrypted, this, [this, ssl] { startUpgrade(ssl); });
         ssl->startServerEncryption();
     } else {
-        m_wsServer->handleConnection(socket);
+        startUpgrade(socket);
     }
+}
+
+void Transport::startUpgrade(QTcpSocket *socket)
+{
+    m_wsServer->handleConnection(socket);
+    // QWebSocketServer (6.4) finds a socket that went away before the upgrade with
+    // QObject::sender(), which walks every connection made to the server: with thousands of
+    // sockets in the handshake, closing them all (their deadline, or the peers leaving) took
+    // seconds of a stalled event loop. The lambda above deletes the socket instead.
+    disconnect(socket, &QAbstractSocket::disconnected, m_wsServer, nullptr);
 }
 
 void Transport::expireHandshakes()

@@ -76,6 +76,8 @@ private:
     };
 
     void acceptDescriptor(int descriptor);
+    /// Hands an accepted (and, for TLS, encrypted) socket to the WebSocket handshake.
+    void startUpgrade(QTcpSocket *socket);
     void adoptUpgraded();
     void acceptReady();
     void expireHandshakes();

@@ -5,6 +5,7 @@
 #include "storelog.h"
 
 #include <algorithm>
+#include <sqlite3.h>
 
 using namespace Qt::StringLiterals;
 
@@ -124,16 +125,17 @@ QList<PublishOutcome> BatchCommitter::commit(const std::vector<PublishJob> &jobs
 {
     QString why;
     if (!m_statements.begin.run(&why))
-        return failAll(jobs, why);
+        return failAll(jobs, why, isDiskFull());
     const QHash<qint64, qint64> seqBefore = m_lastSeq; // implicitly shared: cheap to keep
     const QHash<qint64, qint64> tsBefore = m_lastTs;
     const qint64 numberBefore = m_lastNumber;
     auto handBack = [&](const QString &reason) {
+        const bool diskFull = isDiskFull(); // before the rollback sets an error of its own
         rollback();
         m_lastSeq = seqBefore;
         m_lastTs = tsBefore;
         m_lastNumber = numberBefore;
-        return failAll(jobs, reason);
+        return failAll(jobs, reason, diskFull);
     };
 
     const qint64 now = sql::nowMs();
@@ -244,16 +246,28 @@ bool BatchCommitter::apply(const PublishJob &job, qint64 nowMs, PublishOutcome *
     return true;
 }
 
-QList<PublishOutcome> BatchCommitter::failAll(const std::vector<PublishJob> &jobs,
-                                              const QString &why)
+bool BatchCommitter::isDiskFull() const
 {
+    return m_handle && sqlite3_errcode(m_handle) == SQLITE_FULL;
+}
+
+QList<PublishOutcome> BatchCommitter::failAll(const std::vector<PublishJob> &jobs,
+                                              const QString &why, bool diskFull)
+{
+    // `internal` is the contract's code for a server fault; a full disk says so, so that the
+    // user (and whoever runs the server) learns why, and the client resends later.
+    const Error error{ErrorCode::Internal,
+                      diskFull ? u"the server's disk is full: the message was not stored; "
+                                 u"send it again later"_s
+                               : u"the message could not be stored"_s,
+                      {}};
     qCWarning(lcStore) << "a batch of" << jobs.size() << "messages was not stored:" << why;
     QList<PublishOutcome> outcomes;
     outcomes.reserve(qsizetype(jobs.size()));
     for (const PublishJob &job : jobs) {
         PublishOutcome outcome;
         outcome.ticket = job.ticket;
-        outcome.error = Error{ErrorCode::Internal, u"the message could not be stored"_s, {}};
+        outcome.error = error;
         outcomes.append(outcome);
     }
     return outcomes;

@@ -48,7 +48,11 @@ private:
     /// The channel's newest seq; nullopt when it does not exist (or, with `*error` set, on
     /// failure).
     std::optional<qint64> lastSeq(qint64 channelId, QString *error);
-    QList<PublishOutcome> failAll(const std::vector<PublishJob> &jobs, const QString &why);
+    /// Every job answered `internal`; the message says so when the disk is full.
+    QList<PublishOutcome> failAll(const std::vector<PublishJob> &jobs, const QString &why,
+                                  bool diskFull);
+    /// Whether the connection's last failure was SQLITE_FULL (no space, or the size cap).
+    bool isDiskFull() const;
 
     Database m_db;
     sqlite3 *m_handle = nullptr; // m_db's connection, for the statements

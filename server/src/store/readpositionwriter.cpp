@@ -3,9 +3,17 @@
 
 #include "storelog.h"
 
+#include <QDeadlineTimer>
+
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 namespace confab::store {
+
+namespace {
+constexpr int retryMs = 1000; // after a batch could not be written (e.g. the disk is full)
+} // namespace
 
 ReadPositionWriter::ReadPositionWriter(OpenStore openStore)
     : m_openStore(std::move(openStore))
@@ -51,6 +59,7 @@ void ReadPositionWriter::threadMain()
     m_wake.wakeAll();
     if (!store)
         return;
+    bool failing = false; // the last batch could not be written
     for (;;) {
         while (m_pending.isEmpty() && !m_stopping)
             m_wake.wait(&m_mutex);
@@ -62,10 +71,32 @@ void ReadPositionWriter::threadMain()
             batch.append(ReadPosition{it.key().first, it.key().second, it.value()});
         m_pending.clear();
         lock.unlock();
-        if (!store->raiseReadPositions(batch, &error))
-            qCWarning(lcStore) << "cannot keep" << batch.size() << "read positions:" << error;
+        const bool written = store->raiseReadPositions(batch, &error);
         lock.relock();
         ++m_batches;
+        if (written) {
+            if (std::exchange(failing, false))
+                qCInfo(lcStore) << "read positions are written again";
+            continue;
+        }
+        if (!std::exchange(failing, true))
+            qCWarning(lcStore) << "cannot keep" << batch.size() << "read positions:" << error
+                               << "- retrying every" << retryMs << "ms";
+        // Back into the queue, under what came meanwhile (the higher wins): a full disk
+        // frees up again, and these would otherwise be lost at the next restart.
+        for (const ReadPosition &position : std::as_const(batch)) {
+            qint64 &seq = m_pending[{position.channelId, position.user}];
+            seq = std::max(seq, position.seq);
+        }
+        if (m_stopping) {
+            qCWarning(lcStore) << "stopping:" << m_pending.size()
+                               << "read positions could not be kept";
+            m_pending.clear();
+            return;
+        }
+        const QDeadlineTimer retryAt(retryMs);
+        while (!m_stopping && !retryAt.hasExpired())
+            m_wake.wait(&m_mutex, retryAt);
     }
 }
 

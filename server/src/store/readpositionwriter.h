@@ -22,9 +22,9 @@ namespace confab::store {
 /// Contract: submit() is thread-safe and never blocks on the store. Positions waiting for
 /// the thread are coalesced per (channel, user), keeping the highest, so a burst of reads
 /// costs one row write each; the thread writes whatever waits in one transaction, and the
-/// store keeps the max of stored and written. Positions are advice, not messages: a batch
-/// the store cannot write is logged and dropped (the server's memory still has them, and
-/// the next read of that channel writes it again). stop() writes what waits, then ends.
+/// store keeps the max of stored and written. A batch the store cannot write (a full disk)
+/// goes back into the queue and is tried again a second later, so it survives a restart
+/// once space is back; stop() writes what waits (one last try), then ends.
 class ReadPositionWriter
 {
 public:
