@@ -8,6 +8,7 @@
 #
 #   tests/soak/soak.sh [--clients 1000] [--duration-s 1800] [--sample-s 10] [--seed 1]
 #                      [--png docs/soak.png] [--out DIR] [--build-dir build] [--no-build]
+#                      [--confabd PATH (another server binary: the self-check of the soak)]
 #                      [-- extra confab-bench soak options]
 # Exit status: 0 pass, 1 the soak found a fault (or confabd died), 2 could not run.
 # See docs/testing.md, "Soak".
@@ -26,6 +27,7 @@ BUILD_DIR=build
 BUILD=1
 PASSWORD=soak-password-1
 EXTRA=()
+CONFABD=
 while [ $# -gt 0 ]; do
     case "$1" in
     --clients) CLIENTS=$2; shift 2 ;;
@@ -36,13 +38,14 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift 2 ;;
     --build-dir) BUILD_DIR=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
+    --confabd) CONFABD=$2; shift 2 ;;
     --) shift; EXTRA=("$@"); break ;;
     *) echo "soak.sh: unknown option $1 (see the head of $0)" >&2; exit 2 ;;
     esac
 done
 
 if ! command -v gnuplot >/dev/null; then
-    echo "soak.sh: gnuplot is needed for the plot: apt-get install gnuplot-nox" >&2
+    echo "soak.sh: gnuplot is needed for the plot (tests/soak/plot.sh): apt-get install gnuplot-nox" >&2
     exit 2
 fi
 
@@ -53,7 +56,7 @@ if [ "$BUILD" = 1 ]; then
     fi
     ninja -C "$BUILD_DIR" -j2 confabd confab-bench confab-soak-accounts >/dev/null
 fi
-CONFABD=$BUILD_DIR/server/confabd
+[ -n "$CONFABD" ] || CONFABD=$BUILD_DIR/server/confabd
 BENCH=$BUILD_DIR/tests/bench/load/confab-bench
 ACCOUNTS=$BUILD_DIR/tests/soak/confab-soak-accounts
 for f in "$CONFABD" "$BENCH" "$ACCOUNTS"; do
@@ -114,40 +117,8 @@ PID=
 
 if [ -s "$OUT/samples.csv" ]; then
     mkdir -p "$(dirname "$PNG")"
-    # Columns: 1 t_s, 2 rss_mb, 3 fds, 4 server_cpu_pct, 5 gen_cpu_pct, 6 p50_ms, 7 p99_ms,
-    # 8 max_ms, 9 live_deliveries, 10 published, 11 online, 12 faults, 13 final (1: after the
-    # settle), 14 ack_p50_ms, 15 ack_p99_ms.
-    gnuplot <<EOF
-set terminal pngcairo size 1200,1000 font ",10"
-set output "$PNG"
-set datafile separator ","
-set grid
-set multiplot layout 4,1 title "confabd soak: $CLIENTS clients, $((DURATION_S / 60)) min, sampled every ${SAMPLE_S} s (the dots at the end: after the settle, every client back)"
-set xlabel "minutes"
-set xrange [0:$DURATION_S / 60.0 * 1.03]
-set lmargin 10
-set key top left Left reverse
-run(c) = (\$13 == 0) ? column(c) : 1/0
-fin(c) = (\$13 == 1) ? column(c) : 1/0
-set ylabel "RSS (MB)"
-set yrange [0:*]
-plot "$OUT/samples.csv" skip 1 using (\$1/60):(run(2)) with lines lw 2 title "confabd RSS", \
-     "" skip 1 using (\$1/60):(fin(2)) with points pt 7 ps 1 notitle
-set ylabel "count"
-plot "$OUT/samples.csv" skip 1 using (\$1/60):(run(3)) with lines lw 2 title "confabd open descriptors", \
-     "" skip 1 using (\$1/60):(run(11)) with lines lw 1 dt 2 title "clients online", \
-     "" skip 1 using (\$1/60):(fin(3)) with points pt 7 ps 1 lc 1 notitle, \
-     "" skip 1 using (\$1/60):(fin(11)) with points pt 7 ps 1 lc 2 notitle
-set ylabel "CPU (% of a core)"
-plot "$OUT/samples.csv" skip 1 using (\$1/60):((\$13 == 0 && \$4 >= 0) ? \$4 : 1/0) with lines lw 2 title "confabd", \
-     "" skip 1 using (\$1/60):((\$13 == 0 && \$5 >= 0) ? \$5 : 1/0) with lines lw 1 dt 2 title "load generator"
-set ylabel "latency (ms)"
-set logscale y
-set yrange [*:*]
-plot "$OUT/samples.csv" skip 1 using (\$1/60):((\$13 == 0 && \$6 > 0) ? \$6 : 1/0) with lines lw 2 title "p50 publish -> delivery (per 10 s)", \
-     "" skip 1 using (\$1/60):((\$13 == 0 && \$7 > 0) ? \$7 : 1/0) with lines lw 2 title "p99"
-unset multiplot
-EOF
+    "$ROOT/tests/soak/plot.sh" "$OUT/samples.csv" "$PNG" \
+        "confabd soak: $CLIENTS clients for $((DURATION_S / 60)) min, sampled every $SAMPLE_S s"
     echo "soak.sh: plot in $PNG" >&2
 fi
 cat "$OUT/result.json"
