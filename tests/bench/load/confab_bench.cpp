@@ -2309,7 +2309,7 @@ private:
     void leave(Client &c, int ch);
     void publish(Client &c, int ch, int64_t counter);
     void closeInterval(Channel &ch);
-    int pickChannel(bool toJoin);
+    int pickChannel(); ///< by popularity
     double expo(double mean) { return std::exponential_distribution<double>(1.0 / mean)(m_rng); }
     double uniform(double a, double b)
     {
@@ -2380,10 +2380,9 @@ void Soak::fault(const char *fmt, ...)
     va_end(args);
 }
 
-int Soak::pickChannel(bool toJoin)
+int Soak::pickChannel()
 {
     std::discrete_distribution<int> pick(m_weights.begin(), m_weights.end());
-    (void)toJoin;
     return pick(m_rng);
 }
 
@@ -2477,7 +2476,6 @@ void Soak::lose(Client &c, bool silent, int64_t now)
 
 void Soak::onOpened(Client &c)
 {
-    Conn &conn = *m_e.conns[size_t(c.conn)];
     const User &u = m_e.users[size_t(c.user)];
     if (!u.token.empty())
         request(c, Kind::Hello, -1, 0,
@@ -2487,7 +2485,6 @@ void Soak::onOpened(Client &c)
         request(c, Kind::Hello, -1, 0,
                 ",\"t\":\"hello\",\"v\":1,\"auth\":{\"user\":\"" + u.name + "\",\"password\":\"" +
                     m_e.password + "\"},\"client\":\"confab-soak/1\"");
-    (void)conn;
 }
 
 void Soak::noteId(int ch, int64_t seq, uint64_t id)
@@ -2795,7 +2792,7 @@ void Soak::act(Client &c, int64_t now)
         if (doLeave && !leavable.empty()) {
             leave(c, leavable[size_t(m_rng() % leavable.size())]);
         } else {
-            const int ch = pickChannel(true);
+            const int ch = pickChannel();
             Channel &s = c.channels[size_t(ch)];
             if (!s.member && s.sub == Sub::None && !s.leaveUnsure) {
                 s.member = true;
@@ -3065,7 +3062,7 @@ int Soak::run()
             c.channels[0].member = true;
         const int more = 2 + int(m_rng() % 2);
         for (int k = 0; k < more; ++k)
-            c.channels[size_t(pickChannel(true))].member = true;
+            c.channels[size_t(pickChannel())].member = true;
         m_clients.push_back(std::move(c));
     }
     m_byConn.assign(m_e.conns.size(), -1);
