@@ -5,10 +5,10 @@
 //   confab  - PROTOCOL.md (hello, join, publish, msg, synced, history) at /ws
 //   sio     - Socket.IO 4 over Engine.IO v4 WebSocket (`0{…}`, `40`, `42[…]`, `43<id>[…]`, 2/3)
 //   ws      - a raw relay: every text frame is a message
-// Scenarios: fanout, connections, storm, durable, history, and floor (no server, two threads:
-// the cost of bare loopback sends, see runFloor). Each prints one JSON object on stdout and
-// progress on stderr. The generator measures its own CPU (getrusage) per delivery and says
-// when it was saturated, so that a result limited by the generator is never taken for one
+// Scenarios: fanout, connections, storm, durable, history, soak (issue 15), and floor (no server,
+// two threads: the cost of bare loopback sends, see runFloor). Each prints one JSON object on
+// stdout and progress on stderr. The generator measures its own CPU (getrusage) per delivery and
+// says when it was saturated, so that a result limited by the generator is never taken for one
 // limited by the server.
 #include <algorithm>
 #include <atomic>
@@ -32,6 +32,7 @@
 #include <vector>
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -462,6 +463,12 @@ public:
     int64_t maxAckedSeq = 0;
     std::function<void(Conn &, int64_t latencyNs)> onRequestDone; ///< history/join/create
     std::function<void(Conn &)> onAck;
+    // The soak scenario speaks the protocol itself (many channels per connection): when set,
+    // onOpened replaces the built-in hello, onConfabText every confab text frame, and onLost
+    // hears of each connection the server or the network ended (after it was dropped).
+    std::function<void(Conn &)> onOpened;
+    std::function<void(Conn &, std::string_view)> onConfabText;
+    std::function<void(Conn &)> onLost;
 
     // Open-loop publishing: message k is due at t0 + k / rate and goes out from publisher
     // k % pubs.size(). Timestamps in the text are the intended send time, so a late send
@@ -668,6 +675,24 @@ public:
 
     int inflight() const { return m_inflight; }
 
+    /// Ends the handshake slot of a connection the caller signed in itself (onOpened).
+    void markReady(Conn &c) { becameReady(c); }
+
+    /// Forgets a connection without closing its socket, like a laptop that went to sleep:
+    /// returns the socket (no longer watched; the caller closes it later), or -1.
+    int detach(Conn &c)
+    {
+        if (c.fd < 0)
+            return -1;
+        epoll_ctl(m_epoll, EPOLL_CTL_DEL, c.fd, nullptr);
+        const int kept = ::dup(c.fd);
+        // drop() would reset the socket through the duplicate too: close ours plainly.
+        ::close(c.fd);
+        c.fd = -1;
+        drop(c);
+        return kept;
+    }
+
 private:
     static const char *kindName(Pending kind)
     {
@@ -769,6 +794,8 @@ private:
         c.failed = true;
         if (wasReady)
             ++closedUnexpectedly;
+        if (onLost)
+            onLost(c);
     }
 
     void becameReady(Conn &c)
@@ -1031,6 +1058,10 @@ private:
             becameReady(c);
             return;
         }
+        if (proto == Proto::Confab && onOpened) {
+            onOpened(c);
+            return;
+        }
         if (proto == Proto::Confab)
             sendHello(c);
         // Socket.IO: wait for the Engine.IO open packet.
@@ -1068,7 +1099,10 @@ private:
     {
         switch (proto) {
         case Proto::Confab:
-            onConfab(c, text);
+            if (onConfabText)
+                onConfabText(c, text);
+            else
+                onConfab(c, text);
             break;
         case Proto::SocketIo:
             onSocketIo(c, text);
@@ -2126,6 +2160,1166 @@ int runFloor(const Options &o)
     return allReceived ? 0 : 1;
 }
 
+// ---- soak ---------------------------------------------------------------------------------
+// Many clients living at random for a long time against one server (issue 15): each signs in
+// (a token after the first time), holds a few of a set of shared channels, types and then
+// publishes now and then, goes away and back, leaves and joins channels, and loses its
+// connection (a reset, or a silent one the server must find dead) and resumes with `since`.
+// Every delivery is checked (once, in seq order, the message the ack said), latency is
+// sampled per window with the server's RSS, descriptors and CPU into a CSV, and the channels'
+// history is read back at the end. Run by tests/soak/soak.sh, never by ctest.
+
+/// Descriptors a process holds open; -1 when unreadable.
+int fdCount(int pid)
+{
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/fd", pid);
+    DIR *dir = opendir(path);
+    if (!dir)
+        return -1;
+    int n = 0;
+    while (const dirent *entry = readdir(dir))
+        n += entry->d_name[0] != '.' ? 1 : 0;
+    closedir(dir);
+    return n;
+}
+
+/// One delivery-checked message: who sent it, and its number among that client's messages.
+uint64_t messageId(int client, int64_t counter)
+{
+    return (uint64_t(client + 1) << 32) | uint64_t(counter);
+}
+
+/// Parses "s|<client>|<counter>|<send ns>|…"; false for any other text.
+bool parseSoakText(std::string_view text, int64_t *client, int64_t *counter, int64_t *sentNs)
+{
+    if (text.size() < 8 || text[0] != 's' || text[1] != '|')
+        return false;
+    size_t at = 2;
+    int64_t *fields[3] = {client, counter, sentNs};
+    for (int64_t *field : fields) {
+        int64_t v = 0;
+        const size_t begin = at;
+        while (at < text.size() && text[at] >= '0' && text[at] <= '9')
+            v = v * 10 + (text[at++] - '0');
+        if (at == begin || at >= text.size() || text[at] != '|')
+            return false;
+        ++at;
+        *field = v;
+    }
+    return true;
+}
+
+class Soak
+{
+public:
+    struct Settings
+    {
+        int clients = 1000;
+        int channels = 20;
+        double durationS = 1800;
+        double sampleS = 10;
+        double publishMeanS = 45;       ///< per client, while it has a channel
+        double dropMeanS = 240;         ///< connection lost
+        double churnMeanS = 240;        ///< leave one channel or join another
+        double awayMeanS = 300;         ///< status away, then online again
+        double silentShare = 0.25;      ///< lost connections that stay half-open (no FIN, no RST)
+        double dropAfterPublish = 0.03; ///< publishes the connection is lost right after
+        double settleS = 90;
+        std::string csv;
+        uint64_t seed = 1;
+    };
+
+    Soak(Engine &e, Settings s)
+        : m_e(e)
+        , m_s(std::move(s))
+        , m_rng(m_s.seed)
+    {}
+
+    int run();
+
+private:
+    enum class Sub { None, Joining, Live, Leaving };
+    enum class Kind { Hello, Join, Leave, Publish, Presence, History };
+
+    struct Channel
+    {
+        bool member = false;       ///< the user is a member (as far as the client knows)
+        bool haveBase = false;     ///< lastSeq holds: the membership began (fresh join synced)
+        bool leaveUnsure = false;  ///< a leave went out on a connection that was lost
+        Sub sub = Sub::None;       ///< on the current connection
+        int64_t lastSeq = 0;       ///< newest seq received in order
+        int64_t since = -1;        ///< of the join in flight; -1: a fresh join
+        int64_t intervalStart = 0; ///< first seq of the current membership
+    };
+
+    struct Req
+    {
+        int64_t id;
+        Kind kind;
+        int channel;
+        int64_t counter; ///< publish: the client's message number
+        int64_t sentNs;
+    };
+
+    struct Outgoing
+    {
+        int channel;
+        int64_t counter;
+        bool inFlight;
+    };
+
+    struct Client
+    {
+        int index = 0;
+        int conn = -1;
+        int user = -1;
+        bool online = false; ///< signed in on the current connection
+        bool connecting = false;
+        int64_t reconnectAt = 0;
+        std::vector<Channel> channels;
+        std::deque<Req> pending;
+        std::vector<Outgoing> outbox; ///< published, not yet acknowledged
+        int64_t nextCounter = 0;
+        int64_t nextPublish = 0, nextDrop = 0, nextChurn = 0, nextAway = 0;
+        bool away = false;
+        int composeChannel = -1;
+        int64_t composeAt = 0;
+    };
+
+    struct Window
+    {
+        Histogram latency;
+        Histogram ack; ///< publish -> its (durable) ack
+        uint64_t deliveries = 0, published = 0;
+    };
+
+    // Behaviour.
+    void tick(int64_t now);
+    void act(Client &c, int64_t now);
+    void connect(Client &c);
+    void lose(Client &c, bool silent, int64_t now);
+    void onOpened(Client &c);
+    void onText(Client &c, std::string_view text);
+    void onReply(Client &c, std::string_view text);
+    void onMsg(Client &c, std::string_view text);
+    void onSynced(Client &c, std::string_view text);
+    void request(Client &c, Kind kind, int channel, int64_t counter, const std::string &body);
+    void join(Client &c, int ch);
+    void leave(Client &c, int ch);
+    void publish(Client &c, int ch, int64_t counter);
+    void closeInterval(Channel &ch);
+    int pickChannel(); ///< by popularity
+    double expo(double mean) { return std::exponential_distribution<double>(1.0 / mean)(m_rng); }
+    double uniform(double a, double b)
+    {
+        return std::uniform_real_distribution<double>(a, b)(m_rng);
+    }
+    int64_t after(double seconds) const { return nowNs() + int64_t(seconds * kNsPerS); }
+    Client &clientOf(const Conn &conn) { return m_clients[size_t(m_byConn[size_t(conn.index)])]; }
+    void noteId(int ch, int64_t seq, uint64_t id);
+    void sample(int64_t now, bool last);
+    bool settled() const;
+    bool checkHistory(Json &out);
+    void fault(const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+    Engine &m_e;
+    Settings m_s;
+    std::mt19937_64 m_rng;
+    std::vector<std::string> m_names; ///< channel names
+    std::vector<double> m_weights;    ///< how popular each channel is
+    std::vector<Client> m_clients;
+    std::vector<int> m_byConn;                           ///< conn index -> client index (-1: none)
+    std::vector<std::vector<uint64_t>> m_idAtSeq;        ///< per channel, seq -> message id
+    std::vector<int64_t> m_maxSeq;                       ///< per channel: newest seq seen anywhere
+    std::map<uint64_t, std::pair<int, int64_t>> m_acked; ///< message id -> channel, seq
+    std::vector<std::pair<int, int64_t>> m_zombies;      ///< half-open sockets and when to close
+    bool m_behave = true;
+    int64_t m_t0 = 0;
+
+    // Totals.
+    uint64_t m_published = 0, m_acks = 0, m_dupAcks = 0, m_resent = 0;
+    uint64_t m_delivered = 0, m_expected = 0, m_liveDeliveries = 0;
+    uint64_t m_duplicates = 0, m_missing = 0, m_wrongMessage = 0, m_unexpected = 0;
+    uint64_t m_gapsAnnounced = 0, m_errors = 0, m_throttled = 0, m_serverCloses = 0;
+    uint64_t m_drops = 0, m_silentDrops = 0, m_dropsAfterPublish = 0, m_reconnects = 0, m_joins = 0,
+             m_leaves = 0;
+    uint64_t m_typingSent = 0, m_presenceSent = 0;
+    uint64_t m_typingSeen = 0, m_presenceSeen = 0, m_memberSeen = 0;
+    std::map<int, uint64_t> m_closeCodes;
+    Histogram m_latencyAll, m_ackAll;
+    Window m_window;
+    int m_faultLogs = 0;
+
+    // Samples.
+    struct Sample
+    {
+        double t;
+        double rssMb;
+        int fds;
+        double cpuPct;
+        double p50, p99;
+        int online;
+    };
+    std::vector<Sample> m_samples;
+    FILE *m_csv = nullptr;
+    int64_t m_lastSampleNs = 0, m_lastServerCpu = 0, m_lastSelfCpu = 0;
+    int64_t m_nextSampleNs = 0;
+};
+
+void Soak::fault(const char *fmt, ...)
+{
+    if (m_faultLogs >= 30)
+        return;
+    ++m_faultLogs;
+    va_list args;
+    va_start(args, fmt);
+    std::fputs("confab-bench: soak: ", stderr);
+    std::vfprintf(stderr, fmt, args);
+    std::fputc('\n', stderr);
+    va_end(args);
+}
+
+int Soak::pickChannel()
+{
+    std::discrete_distribution<int> pick(m_weights.begin(), m_weights.end());
+    return pick(m_rng);
+}
+
+void Soak::request(Client &c, Kind kind, int channel, int64_t counter, const std::string &body)
+{
+    Conn &conn = *m_e.conns[size_t(c.conn)];
+    const int64_t id = conn.nextId++;
+    c.pending.push_back({id, kind, channel, counter, nowNs()});
+    m_e.sendText(conn, "{\"id\":" + std::to_string(id) + body + "}");
+}
+
+void Soak::join(Client &c, int ch)
+{
+    Channel &s = c.channels[size_t(ch)];
+    s.sub = Sub::Joining;
+    s.since = s.haveBase ? s.lastSeq : -1;
+    std::string body = ",\"t\":\"join\",\"channel\":\"" + m_names[size_t(ch)] + "\"";
+    if (s.haveBase)
+        body += ",\"since\":" + std::to_string(s.lastSeq);
+    ++m_joins;
+    request(c, Kind::Join, ch, 0, body);
+}
+
+void Soak::leave(Client &c, int ch)
+{
+    Channel &s = c.channels[size_t(ch)];
+    s.member = false;
+    s.sub = Sub::Leaving;
+    ++m_leaves;
+    request(c, Kind::Leave, ch, 0, ",\"t\":\"leave\",\"channel\":\"" + m_names[size_t(ch)] + "\"");
+}
+
+void Soak::publish(Client &c, int ch, int64_t counter)
+{
+    // Realistic lengths: most messages short, some long. The send time is in the text, so
+    // that every receiver measures publish -> delivery on the one clock of this process.
+    char head[96];
+    const int n = std::snprintf(head, sizeof head, "s|%d|%" PRId64 "|%" PRId64 "|", c.index,
+                                counter, nowNs());
+    std::string text(head, size_t(n));
+    const int extra = int(std::min(400.0, expo(60)));
+    static const char kWords[] = "lorem ipsum dolor sit amet consectetur adipiscing elit ";
+    for (int i = 0; i < extra; ++i)
+        text += kWords[size_t(i) % (sizeof kWords - 1)];
+    request(c, Kind::Publish, ch, counter,
+            ",\"t\":\"publish\",\"channel\":\"" + m_names[size_t(ch)] + "\",\"cid\":\"soak-" +
+                m_e.runTag + "-" + std::to_string(c.index) + "-" + std::to_string(counter) +
+                "\",\"text\":\"" + text + "\"");
+}
+
+void Soak::closeInterval(Channel &ch)
+{
+    if (ch.haveBase)
+        m_expected += uint64_t(std::max<int64_t>(0, ch.lastSeq - ch.intervalStart + 1));
+    ch.haveBase = false;
+}
+
+void Soak::connect(Client &c)
+{
+    Conn &conn = *m_e.conns[size_t(c.conn)];
+    c.connecting = true;
+    c.online = false;
+    c.reconnectAt = 0;
+    m_e.start(conn);
+}
+
+void Soak::lose(Client &c, bool silent, int64_t now)
+{
+    Conn &conn = *m_e.conns[size_t(c.conn)];
+    if (silent) {
+        const int fd = m_e.detach(conn);
+        if (fd >= 0)
+            m_zombies.push_back({fd, now + int64_t(uniform(40, 60) * kNsPerS)});
+    } else {
+        m_e.drop(conn);
+    }
+    c.online = false;
+    c.connecting = false;
+    c.pending.clear();
+    c.composeChannel = -1;
+    for (Outgoing &o : c.outbox)
+        o.inFlight = false;
+    for (Channel &ch : c.channels) {
+        if (ch.sub == Sub::Leaving) {
+            ch.leaveUnsure = true; // said again on the next connection
+            closeInterval(ch);
+        }
+        ch.sub = Sub::None;
+    }
+}
+
+void Soak::onOpened(Client &c)
+{
+    const User &u = m_e.users[size_t(c.user)];
+    if (!u.token.empty())
+        request(c, Kind::Hello, -1, 0,
+                ",\"t\":\"hello\",\"v\":1,\"auth\":{\"token\":\"" + u.token +
+                    "\"},\"client\":\"confab-soak/1\"");
+    else
+        request(c, Kind::Hello, -1, 0,
+                ",\"t\":\"hello\",\"v\":1,\"auth\":{\"user\":\"" + u.name + "\",\"password\":\"" +
+                    m_e.password + "\"},\"client\":\"confab-soak/1\"");
+}
+
+void Soak::noteId(int ch, int64_t seq, uint64_t id)
+{
+    auto &ids = m_idAtSeq[size_t(ch)];
+    if (seq <= 0 || seq > 100000000)
+        return;
+    if (ids.size() <= size_t(seq))
+        ids.resize(size_t(seq) * 2 + 1024, 0);
+    if (ids[size_t(seq)] == 0)
+        ids[size_t(seq)] = id;
+    else if (ids[size_t(seq)] != id) {
+        ++m_wrongMessage;
+        fault("%s seq %" PRId64 " carries two different messages", m_names[size_t(ch)].c_str(),
+              seq);
+    }
+    m_maxSeq[size_t(ch)] = std::max(m_maxSeq[size_t(ch)], seq);
+}
+
+void Soak::onText(Client &c, std::string_view text)
+{
+    if (text.substr(0, 6) != "{\"t\":\"")
+        return;
+    const std::string_view rest = text.substr(6);
+    if (rest.substr(0, 4) == "msg\"")
+        onMsg(c, text);
+    else if (rest.substr(0, 6) == "reply\"")
+        onReply(c, text);
+    else if (rest.substr(0, 7) == "synced\"")
+        onSynced(c, text);
+    else if (rest.substr(0, 7) == "typing\"")
+        ++m_typingSeen;
+    else if (rest.substr(0, 9) == "presence\"")
+        ++m_presenceSeen;
+    else if (rest.substr(0, 7) == "member\"")
+        ++m_memberSeen;
+}
+
+int channelIndex(const std::vector<std::string> &names, std::string_view name)
+{
+    for (size_t i = 0; i < names.size(); ++i)
+        if (names[i] == name)
+            return int(i);
+    return -1;
+}
+
+void Soak::onMsg(Client &c, std::string_view text)
+{
+    std::string_view name, body;
+    int64_t seq = -1;
+    if (!jsonStr(text, "channel", &name) || !jsonInt(text, "seq", &seq) ||
+        !jsonStr(text, "text", &body)) {
+        ++m_unexpected;
+        fault("unreadable msg: %.*s", int(std::min<size_t>(text.size(), 200)), text.data());
+        return;
+    }
+    const int ch = channelIndex(m_names, name);
+    if (ch < 0)
+        return;
+    Channel &s = c.channels[size_t(ch)];
+    int64_t from = 0, counter = 0, sentNs = 0;
+    if (parseSoakText(body, &from, &counter, &sentNs))
+        noteId(ch, seq, messageId(int(from), counter));
+    if (s.sub == Sub::None || (s.sub == Sub::Joining && !s.haveBase)) {
+        ++m_unexpected;
+        fault("client %d got %s seq %" PRId64 " without a subscription", c.index,
+              m_names[size_t(ch)].c_str(), seq);
+        return;
+    }
+    if (seq <= s.lastSeq) {
+        ++m_duplicates;
+        fault("client %d: %s seq %" PRId64 " again (has %" PRId64 ")", c.index,
+              m_names[size_t(ch)].c_str(), seq, s.lastSeq);
+        return;
+    }
+    if (seq != s.lastSeq + 1) {
+        m_missing += uint64_t(seq - s.lastSeq - 1);
+        fault("client %d: %s seq %" PRId64 " after %" PRId64, c.index, m_names[size_t(ch)].c_str(),
+              seq, s.lastSeq);
+    }
+    s.lastSeq = seq;
+    ++m_delivered;
+    // Live deliveries to the other clients make the latency; a catch-up is not live.
+    if (s.sub == Sub::Live && from != c.index && sentNs > 0) {
+        const int64_t ns = nowNs() - sentNs;
+        m_window.latency.add(ns);
+        m_latencyAll.add(ns);
+        ++m_window.deliveries;
+        ++m_liveDeliveries;
+    }
+}
+
+void Soak::onSynced(Client &c, std::string_view text)
+{
+    std::string_view name;
+    int64_t first = 0, last = 0;
+    if (!jsonStr(text, "channel", &name) || !jsonInt(text, "first_seq", &first) ||
+        !jsonInt(text, "last_seq", &last))
+        return;
+    const int ch = channelIndex(m_names, name);
+    if (ch < 0)
+        return;
+    Channel &s = c.channels[size_t(ch)];
+    if (s.sub != Sub::Joining)
+        return;
+    m_maxSeq[size_t(ch)] = std::max(m_maxSeq[size_t(ch)], last);
+    if (!s.haveBase) { // a fresh membership begins after the newest message
+        s.haveBase = true;
+        s.lastSeq = last;
+        s.intervalStart = last + 1;
+    } else {
+        if (first > s.since + 1) {
+            // (Counted in m_missing too, as the catch-up then skips those seqs.)
+            m_gapsAnnounced += uint64_t(first - s.since - 1);
+            fault("client %d: %s resumed from %" PRId64 " with a gap to %" PRId64, c.index,
+                  m_names[size_t(ch)].c_str(), s.since, first);
+        }
+        if (s.lastSeq < last) {
+            m_missing += uint64_t(last - s.lastSeq);
+            fault("client %d: %s synced at %" PRId64 " holding %" PRId64, c.index,
+                  m_names[size_t(ch)].c_str(), last, s.lastSeq);
+            s.lastSeq = last;
+        }
+    }
+    s.sub = Sub::Live;
+}
+
+void Soak::onReply(Client &c, std::string_view text)
+{
+    int64_t id = 0;
+    jsonInt(text, "id", &id);
+    if (c.pending.empty() || c.pending.front().id != id) {
+        ++m_errors;
+        fault("client %d: reply %" PRId64 " out of order", c.index, id);
+        return;
+    }
+    const Req req = c.pending.front();
+    c.pending.pop_front();
+    const bool ok = text.find("\"error\":{") == std::string_view::npos;
+    int64_t retryMs = 0;
+    // Password sign-ins from one address are throttled by design (many at once): a client
+    // waits as told and comes back; that is no fault.
+    if (!ok && req.kind == Kind::Hello && jsonInt(text, "retry_ms", &retryMs)) {
+        ++m_throttled;
+        lose(c, false, nowNs());
+        c.reconnectAt = after(double(retryMs) / 1000.0 + uniform(0, 1));
+        return;
+    }
+    if (!ok) {
+        ++m_errors;
+        fault("client %d: error reply: %.*s", c.index, int(std::min<size_t>(text.size(), 300)),
+              text.data());
+    }
+    Conn &conn = *m_e.conns[size_t(c.conn)];
+    switch (req.kind) {
+    case Kind::Hello: {
+        if (!ok) {
+            lose(c, false, nowNs());
+            c.reconnectAt = after(5);
+            return;
+        }
+        std::string_view token;
+        if (jsonStr(text, "token", &token))
+            m_e.users[size_t(c.user)].token = std::string(token);
+        m_e.markReady(conn);
+        c.online = true;
+        c.connecting = false;
+        // A client that comes back: say the leaves it is unsure of, resume every channel
+        // from the newest message it holds, then send its offline queue again (same cids).
+        for (size_t ch = 0; ch < c.channels.size(); ++ch) {
+            Channel &s = c.channels[ch];
+            if (s.leaveUnsure) {
+                s.leaveUnsure = false;
+                leave(c, int(ch));
+                --m_leaves;
+            } else if (s.member) {
+                join(c, int(ch));
+            }
+        }
+        for (Outgoing &o : c.outbox) {
+            o.inFlight = true;
+            ++m_resent;
+            publish(c, o.channel, o.counter);
+        }
+        if (c.away)
+            request(c, Kind::Presence, -1, 0, ",\"t\":\"presence\",\"status\":\"away\"");
+        break;
+    }
+    case Kind::Join:
+        if (!ok)
+            c.channels[size_t(req.channel)].sub = Sub::None;
+        break;
+    case Kind::Leave: {
+        Channel &s = c.channels[size_t(req.channel)];
+        if (s.sub == Sub::Leaving) {
+            closeInterval(s);
+            s.sub = Sub::None;
+        }
+        break;
+    }
+    case Kind::Publish: {
+        int64_t seq = 0;
+        auto it = std::find_if(c.outbox.begin(), c.outbox.end(),
+                               [&](const Outgoing &o) { return o.counter == req.counter; });
+        if (!ok || !jsonInt(text, "seq", &seq)) {
+            if (it != c.outbox.end())
+                it->inFlight = false; // tried again on the next connection
+            break;
+        }
+        ++m_acks;
+        ++m_window.published;
+        m_window.ack.add(nowNs() - req.sentNs);
+        m_ackAll.add(nowNs() - req.sentNs);
+        if (text.find("\"dup\":true") != std::string_view::npos)
+            ++m_dupAcks;
+        const uint64_t mid = messageId(c.index, req.counter);
+        auto known = m_acked.find(mid);
+        if (known != m_acked.end() && known->second != std::make_pair(req.channel, seq)) {
+            ++m_wrongMessage;
+            fault("client %d message %" PRId64 " acknowledged at seq %" PRId64
+                  " and before at %" PRId64,
+                  c.index, req.counter, seq, known->second.second);
+        }
+        m_acked[mid] = {req.channel, seq};
+        noteId(req.channel, seq, mid);
+        if (it != c.outbox.end())
+            c.outbox.erase(it);
+        break;
+    }
+    case Kind::Presence:
+    case Kind::History:
+        break;
+    }
+}
+
+void Soak::act(Client &c, int64_t now)
+{
+    if (!c.online) {
+        if (!c.connecting && c.reconnectAt && now >= c.reconnectAt) {
+            ++m_reconnects;
+            connect(c);
+        }
+        return;
+    }
+    if (!m_behave)
+        return;
+    // Typing, then the message 1-3 s later (the server ends the typing when it arrives).
+    if (c.composeChannel >= 0 && now >= c.composeAt) {
+        const int ch = c.composeChannel;
+        c.composeChannel = -1;
+        if (c.channels[size_t(ch)].sub == Sub::Live) {
+            const int64_t counter = c.nextCounter++;
+            c.outbox.push_back({ch, counter, true});
+            ++m_published;
+            publish(c, ch, counter);
+            // Sent, and the network goes: the client cannot know whether the server has the
+            // message, so it sends it again (same cid) on its next connection.
+            if (uniform(0, 1) < m_s.dropAfterPublish) {
+                ++m_drops;
+                ++m_dropsAfterPublish;
+                lose(c, false, now);
+                c.reconnectAt = now + int64_t(uniform(0.5, 3) * kNsPerS);
+                return;
+            }
+        }
+    }
+    if (now >= c.nextPublish) {
+        c.nextPublish = now + int64_t(expo(m_s.publishMeanS) * kNsPerS);
+        std::vector<int> live;
+        for (size_t ch = 0; ch < c.channels.size(); ++ch)
+            if (c.channels[ch].sub == Sub::Live)
+                live.push_back(int(ch));
+        if (!live.empty() && c.composeChannel < 0) {
+            const int ch = live[size_t(m_rng() % live.size())];
+            c.composeChannel = ch;
+            c.composeAt = now + int64_t(uniform(1, 3) * kNsPerS);
+            ++m_typingSent;
+            m_e.sendText(*m_e.conns[size_t(c.conn)], "{\"t\":\"typing\",\"channel\":\"" +
+                                                         m_names[size_t(ch)] +
+                                                         "\",\"active\":true}");
+        }
+    }
+    if (now >= c.nextAway) {
+        c.away = !c.away;
+        c.nextAway = now + int64_t((c.away ? uniform(20, 120) : expo(m_s.awayMeanS)) * kNsPerS);
+        ++m_presenceSent;
+        request(c, Kind::Presence, -1, 0,
+                std::string(",\"t\":\"presence\",\"status\":\"") + (c.away ? "away" : "online") +
+                    "\"");
+    }
+    if (now >= c.nextChurn) {
+        c.nextChurn = now + int64_t(expo(m_s.churnMeanS) * kNsPerS);
+        int members = 0;
+        std::vector<int> leavable;
+        for (size_t ch = 0; ch < c.channels.size(); ++ch) {
+            const Channel &s = c.channels[ch];
+            members += s.member ? 1 : 0;
+            const bool busy = int(ch) == c.composeChannel ||
+                              std::any_of(c.outbox.begin(), c.outbox.end(),
+                                          [&](const Outgoing &o) { return o.channel == int(ch); });
+            if (s.member && s.sub == Sub::Live && !busy)
+                leavable.push_back(int(ch));
+        }
+        const bool doLeave = members >= 5 || (members > 1 && (m_rng() & 1));
+        if (doLeave && !leavable.empty()) {
+            leave(c, leavable[size_t(m_rng() % leavable.size())]);
+        } else {
+            const int ch = pickChannel();
+            Channel &s = c.channels[size_t(ch)];
+            if (!s.member && s.sub == Sub::None && !s.leaveUnsure) {
+                s.member = true;
+                join(c, ch);
+            }
+        }
+    }
+    if (now >= c.nextDrop) {
+        c.nextDrop = now + int64_t(expo(m_s.dropMeanS) * kNsPerS);
+        const bool silent = uniform(0, 1) < m_s.silentShare;
+        ++m_drops;
+        m_silentDrops += silent ? 1 : 0;
+        lose(c, silent, now);
+        // Mostly back within seconds; now and then away for a minute.
+        c.reconnectAt =
+            now + int64_t((uniform(0, 1) < 0.8 ? uniform(0.5, 5) : uniform(20, 60)) * kNsPerS);
+    }
+}
+
+void Soak::tick(int64_t now)
+{
+    for (Client &c : m_clients)
+        act(c, now);
+    for (size_t i = 0; i < m_zombies.size();) {
+        if (now >= m_zombies[i].second) {
+            ::close(m_zombies[i].first);
+            m_zombies[i] = m_zombies.back();
+            m_zombies.pop_back();
+        } else {
+            ++i;
+        }
+    }
+}
+
+void Soak::sample(int64_t now, bool last)
+{
+    const int pid = m_e.serverPid;
+    const int64_t server = cpuOfPidNs(pid);
+    const int64_t self = cpuSelfNs();
+    const double wall = double(now - m_lastSampleNs);
+    Sample s{};
+    s.t = double(now - m_t0) / 1e9;
+    s.rssMb = double(rssKib(pid)) / 1024.0;
+    s.fds = fdCount(pid);
+    // The first sample (at the start) has no window: its CPU is unknown (-1).
+    const bool window = wall > 1e8;
+    s.cpuPct = server >= 0 && window ? 100.0 * double(server - m_lastServerCpu) / wall : -1;
+    const double genPct = window ? 100.0 * double(self - m_lastSelfCpu) / wall : -1;
+    s.p50 = m_window.latency.percentileMs(50);
+    s.p99 = m_window.latency.percentileMs(99);
+    for (const Client &c : m_clients)
+        s.online += c.online ? 1 : 0;
+    m_samples.push_back(s);
+    if (m_csv) {
+        std::fprintf(m_csv,
+                     "%.1f,%.2f,%d,%.1f,%.1f,%.2f,%.2f,%.2f,%" PRIu64 ",%" PRIu64 ",%d,%" PRIu64
+                     ",%d,%.2f,%.2f\n",
+                     s.t, s.rssMb, s.fds, s.cpuPct, genPct, s.p50, s.p99, m_window.latency.maxMs(),
+                     m_window.deliveries, m_window.published, s.online,
+                     m_duplicates + m_missing + m_wrongMessage + m_unexpected, last ? 1 : 0,
+                     m_window.ack.percentileMs(50), m_window.ack.percentileMs(99));
+        std::fflush(m_csv);
+    }
+    logf("soak %5.0f s: RSS %.1f MB, %d fds, server %.0f%% CPU, generator %.0f%%, %d online, "
+         "%" PRIu64 " published (ack p50 %.1f ms), %" PRIu64
+         " live deliveries p50 %.1f p99 %.1f ms",
+         s.t, s.rssMb, s.fds, s.cpuPct, genPct, s.online, m_window.published,
+         m_window.ack.percentileMs(50), m_window.deliveries, s.p50, s.p99);
+    m_window = Window();
+    m_lastSampleNs = now;
+    m_lastServerCpu = server;
+    m_lastSelfCpu = self;
+}
+
+bool Soak::settled() const
+{
+    for (const Client &c : m_clients) {
+        if (!c.online || !c.outbox.empty() || !c.pending.empty())
+            return false;
+        for (size_t ch = 0; ch < c.channels.size(); ++ch) {
+            const Channel &s = c.channels[ch];
+            if (s.member && (s.sub != Sub::Live || s.lastSeq < m_maxSeq[ch]))
+                return false;
+        }
+    }
+    return true;
+}
+
+bool Soak::checkHistory(Json &out)
+{
+    // A client of its own reads every channel from seq 1: gapless, each acknowledged message
+    // once at the seq its ack gave, and nothing the clients did not send.
+    Conn &conn = m_e.add();
+    m_byConn.resize(m_e.conns.size(), -1);
+    conn.user = int(m_e.users.size()) - 1; // the checker's account
+    std::string reply;
+    bool got = false;
+    m_e.onConfabText = [&](Conn &c, std::string_view text) {
+        if (c.index == conn.index) {
+            if (text.substr(0, 14) == "{\"t\":\"reply\",\"") {
+                reply.assign(text);
+                got = true;
+            }
+        } else if (m_byConn[size_t(c.index)] >= 0) {
+            onText(clientOf(c), text);
+        }
+    };
+    auto call = [&](const std::string &body) {
+        got = false;
+        m_e.sendText(conn, "{\"id\":" + std::to_string(conn.nextId++) + body + "}");
+        return m_e.runUntil([&] { return got || conn.failed; }, 30) &&
+               reply.find("\"error\":{") == std::string::npos;
+    };
+    bool opened = false;
+    m_e.onOpened = [&](Conn &c) {
+        if (c.index == conn.index)
+            opened = true;
+    };
+    m_e.start(conn);
+    if (!m_e.runUntil([&] { return opened || conn.failed; }, 30) ||
+        !call(",\"t\":\"hello\",\"v\":1,\"auth\":{\"token\":\"" +
+              m_e.users[size_t(conn.user)].token + "\"},\"client\":\"confab-soak-check/1\"")) {
+        logf("soak: the history check could not sign in");
+        return false;
+    }
+    m_e.markReady(conn);
+    uint64_t stored = 0, gaps = 0, strangers = 0, twice = 0, misplaced = 0;
+    std::map<uint64_t, int64_t> seen;
+    for (size_t ch = 0; ch < m_names.size(); ++ch) {
+        int64_t last = 0;
+        bool more = true;
+        while (more) {
+            if (!call(",\"t\":\"history\",\"channel\":\"" + m_names[ch] +
+                      "\",\"after\":" + std::to_string(last) + ",\"limit\":200")) {
+                logf("soak: history of %s failed: %.200s", m_names[ch].c_str(), reply.c_str());
+                return false;
+            }
+            more = reply.find("\"more\":true") != std::string::npos;
+            size_t at = 0;
+            int64_t pageLast = last;
+            while ((at = reply.find("\"seq\":", at)) != std::string::npos) {
+                const size_t begin = reply.rfind('{', at);
+                const size_t end = reply.find('}', at);
+                const std::string_view object(reply.data() + begin, end - begin + 1);
+                at = end;
+                int64_t seq = 0, from = 0, counter = 0, sentNs = 0;
+                std::string_view text;
+                jsonInt(object, "seq", &seq);
+                ++stored;
+                if (seq != pageLast + 1) {
+                    gaps += uint64_t(std::max<int64_t>(1, seq - pageLast - 1));
+                    fault("history of %s: seq %" PRId64 " after %" PRId64, m_names[ch].c_str(), seq,
+                          pageLast);
+                }
+                pageLast = std::max(pageLast, seq);
+                if (!jsonStr(object, "text", &text) ||
+                    !parseSoakText(text, &from, &counter, &sentNs)) {
+                    ++strangers;
+                    continue;
+                }
+                const uint64_t id = messageId(int(from), counter);
+                if (!seen.emplace(id, seq).second) {
+                    ++twice;
+                    fault("history of %s: message %" PRId64 "/%" PRId64 " stored twice",
+                          m_names[ch].c_str(), from, counter);
+                }
+                auto acked = m_acked.find(id);
+                if (acked != m_acked.end() && acked->second != std::make_pair(int(ch), seq)) {
+                    ++misplaced;
+                    fault("history of %s: message %" PRId64 "/%" PRId64 " at seq %" PRId64
+                          ", acknowledged at %" PRId64,
+                          m_names[ch].c_str(), from, counter, seq, acked->second.second);
+                }
+            }
+            if (pageLast == last)
+                break;
+            last = pageLast;
+        }
+        if (last != m_maxSeq[ch]) {
+            gaps += uint64_t(std::abs(m_maxSeq[ch] - last));
+            fault("history of %s ends at %" PRId64 ", clients saw %" PRId64, m_names[ch].c_str(),
+                  last, m_maxSeq[ch]);
+        }
+    }
+    uint64_t lost = 0;
+    for (const auto &[id, where] : m_acked)
+        lost += seen.count(id) ? 0 : 1;
+    logf("soak: history holds %" PRIu64 " messages: %" PRIu64 " gaps, %" PRIu64
+         " acknowledged but absent, %" PRIu64 " stored twice, %" PRIu64 " misplaced, %" PRIu64
+         " not ours",
+         stored, gaps, lost, twice, misplaced, strangers);
+    out.key("history").open('{');
+    out.key("stored").num(double(stored));
+    out.key("gaps").num(double(gaps));
+    out.key("acked_absent").num(double(lost));
+    out.key("stored_twice").num(double(twice));
+    out.key("misplaced").num(double(misplaced));
+    out.key("not_ours").num(double(strangers));
+    out.close('}');
+    m_e.drop(conn);
+    return gaps == 0 && lost == 0 && twice == 0 && misplaced == 0 && strangers == 0;
+}
+
+int Soak::run()
+{
+    const int n = m_s.clients;
+    for (int i = 0; i < m_s.channels; ++i) {
+        char name[16];
+        std::snprintf(name, sizeof name, "soak-%02d", i);
+        m_names.emplace_back(name);
+        m_weights.push_back(1.0 / double(i + 1)); // a few busy channels, a long quiet tail
+    }
+    m_idAtSeq.assign(size_t(m_s.channels), {});
+    m_maxSeq.assign(size_t(m_s.channels), 0);
+    // One account per client (u00000, u00001, … as tests/soak/soak.sh makes them, all with
+    // --password; the first sign-in uses it, later ones the token) and the admin `root`, who
+    // creates the channels and reads the history at the end.
+    std::vector<int> userIds;
+    for (int i = 0; i <= n; ++i) {
+        char name[16];
+        std::snprintf(name, sizeof name, "u%05d", i);
+        m_e.users.push_back({i < n ? name : "root", {}});
+        userIds.push_back(int(m_e.users.size()) - 1);
+    }
+    {
+        Conn &admin = m_e.add();
+        admin.user = userIds.back();
+        m_e.start(admin);
+        m_e.runUntil([&] { return admin.ready || admin.failed; }, 30);
+        if (!admin.ready)
+            die("root cannot sign in (accounts made with confab-soak-accounts?)");
+        int created = 0;
+        m_e.onRequestDone = [&](Conn &, int64_t) { ++created; };
+        for (const std::string &name : m_names)
+            m_e.confabRequest(admin, Pending::Create,
+                              ",\"channel\":\"" + name + "\",\"topic\":\"soak\",\"private\":false");
+        m_e.runUntil([&] { return created == m_s.channels || admin.failed; }, 30);
+        m_e.onRequestDone = nullptr;
+        if (created != m_s.channels || m_e.errors)
+            die("cannot create the soak channels");
+        m_e.drop(admin);
+    }
+
+    m_e.onOpened = [this](Conn &conn) { onOpened(clientOf(conn)); };
+    m_e.onConfabText = [this](Conn &conn, std::string_view text) { onText(clientOf(conn), text); };
+    m_e.onLost = [this](Conn &conn) {
+        if (size_t(conn.index) >= m_byConn.size() || m_byConn[size_t(conn.index)] < 0)
+            return; // the history check's own connection
+        Client &c = clientOf(conn);
+        ++m_serverCloses;
+        ++m_closeCodes[conn.closeCode];
+        fault("client %d: connection ended by the server or network (close %d)", c.index,
+              conn.closeCode);
+        conn.closeCode = 0;
+        lose(c, false, nowNs());
+        c.reconnectAt = after(1);
+    };
+    const int64_t start = nowNs();
+    for (int i = 0; i < n; ++i) {
+        Client c;
+        c.index = i;
+        c.user = userIds[size_t(i)];
+        c.conn = m_e.add().index;
+        c.channels.resize(size_t(m_s.channels));
+        // Most hold the busiest channel, and two or three more by popularity.
+        if (uniform(0, 1) < 0.6)
+            c.channels[0].member = true;
+        const int more = 2 + int(m_rng() % 2);
+        for (int k = 0; k < more; ++k)
+            c.channels[size_t(pickChannel())].member = true;
+        m_clients.push_back(std::move(c));
+    }
+    m_byConn.assign(m_e.conns.size(), -1);
+    for (const Client &c : m_clients)
+        m_byConn[size_t(c.conn)] = c.index;
+    // Everyone arrives (the server sees a thousand hellos and joins), then life begins.
+    m_behave = false;
+    for (Client &c : m_clients)
+        connect(c);
+    m_e.runUntil(
+        [&] {
+            tick(nowNs());
+            return settled();
+        },
+        120);
+    const int64_t arrived = nowNs();
+    int online = 0;
+    for (const Client &c : m_clients)
+        online += c.online ? 1 : 0;
+    logf("soak: %d/%d clients signed in and joined in %.1f s", online, n,
+         double(arrived - start) / 1e9);
+    if (online != n)
+        die("not every client came online");
+    const int fdsStart = fdCount(m_e.serverPid);
+    const double rssStart = double(rssKib(m_e.serverPid)) / 1024.0;
+
+    if (!m_s.csv.empty()) {
+        m_csv = std::fopen(m_s.csv.c_str(), "w");
+        if (!m_csv)
+            die("cannot write the CSV file");
+        std::fputs("t_s,rss_mb,fds,server_cpu_pct,gen_cpu_pct,p50_ms,p99_ms,max_ms,"
+                   "live_deliveries,published,online,faults,final,ack_p50_ms,ack_p99_ms\n",
+                   m_csv);
+    }
+    m_t0 = nowNs();
+    m_lastSampleNs = m_t0;
+    m_lastServerCpu = cpuOfPidNs(m_e.serverPid);
+    m_lastSelfCpu = cpuSelfNs();
+    sample(m_t0, false);
+    // Spread every client's first action over its mean, so that life starts smoothly.
+    for (Client &c : m_clients) {
+        c.nextPublish = m_t0 + int64_t(uniform(0, m_s.publishMeanS) * kNsPerS);
+        c.nextDrop = m_t0 + int64_t(uniform(0, m_s.dropMeanS) * kNsPerS);
+        c.nextChurn = m_t0 + int64_t(uniform(0, m_s.churnMeanS) * kNsPerS);
+        c.nextAway = m_t0 + int64_t(uniform(0, m_s.awayMeanS) * kNsPerS);
+    }
+    m_behave = true;
+    const int64_t end = m_t0 + int64_t(m_s.durationS * kNsPerS);
+    m_nextSampleNs = m_t0 + int64_t(m_s.sampleS * kNsPerS);
+    int64_t lastTick = 0;
+    m_e.runUntil(
+        [&] {
+            const int64_t now = nowNs();
+            if (now - lastTick >= 20 * kNsPerMs) {
+                lastTick = now;
+                tick(now);
+            }
+            if (now >= m_nextSampleNs) {
+                sample(now, false);
+                m_nextSampleNs += int64_t(m_s.sampleS * kNsPerS);
+            }
+            return now >= end;
+        },
+        m_s.durationS + 60);
+
+    // Settle: no new behaviour; everyone comes back, resends and catches up.
+    m_behave = false;
+    for (auto &[fd, when] : m_zombies)
+        ::close(fd);
+    m_zombies.clear();
+    const int64_t settleStart = nowNs();
+    for (Client &c : m_clients) {
+        c.composeChannel = -1;
+        if (!c.online && !c.connecting)
+            c.reconnectAt = settleStart;
+    }
+    const bool calm = m_e.runUntil(
+        [&] {
+            tick(nowNs());
+            return settled();
+        },
+        m_s.settleS);
+    // The server closes the half-open sockets it saw reset; give it a moment to do so.
+    m_e.runUntil([&] { return fdCount(m_e.serverPid) <= fdsStart; }, 10);
+    const double settleSeconds = double(nowNs() - settleStart) / 1e9;
+    sample(nowNs(), true);
+    const int fdsEnd = fdCount(m_e.serverPid);
+    uint64_t behind = 0;
+    for (Client &c : m_clients) {
+        for (size_t ch = 0; ch < c.channels.size(); ++ch) {
+            Channel &s = c.channels[ch];
+            if (s.member && s.haveBase) {
+                behind += uint64_t(std::max<int64_t>(0, m_maxSeq[ch] - s.lastSeq));
+                s.lastSeq = std::max(s.lastSeq, m_maxSeq[ch]);
+            }
+            closeInterval(s);
+        }
+    }
+    m_missing += behind;
+    uint64_t unacked = 0;
+    for (const Client &c : m_clients)
+        unacked += c.outbox.size();
+
+    Json out;
+    out.open('{');
+    out.key("scenario").str("soak");
+    out.key("clients").num(n);
+    out.key("channels").num(m_s.channels);
+    out.key("duration_s").num(m_s.durationS);
+    out.key("settled").boolean(calm);
+    out.key("settle_s").num(settleSeconds);
+    const bool historyOk = checkHistory(out);
+
+    // Growth: the server after warm-up (10-30% of the run) against its last tenth.
+    std::vector<Sample> during(m_samples.begin(), m_samples.end() - 1);
+    auto meanOf = [&](double from, double to, auto field) {
+        double sum = 0;
+        int count = 0;
+        for (const Sample &s : during)
+            if (s.t >= from * m_s.durationS && s.t <= to * m_s.durationS) {
+                sum += field(s);
+                ++count;
+            }
+        return count ? sum / count : 0.0;
+    };
+    const auto rss = [](const Sample &s) { return s.rssMb; };
+    // (A run too short for a sample in that window compares with its first one.)
+    const double rssRef = meanOf(0.1, 0.3, rss) > 0 ? meanOf(0.1, 0.3, rss) : during.front().rssMb;
+    const double rssEnd = meanOf(0.9, 1.01, rss);
+    double rssMax = 0, cpuMax = 0, cpuSum = 0, p99Max = 0;
+    int fdsMax = 0;
+    // Least squares over the second half: MB per hour.
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    int half = 0;
+    for (const Sample &s : during) {
+        rssMax = std::max(rssMax, s.rssMb);
+        fdsMax = std::max(fdsMax, s.fds);
+        cpuMax = std::max(cpuMax, s.cpuPct);
+        cpuSum += std::max(0.0, s.cpuPct);
+        p99Max = std::max(p99Max, s.p99);
+        if (s.t >= m_s.durationS / 2) {
+            const double h = s.t / 3600.0;
+            sx += h;
+            sy += s.rssMb;
+            sxx += h * h;
+            sxy += h * s.rssMb;
+            ++half;
+        }
+    }
+    const double slope = half > 2 && (half * sxx - sx * sx) > 0
+                             ? (half * sxy - sx * sy) / (half * sxx - sx * sx)
+                             : 0;
+    const bool noGrowth = rssEnd - rssRef <= std::max(5.0, 0.05 * rssRef) && fdsEnd <= fdsStart;
+    const uint64_t faults = m_duplicates + m_missing + m_wrongMessage + m_unexpected + unacked;
+    const bool noLoss = faults == 0 && historyOk && calm;
+    const bool clean = m_errors == 0 && m_serverCloses == 0;
+
+    out.key("server").open('{');
+    out.key("rss_start_mb").num(std::round(rssStart * 10) / 10);
+    out.key("rss_after_warmup_mb").num(std::round(rssRef * 10) / 10);
+    out.key("rss_end_mb").num(std::round(rssEnd * 10) / 10);
+    out.key("rss_max_mb").num(std::round(rssMax * 10) / 10);
+    out.key("rss_slope_second_half_mb_per_h").num(std::round(slope * 10) / 10);
+    out.key("fds_start").num(fdsStart);
+    out.key("fds_end").num(fdsEnd);
+    out.key("fds_max").num(fdsMax);
+    out.key("cpu_mean_pct")
+        .num(std::round(cpuSum / double(std::max<size_t>(2, during.size()) - 1) * 10) / 10);
+    out.key("cpu_max_pct").num(std::round(cpuMax * 10) / 10);
+    out.close('}');
+    out.key("latency").open('{');
+    out.key("live_deliveries").num(double(m_liveDeliveries));
+    out.key("p50_ms").num(m_latencyAll.percentileMs(50));
+    out.key("p99_ms").num(m_latencyAll.percentileMs(99));
+    out.key("p999_ms").num(m_latencyAll.percentileMs(99.9));
+    out.key("max_ms").num(m_latencyAll.maxMs());
+    out.key("worst_window_p99_ms").num(p99Max);
+    out.key("ack_p50_ms").num(m_ackAll.percentileMs(50));
+    out.key("ack_p99_ms").num(m_ackAll.percentileMs(99));
+    out.close('}');
+    out.key("messages").open('{');
+    out.key("published").num(double(m_published));
+    out.key("acked").num(double(m_acks));
+    out.key("resent").num(double(m_resent));
+    out.key("dup_acks").num(double(m_dupAcks));
+    out.key("unacked").num(double(unacked));
+    out.key("delivered").num(double(m_delivered));
+    out.key("expected").num(double(m_expected));
+    out.key("missing").num(double(m_missing));
+    out.key("duplicates").num(double(m_duplicates));
+    out.key("wrong_message").num(double(m_wrongMessage));
+    out.key("unexpected").num(double(m_unexpected));
+    out.key("gaps_announced").num(double(m_gapsAnnounced));
+    out.close('}');
+    out.key("behaviour").open('{');
+    out.key("drops").num(double(m_drops));
+    out.key("silent_drops").num(double(m_silentDrops));
+    out.key("drops_after_publish").num(double(m_dropsAfterPublish));
+    out.key("reconnects").num(double(m_reconnects));
+    out.key("joins").num(double(m_joins));
+    out.key("leaves").num(double(m_leaves));
+    out.key("typing_sent").num(double(m_typingSent));
+    out.key("presence_sent").num(double(m_presenceSent));
+    out.key("typing_seen").num(double(m_typingSeen));
+    out.key("presence_seen").num(double(m_presenceSeen));
+    out.key("member_seen").num(double(m_memberSeen));
+    out.close('}');
+    out.key("error_replies").num(double(m_errors));
+    out.key("sign_ins_throttled").num(double(m_throttled));
+    out.key("server_closes").num(double(m_serverCloses));
+    out.key("no_growth").boolean(noGrowth);
+    out.key("no_loss").boolean(noLoss);
+    out.key("pass").boolean(noGrowth && noLoss && clean);
+    out.close('}');
+    std::printf("%s\n", out.text().c_str());
+    std::fflush(stdout);
+    if (m_csv)
+        std::fclose(m_csv);
+    logf("soak verdict: %s (growth: RSS %.1f -> %.1f MB, fds %d -> %d; loss: %" PRIu64
+         " faults, history %s; %" PRIu64 " error replies, %" PRIu64 " server closes)",
+         noGrowth && noLoss && clean ? "PASS" : "FAIL", rssRef, rssEnd, fdsStart, fdsEnd, faults,
+         historyOk ? "ok" : "BAD", m_errors, m_serverCloses);
+    return noGrowth && noLoss && clean ? 0 : 1;
+}
+
+int runSoak(const Options &o)
+{
+    raiseFdLimit();
+    Engine e;
+    setupEngine(e, o);
+    if (e.proto != Proto::Confab)
+        die("soak is a confab scenario");
+    e.seqCheck = false;
+    // Fewer handshakes at once than elsewhere: the first sign-ins carry passwords, and the
+    // server lets at most 100 of those from one address run at a time.
+    e.maxInflight = int(o.num("inflight", 64));
+    Soak::Settings s;
+    s.clients = int(o.num("clients", s.clients));
+    s.channels = std::clamp(int(o.num("channels", s.channels)), 1, 99);
+    s.durationS = o.num("duration-s", s.durationS);
+    s.sampleS = o.num("sample-s", s.sampleS);
+    s.publishMeanS = o.num("publish-mean-s", s.publishMeanS);
+    s.dropMeanS = o.num("drop-mean-s", s.dropMeanS);
+    s.churnMeanS = o.num("churn-mean-s", s.churnMeanS);
+    s.awayMeanS = o.num("away-mean-s", s.awayMeanS);
+    s.silentShare = o.num("silent-share", s.silentShare);
+    s.dropAfterPublish = o.num("drop-after-publish", s.dropAfterPublish);
+    s.settleS = o.num("settle-s", s.settleS);
+    s.csv = o.str("csv", "");
+    s.seed = uint64_t(o.num("seed", 1));
+    e.password = o.str("password", e.password);
+    if (e.serverPid <= 0)
+        die("soak samples the server: give --pid");
+    Soak soak(e, s);
+    return soak.run();
+}
+
 void usage()
 {
     std::fputs(
@@ -2138,6 +3332,11 @@ void usage()
         "  history      --channel general --iterations 500 --rewind 100 --limit 100\n"
         "  floor        --conns 1000 --rates 20,50,100,200 --step-s 3 --batch 1 (or 1,4)\n"
         "               --bytes 200 --send-cpu 0 --recv-cpu 1 (no server: loopback sends only)\n"
+        "  soak         --pid SERVER_PID --password P (accounts u00000… and root, see\n"
+        "               tests/soak/soak.sh) --clients 1000 --channels 20 --duration-s 1800\n"
+        "               --sample-s 10 --csv FILE --publish-mean-s 45 --drop-mean-s 240\n"
+        "               --churn-mean-s 240 --away-mean-s 300 --silent-share 0.25\n"
+        "               --drop-after-publish 0.03 --settle-s 90 --seed 1\n"
         "Common: --inflight 256 (handshakes at once), --text-bytes 100, --users N.\n"
         "Confab accounts are created with `register` (the server needs --open-registration).\n",
         stderr);
@@ -2167,6 +3366,8 @@ int main(int argc, char **argv)
         return runHistory(options);
     if (scenario == "floor")
         return runFloor(options);
+    if (scenario == "soak")
+        return runSoak(options);
     usage();
     return 2;
 }
