@@ -14,7 +14,7 @@ CONFAB_BUILD_PACKAGES=(
 )
 CONFAB_TEST_PACKAGES=(
     libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth openssl xdotool x11-utils
-    avahi-daemon dbus-daemon gnome-keyring libsecret-tools
+    avahi-daemon dbus-daemon gnome-keyring libsecret-tools faketime
 )
 
 confab_missing_packages() {
