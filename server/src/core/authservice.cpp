@@ -36,6 +36,9 @@ AuthService::AuthService(store::AccountStore &accounts, Options options, QObject
     , m_attempts(options.failureWindowMs)
 {
     m_pool.setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
+    // Hashing threads live as long as the service: sign-ins come in bursts, and a pool that
+    // retires idle threads (after 30 s) makes and joins threads all day for nothing.
+    m_pool.setExpiryTimeout(-1);
     m_dummyHash = auth::PasswordHasher::hash(u"not a password"_s, m_options.cost);
 }
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "messagewriter.h"
 
-#include <QDeadlineTimer>
 #include <QMetaObject>
 
 #include <algorithm>
@@ -28,7 +27,7 @@ MessageWriter::~MessageWriter()
 
 bool MessageWriter::start(QString *error)
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     if (m_thread)
         return true;
     if (m_stopped) {
@@ -40,7 +39,7 @@ bool MessageWriter::start(QString *error)
     m_thread->setObjectName(u"confab-writer"_s);
     m_thread->start();
     while (!m_startResult)
-        m_wake.wait(&m_mutex);
+        m_wake.wait(lock);
     if (m_startResult->isEmpty())
         return true;
     *error = *m_startResult;
@@ -60,9 +59,9 @@ void MessageWriter::threadMain()
     if (!store && error.isEmpty())
         error = u"the message store could not be opened"_s;
     {
-        QMutexLocker lock(&m_mutex);
+        std::unique_lock lock(m_mutex);
         m_startResult = store ? QString() : error;
-        m_wake.wakeAll();
+        m_wake.notify_all();
     }
     if (store)
         runBatches(*store);
@@ -71,19 +70,17 @@ void MessageWriter::threadMain()
 void MessageWriter::runBatches(MessageStore &store)
 {
     using Clock = std::chrono::steady_clock;
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     for (;;) {
         while (m_queue.empty() && !m_stopping)
-            m_wake.wait(&m_mutex);
+            m_wake.wait(lock);
         if (m_queue.empty())
             return; // stopping, and everything is committed
         // Group commit: wait for a full batch, or until the first job has waited maxDelay.
         const Clock::time_point deadline = m_queue.front().enqueued + m_maxDelay;
         while (!m_stopping && int(m_queue.size()) < m_maxBatch) {
-            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
-            if (left.count() <= 0)
+            if (m_wake.wait_until(lock, deadline) == std::cv_status::timeout)
                 break;
-            m_wake.wait(&m_mutex, QDeadlineTimer(left.count(), Qt::PreciseTimer));
         }
         const auto take = std::min<std::size_t>(m_queue.size(), std::size_t(m_maxBatch));
         std::vector<PublishJob> batch;
@@ -99,17 +96,17 @@ void MessageWriter::runBatches(MessageStore &store)
         m_batches.fetchAndAddRelaxed(1);
         // No longer in flight before anyone hears of it: a receiver that sees the outcomes
         // and then asks pending() must not count them.
-        lock.relock();
+        lock.lock();
         m_inFlight -= int(take);
         lock.unlock();
         emit committed(outcomes);
-        lock.relock();
+        lock.lock();
     }
 }
 
 quint64 MessageWriter::submit(PublishJob job)
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     job.ticket = m_nextTicket++;
     const quint64 ticket = job.ticket;
     if (m_stopped) {
@@ -123,24 +120,24 @@ quint64 MessageWriter::submit(PublishJob job)
     m_queue.push_back(Queued{std::move(job), std::chrono::steady_clock::now()});
     // The writer only needs waking to start a batch's clock or to commit a full batch.
     if (m_queue.size() == 1 || int(m_queue.size()) >= m_maxBatch)
-        m_wake.wakeAll();
+        m_wake.notify_all();
     return ticket;
 }
 
 void MessageWriter::stop()
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     if (m_stopped)
         return;
     m_stopping = true;
-    m_wake.wakeAll();
+    m_wake.notify_all();
     QThread *thread = m_thread;
     lock.unlock();
     if (thread) {
         thread->wait(); // runBatches() commits everything queued before returning
         delete thread;
     }
-    lock.relock();
+    lock.lock();
     m_thread = nullptr;
     m_stopped = true;
     // Jobs left only when the writer never started: answer them rather than drop them.
@@ -167,7 +164,7 @@ void MessageWriter::rejectAfterStop(QList<PublishOutcome> outcomes)
 
 int MessageWriter::pending() const
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     return int(m_queue.size()) + m_inFlight;
 }
 

@@ -5,16 +5,16 @@
 
 #include <QAtomicInteger>
 #include <QList>
-#include <QMutex>
 #include <QObject>
 #include <QString>
 #include <QThread>
-#include <QWaitCondition>
 
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 namespace confab::store {
@@ -75,8 +75,8 @@ private:
     const int m_maxBatch;
     QThread *m_thread = nullptr;
 
-    mutable QMutex m_mutex; // guards everything below it
-    QWaitCondition m_wake;  // jobs arrived, stop requested, or start finished
+    mutable std::mutex m_mutex;     // guards everything below it
+    std::condition_variable m_wake; // jobs arrived, stop requested, or start finished
     std::deque<Queued> m_queue;
     quint64 m_nextTicket = 1;
     int m_inFlight = 0;

@@ -3,8 +3,6 @@
 
 #include "storelog.h"
 
-#include <QDeadlineTimer>
-
 #include <utility>
 
 using namespace Qt::StringLiterals;
@@ -26,7 +24,7 @@ ReadPositionWriter::~ReadPositionWriter()
 
 bool ReadPositionWriter::start(QString *error)
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     if (m_thread)
         return true;
     if (m_stopped) {
@@ -37,7 +35,7 @@ bool ReadPositionWriter::start(QString *error)
     m_thread->setObjectName(u"confab-reads"_s);
     m_thread->start();
     while (!m_startResult)
-        m_wake.wait(&m_mutex);
+        m_wake.wait(lock);
     if (m_startResult->isEmpty())
         return true;
     *error = *m_startResult;
@@ -54,15 +52,15 @@ void ReadPositionWriter::threadMain()
     std::unique_ptr<ReadPositionStore> store = m_openStore ? m_openStore(&error) : nullptr;
     if (!store && error.isEmpty())
         error = u"the read position store could not be opened"_s;
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     m_startResult = store ? QString() : error;
-    m_wake.wakeAll();
+    m_wake.notify_all();
     if (!store)
         return;
     bool failing = false; // the last batch could not be written
     for (;;) {
         while (m_pending.isEmpty() && !m_stopping)
-            m_wake.wait(&m_mutex);
+            m_wake.wait(lock);
         if (m_pending.isEmpty())
             return; // stopping, and everything is written
         QList<ReadPosition> batch;
@@ -72,7 +70,7 @@ void ReadPositionWriter::threadMain()
         m_pending.clear();
         lock.unlock();
         const bool written = store->raiseReadPositions(batch, &error);
-        lock.relock();
+        lock.lock();
         ++m_batches;
         if (written) {
             if (std::exchange(failing, false))
@@ -94,36 +92,35 @@ void ReadPositionWriter::threadMain()
             m_pending.clear();
             return;
         }
-        const QDeadlineTimer retryAt(retryMs);
-        while (!m_stopping && !retryAt.hasExpired())
-            m_wake.wait(&m_mutex, retryAt);
+        const auto retryAt = std::chrono::steady_clock::now() + std::chrono::milliseconds(retryMs);
+        m_wake.wait_until(lock, retryAt, [this] { return m_stopping; });
     }
 }
 
 void ReadPositionWriter::submit(const ReadPosition &position)
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     if (m_stopped)
         return;
     qint64 &seq = m_pending[{position.channelId, position.user}];
     seq = std::max(seq, position.seq);
-    m_wake.wakeAll();
+    m_wake.notify_all();
 }
 
 void ReadPositionWriter::stop()
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     if (m_stopped)
         return;
     m_stopping = true;
-    m_wake.wakeAll();
+    m_wake.notify_all();
     QThread *thread = m_thread;
     lock.unlock();
     if (thread) {
         thread->wait(); // the thread writes what is pending before it returns
         delete thread;
     }
-    lock.relock();
+    lock.lock();
     m_thread = nullptr;
     m_stopped = true;
     m_pending.clear();
@@ -131,7 +128,7 @@ void ReadPositionWriter::stop()
 
 quint64 ReadPositionWriter::batchesWritten() const
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     return m_batches;
 }
 

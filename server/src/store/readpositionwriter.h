@@ -4,13 +4,13 @@
 #include "stores.h"
 
 #include <QHash>
-#include <QMutex>
 #include <QString>
 #include <QThread>
-#include <QWaitCondition>
 
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 namespace confab::store {
@@ -53,8 +53,8 @@ private:
     const OpenStore m_openStore;
     QThread *m_thread = nullptr;
 
-    mutable QMutex m_mutex; // guards everything below
-    QWaitCondition m_wake;
+    mutable std::mutex m_mutex; // guards everything below
+    std::condition_variable m_wake;
     QHash<std::pair<qint64, QString>, qint64> m_pending; // (channel id, user) -> seq
     bool m_stopping = false;
     bool m_stopped = false;
