@@ -200,15 +200,45 @@ Connection::Connection(QWebSocket *socket, QTcpSocket *tcp, QString session, qin
                 m_socket->abort();
         });
     });
-    connect(m_socket, &QWebSocket::disconnected, this, [this] {
-        if (m_closedEmitted)
-            return;
-        m_closedEmitted = true;
-        emit closed(this, closeCode());
-    });
+    connect(m_socket, &QWebSocket::disconnected, this, &Connection::emitClosed);
 }
 
+Connection::Connection(QString session, const Limits &limits, qint64 nowMs,
+                       std::function<void(const QByteArray &)> tap, QObject *parent)
+    : QObject(parent)
+    , publishLimiter(limits.ratePerSecond, limits.burst)
+    , typingLimiter(2, 2)
+    , m_socket(nullptr)
+    , m_tcp(nullptr)
+    , m_tap(std::move(tap))
+    , m_session(std::move(session))
+    , m_peerAddress(QHostAddress::LocalHost)
+    , m_sendBufferCap(0)
+    , m_connectedSinceMs(nowMs)
+    , m_lastActivityMs(nowMs)
+    , m_flusher(nullptr)
+{}
+
 Connection::~Connection() = default;
+
+void Connection::receivePeerClose(int code)
+{
+    if (m_socket || m_closing)
+        return;
+    // As QWebSocket does on the peer's close frame: nothing more is sent, then it is gone.
+    m_closing = true;
+    m_closeCode = code;
+    emitClosed();
+}
+
+void Connection::emitClosed()
+{
+    if (m_closedEmitted)
+        return;
+    m_closedEmitted = true;
+    m_closing = true; // also when the TCP connection dropped without a close frame
+    emit closed(this, closeCode());
+}
 
 QString Connection::peerText() const
 {
@@ -257,7 +287,13 @@ void Connection::sendJson(QByteArrayView json)
 void Connection::sendFrame(const QByteArray &frame)
 {
     // Per delivery: only the cheap checks here; flush() looks at the socket's state.
-    if (m_closing || !m_tcp)
+    if (m_closing)
+        return;
+    if (m_tap) {
+        m_tap(frame);
+        return;
+    }
+    if (!m_tcp)
         return;
     if (m_queued.isEmpty())
         m_flusher->schedule(this);
@@ -346,7 +382,8 @@ void Connection::closeSlowConsumer(const QString &why)
     const QString reason = u"slow consumer: resume with since"_s;
     if (!abandonBacklog(CloseCode::SlowConsumer, reason))
         closeWith(CloseCode::SlowConsumer, reason, slowConsumerGraceMs);
-    m_flusher->trimSoon();
+    if (m_flusher)
+        m_flusher->trimSoon();
 }
 
 void Connection::pruneBuffered()
@@ -428,6 +465,13 @@ void Connection::closeWith(CloseCode code, const QString &reason, int graceMs)
     m_closing = true;
     m_closeCode = int(code);
     inbox.clear();
+    if (!m_socket) {
+        // Socketless: the close frame goes to the tap, and the peer's answer is not awaited.
+        if (m_tap)
+            m_tap(makeCloseFrame(int(code), reason));
+        QTimer::singleShot(0, this, &Connection::emitClosed);
+        return;
+    }
     if (!isOpen()) {
         m_socket->abort(); // already gone: no close frame to write
         return;
@@ -448,7 +492,10 @@ void Connection::abort()
     m_queuedBytes = 0;
     m_buffered.clear();
     inbox.clear();
-    m_socket->abort();
+    if (m_socket)
+        m_socket->abort();
+    else
+        emitClosed(); // as the socket's `disconnected` would
 }
 
 void Connection::ping()

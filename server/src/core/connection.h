@@ -13,6 +13,7 @@
 #include <QString>
 #include <QTcpSocket>
 
+#include <functional>
 #include <optional>
 
 class QWebSocket;
@@ -77,7 +78,17 @@ public:
     Connection(QWebSocket *socket, QTcpSocket *tcp, QString session, qint64 sendBufferCap,
                const Limits &limits, qint64 wallNowMs, FrameFlusher *flusher,
                QObject *parent = nullptr);
+    /// A connection without a socket, for in-process drivers (the fuzz target): the peer's
+    /// text frames come in through receiveText(), its close frame through receivePeerClose(),
+    /// and every WebSocket frame it would write goes to `tap` instead (at once, in order).
+    Connection(QString session, const Limits &limits, qint64 nowMs,
+               std::function<void(const QByteArray &frame)> tap, QObject *parent = nullptr);
     ~Connection() override;
+
+    /// Socketless connections: a text frame from the peer, as the socket would deliver it.
+    void receiveText(const QString &text) { onText(text); }
+    /// Socketless connections: the peer's close frame with `code`; the connection closes.
+    void receivePeerClose(int code);
 
     const QString &session() const { return m_session; }
     /// The client's address: the peer's, or X-Forwarded-For's behind a trusted proxy.
@@ -135,6 +146,7 @@ public:
     void closeSlowConsumer(const QString &why);
     /// Drops the TCP connection at once (dead peer).
     void abort();
+    /// Closing or closed: nothing more is sent or read.
     bool isClosing() const { return m_closing; }
     /// How the connection ended or is ending: the code the server closed it with, the code
     /// of the peer's close frame, or 1006 (abnormal) when it was dropped without one.
@@ -158,6 +170,7 @@ private:
     /// ends (TLS, or a control frame of QWebSocket's in the way).
     bool abandonBacklog(CloseCode code, const QString &reason);
     void pruneBuffered();
+    void emitClosed();
     friend class FrameFlusher;
 
     struct ReplySlot
@@ -167,8 +180,9 @@ private:
         bool ready = false;
     };
 
-    QWebSocket *m_socket;
+    QWebSocket *m_socket; ///< null for a socketless connection
     QTcpSocket *m_tcp;
+    std::function<void(const QByteArray &)> m_tap; ///< a socketless connection's output
     QString m_session;
     QHostAddress m_peerAddress;
     quint16 m_peerPort = 0;

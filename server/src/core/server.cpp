@@ -207,6 +207,11 @@ bool Server::start(QString *error)
     return d->transport->listen(error);
 }
 
+void Server::adopt(Connection *connection)
+{
+    d->core->dispatcher.adopt(connection);
+}
+
 QUrl Server::url() const
 {
     return d->transport ? d->transport->url() : QUrl();

@@ -10,6 +10,8 @@
 
 namespace confab::server {
 
+class Connection;
+
 /// The whole protocol server, ready to run in-process (tests) or in confabd.
 /// Single-threaded on the caller's event loop, except the group-commit writer and the
 /// password KDF, which run on threads of their own.
@@ -29,6 +31,10 @@ public:
     void stop();
 
     const ServerConfig &config() const;
+
+    /// Serves `connection` as if the Transport had accepted it (valid after start()): the
+    /// seam for socketless connections driven in-process (tests/fuzz).
+    void adopt(Connection *connection);
 
 signals:
     void stopped();

@@ -58,7 +58,10 @@ void Sessions::hello(const Responder &reply, const HelloRequest &request)
     m_auth.signInWithPassword(request.user, request.password, c->peerAddress(),
                               [this, reply, client](AuthService::Result result) {
                                   Connection *c = reply.connection();
-                                  if (!c)
+                                  // Closed while the password was checked: signing it in
+                                  // would put it back into the Hub, which has forgotten it
+                                  // (and would keep it after it is deleted).
+                                  if (!c || c->isClosing())
                                       return;
                                   c->helloPending = false;
                                   if (result.error) {
