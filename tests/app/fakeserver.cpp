@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "fakeserver.h"
 
+#include "maskedframes.h"
+
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -71,29 +73,9 @@ void FakeServer::onReadyRead()
         m_handshakeDone = true;
         ++m_connections;
     }
-    // Client frames: FIN+opcode, MASK+len (126: 16-bit, 127: 64-bit), mask, payload.
-    while (m_buffer.size() >= 2) {
-        const quint8 opcode = quint8(m_buffer[0]) & 0x0f;
-        quint64 length = quint8(m_buffer[1]) & 0x7f;
-        qsizetype offset = 2;
-        if (length == 126) {
-            if (m_buffer.size() < 4)
-                return;
-            length = qFromBigEndian<quint16>(m_buffer.constData() + 2);
-            offset = 4;
-        } else if (length == 127) {
-            if (m_buffer.size() < 10)
-                return;
-            length = qFromBigEndian<quint64>(m_buffer.constData() + 2);
-            offset = 10;
-        }
-        if (quint64(m_buffer.size()) < offset + 4 + length)
-            return;
-        const QByteArray mask = m_buffer.mid(offset, 4);
-        QByteArray payload = m_buffer.mid(offset + 4, qsizetype(length));
-        m_buffer.remove(0, offset + 4 + qsizetype(length));
-        for (qsizetype i = 0; i < payload.size(); ++i)
-            payload[i] = char(payload[i] ^ mask[i % 4]);
+    while (const auto masked = confab::test::takeMaskedFrame(m_buffer)) {
+        const quint8 opcode = masked->opcode;
+        const QByteArray &payload = masked->payload;
         if (opcode == 0x1) {
             const QJsonObject frame = QJsonDocument::fromJson(payload).object();
             m_received.append(frame);
